@@ -1,0 +1,80 @@
+"""Connection settings from the environment or a ``.env`` file.
+
+NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; defaults point at the
+local server started by ``make neo4j``. Any URI scheme the driver accepts works
+unchanged, including ``neo4j+s://`` for Aura or a cluster.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+# The documented password of the local development server only. It is refused
+# for any non-loopback URI, so it can never protect a shared database.
+LOCAL_DEFAULT_PASSWORD = "gvn-local-dev"
+DEFAULT_URI = "bolt://127.0.0.1:7687"
+_LOOPBACK = {"localhost", "127.0.0.1", "::1", ""}
+_dotenv_loaded = False
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def load_dotenv_once(path: Path | None = None) -> None:
+    """Read ``.env`` from the working directory; real environment variables win."""
+    global _dotenv_loaded
+    if _dotenv_loaded:
+        return
+    _dotenv_loaded = True
+    from dotenv import load_dotenv
+
+    load_dotenv(path or Path.cwd() / ".env", override=False)
+
+
+def is_loopback(uri: str) -> bool:
+    host = urlparse(uri).hostname or ""
+    return host in _LOOPBACK or host.startswith("127.")
+
+
+def _extra_default_hosts() -> set[str]:
+    # docker-compose's private service name; never set this for a shared database
+    return {h.strip() for h in os.environ.get("GVN_ALLOW_DEFAULT_PASSWORD_HOSTS", "").split(",") if h.strip()}
+
+
+@dataclass(frozen=True)
+class Settings:
+    uri: str = DEFAULT_URI
+    user: str = "neo4j"
+    password: str = LOCAL_DEFAULT_PASSWORD
+    database: str = "neo4j"
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        load_dotenv_once()
+        env = os.environ
+        s = cls(
+            uri=env.get("NEO4J_URI") or DEFAULT_URI,
+            user=env.get("NEO4J_USER") or "neo4j",
+            password=env.get("NEO4J_PASSWORD") or LOCAL_DEFAULT_PASSWORD,
+            database=env.get("NEO4J_DATABASE") or "neo4j",
+        )
+        s.validate()
+        return s
+
+    def validate(self) -> None:
+        scheme = urlparse(self.uri).scheme
+        allowed = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
+        if scheme not in allowed:
+            raise ConfigError(f"NEO4J_URI={self.uri!r}: expected a scheme among {sorted(allowed)}")
+        if self.password == LOCAL_DEFAULT_PASSWORD and not is_loopback(self.uri) \
+                and urlparse(self.uri).hostname not in _extra_default_hosts():
+            raise ConfigError(
+                f"NEO4J_URI={self.uri!r} is not a loopback address but NEO4J_PASSWORD is the local "
+                "development default; set the real password in the environment or .env"
+            )
+
+    def describe(self) -> str:
+        return f"{self.uri} (database {self.database!r}, user {self.user!r})"

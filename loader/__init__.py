@@ -1,0 +1,1 @@
+"""Loads reference data, tables and input-output systems into the graph."""

@@ -1,0 +1,5 @@
+"""python -m loader ..."""
+from loader.cli import app
+
+if __name__ == "__main__":
+    app()

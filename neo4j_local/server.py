@@ -1,0 +1,188 @@
+"""Lifecycle of one local Neo4j server: configure, start, wait for Bolt, stop."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+from neo4j_local.jars import MissingToolError, ensure_jars, require_tool
+from neo4j_local.settings import LocalSettings
+
+INITIAL_PASSWORD = "neo4j"  # what a fresh Neo4j database accepts once
+
+
+class LocalNeo4jError(RuntimeError):
+    pass
+
+
+def render_conf(s: LocalSettings, plugins: Path) -> str:
+    d = s.data_dir
+    return "\n".join([
+        "# Written by neo4j_local on every start; edit LocalSettings instead.",
+        "server.default_listen_address=127.0.0.1",
+        "server.default_advertised_address=127.0.0.1",
+        f"server.bolt.listen_address=127.0.0.1:{s.bolt_port}",
+        "server.bolt.tls_level=DISABLED",
+        "server.http.enabled=false",
+        "server.https.enabled=false",
+        f"server.directories.data={d / 'data'}",
+        f"server.directories.logs={d / 'logs'}",
+        f"server.directories.run={d / 'run'}",
+        f"server.directories.import={d / 'import'}",
+        f"server.directories.plugins={plugins}",
+        "dbms.security.procedures.unrestricted=apoc.*,gds.*",
+        "dbms.security.procedures.allowlist=apoc.*,gds.*",
+        f"server.memory.heap.initial_size={s.heap}",
+        f"server.memory.heap.max_size={s.heap}",
+        f"server.memory.pagecache.size={s.pagecache}",
+        # the explorer and the tests never need more than a few minutes;
+        # a runaway user query is stopped by the server too, not only the client
+        "db.transaction.timeout=10m",
+        "dbms.usage_report.enabled=false",
+        "",
+    ])
+
+
+def bolt_answers(port: int, timeout: float = 1.0) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+            # Bolt handshake: magic preamble + four proposed versions
+            sock.sendall(bytes.fromhex("6060b017") + bytes.fromhex("00000405" + "00000404" + "00000004" + "00000003"))
+            return len(sock.recv(4)) == 4
+    except OSError:
+        return False
+
+
+class LocalNeo4j:
+    def __init__(self, settings: LocalSettings | None = None, log=print):
+        self.s = settings or LocalSettings.from_env()
+        self.log = log
+
+    @property
+    def pid_file(self) -> Path:
+        return self.s.data_dir / "neo4j.pid"
+
+    @property
+    def console_log(self) -> Path:
+        return self.s.data_dir / "logs" / "console.log"
+
+    def pid(self) -> int | None:
+        try:
+            pid = int(self.pid_file.read_text().strip())
+            os.kill(pid, 0)
+            return pid
+        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+            return None
+
+    def running(self) -> bool:
+        return self.pid() is not None and bolt_answers(self.s.bolt_port)
+
+    def start(self) -> str:
+        """Start (or reuse) the server and return its Bolt URI once it answers."""
+        if self.running():
+            self.log(f"Neo4j already running on {self.s.uri} (pid {self.pid()}), reusing it")
+            return self.s.uri
+        if bolt_answers(self.s.bolt_port):
+            raise LocalNeo4jError(
+                f"port {self.s.bolt_port} already answers Bolt but is not our server "
+                f"(no live pid in {self.pid_file}); choose another NEO4J_LOCAL_PORT or stop that server"
+            )
+        try:
+            java = require_tool("java", "Install Java 17 (Debian: apt-get install openjdk-17-jre-headless) or use Docker.")
+            lib, plugins = ensure_jars(self.s.jar_dir, self.log)
+        except MissingToolError as exc:
+            raise LocalNeo4jError(str(exc)) from exc
+        fresh = not (self.s.data_dir / "data" / "databases").exists()
+        conf_dir = self.s.data_dir / "conf"
+        for sub in ("conf", "data", "logs", "run", "import"):
+            (self.s.data_dir / sub).mkdir(parents=True, exist_ok=True)
+        (conf_dir / "neo4j.conf").write_text(render_conf(self.s, plugins))
+        started = time.monotonic()
+        proc = self._launch(java, lib, plugins, conf_dir)
+        self.pid_file.write_text(f"{proc.pid}\n")
+        self._wait_for_bolt(proc)
+        if fresh:
+            self._set_password()
+        self.log(f"Neo4j {self.s.uri} ready in {time.monotonic() - started:.1f}s (pid {proc.pid})")
+        return self.s.uri
+
+    def _launch(self, java: str, lib: Path, plugins: Path, conf_dir: Path) -> subprocess.Popen:
+        cmd = [
+            java, f"-Xms{self.s.heap}", f"-Xmx{self.s.heap}",
+            "-XX:+UseG1GC", "-XX:-OmitStackTraceInFastThrow", "-XX:+ExitOnOutOfMemoryError",
+            "-Djdk.tls.ephemeralDHKeySize=2048", "-Dfile.encoding=UTF-8",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "-cp", f"{lib}/*:{plugins}/*",
+            "org.neo4j.server.CommunityEntryPoint",
+            f"--home-dir={self.s.data_dir}", f"--config-dir={conf_dir}",
+        ]
+        out = open(self.console_log, "ab")
+        # own session: Ctrl-C in the caller's terminal must not kill the server
+        return subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                start_new_session=True, cwd=self.s.data_dir)
+
+    def _wait_for_bolt(self, proc: subprocess.Popen) -> None:
+        deadline = time.monotonic() + self.s.start_timeout_s
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.pid_file.unlink(missing_ok=True)
+                raise LocalNeo4jError(
+                    f"Neo4j exited with code {proc.returncode} during start-up; last lines of "
+                    f"{self.console_log}:\n{self._tail()}"
+                )
+            if bolt_answers(self.s.bolt_port):
+                return
+            time.sleep(0.5)
+        self.stop()
+        raise LocalNeo4jError(f"Bolt did not answer on port {self.s.bolt_port} within "
+                              f"{self.s.start_timeout_s:.0f}s; see {self.console_log}")
+
+    def _set_password(self) -> None:
+        from neo4j import GraphDatabase
+
+        with GraphDatabase.driver(self.s.uri, auth=("neo4j", INITIAL_PASSWORD)) as drv:
+            with drv.session(database="system") as session:
+                session.run("ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
+                            old=INITIAL_PASSWORD, new=self.s.password).consume()
+
+    def _tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.console_log.read_text(errors="replace").splitlines()[-lines:])
+        except FileNotFoundError:
+            return "(no console log)"
+
+    def stop(self, timeout: float = 60.0) -> bool:
+        """Stop the server cleanly (SIGTERM, then SIGKILL after `timeout`)."""
+        pid = self.pid()
+        if pid is None:
+            self.pid_file.unlink(missing_ok=True)
+            return False
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.3)
+        else:
+            os.kill(pid, signal.SIGKILL)
+        self.pid_file.unlink(missing_ok=True)
+        return True
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would; for failure tests."""
+        pid = self.pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            while True:
+                try:
+                    os.kill(pid, 0)
+                    time.sleep(0.1)
+                except ProcessLookupError:
+                    break

@@ -1,0 +1,56 @@
+"""Settings of the local server, read from the environment (or ``.env``)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from connection.config import LOCAL_DEFAULT_PASSWORD, load_dotenv_once
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Versions are pinned together: GDS 2.13 is the line whose compatibility
+# matrix lists Neo4j 5.26, and APOC core follows Neo4j's own numbering.
+NEO4J_VERSION = "5.26.19"
+APOC_VERSION = "5.26.19"
+GDS_VERSION = "2.13.9"
+
+
+def _default_cache() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "gvn-neo4j"
+
+
+@dataclass(frozen=True)
+class LocalSettings:
+    bolt_port: int = 7687
+    data_dir: Path = field(default_factory=lambda: REPO_ROOT / ".neo4j" / "demo")
+    heap: str = "1g"
+    pagecache: str = "512m"
+    password: str = LOCAL_DEFAULT_PASSWORD
+    cache_dir: Path = field(default_factory=_default_cache)
+    start_timeout_s: float = 180.0
+
+    @classmethod
+    def from_env(cls, **overrides) -> "LocalSettings":
+        load_dotenv_once()
+        env = os.environ
+        values = dict(
+            bolt_port=int(env.get("NEO4J_LOCAL_PORT", cls.bolt_port)),
+            data_dir=Path(env["NEO4J_LOCAL_DIR"]) if env.get("NEO4J_LOCAL_DIR") else REPO_ROOT / ".neo4j" / "demo",
+            heap=env.get("NEO4J_LOCAL_HEAP", cls.heap),
+            pagecache=env.get("NEO4J_LOCAL_PAGECACHE", cls.pagecache),
+            password=env.get("NEO4J_PASSWORD", LOCAL_DEFAULT_PASSWORD),
+            cache_dir=Path(env["NEO4J_LOCAL_CACHE"]) if env.get("NEO4J_LOCAL_CACHE") else _default_cache(),
+        )
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        values["data_dir"] = Path(values["data_dir"]).resolve()
+        return cls(**values)
+
+    @property
+    def uri(self) -> str:
+        return f"bolt://127.0.0.1:{self.bolt_port}"
+
+    @property
+    def jar_dir(self) -> Path:
+        return self.cache_dir / f"neo4j-{NEO4J_VERSION}-apoc-{APOC_VERSION}-gds-{GDS_VERSION}"

@@ -1,0 +1,1 @@
+"""Cypher query modules: centrality, linkages, value added and spillover paths."""

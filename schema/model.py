@@ -1,0 +1,99 @@
+"""The property graph: labels, natural keys and relationship types.
+
+This is the whitelist the rest of the product draws labels and relationship
+types from; nothing typed by a user is ever spliced into Cypher as a label or
+type without passing through ``check_label`` / ``check_rel_type``.
+
+Every node has a string ``key`` (its natural key, unique per label), a ``name``
+and a ``source`` tag naming the data set it came from (``Dataset.key``);
+synthetic records carry a source whose Dataset has ``synthetic: true``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class NodeLabel:
+    name: str
+    key_format: str
+    description: str
+    indexed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RelType:
+    name: str
+    pairs: tuple[tuple[str, str], ...]
+    properties: str
+    description: str
+
+
+NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
+    NodeLabel("Country", "ISO 3166-1 alpha-3, e.g. KOR; 'ROW' for a table's rest of world",
+              "A country (or a table's rest-of-world aggregate).", ("name",)),
+    NodeLabel("Region", "ISO 3166-2 code (KR-11) for subdivisions; KR-ECON-* for Korea's economic "
+              "regions; grouping code (EU, OECD, ASEAN, ...) for supra-national groups",
+              "A sub-national region or a supra-national grouping; `kind` says which.", ("name", "kind")),
+    NodeLabel("Industry", "CLASSIFICATION|code, e.g. WIOD35|Electrical and Optical Equipment, ISIC4|C26",
+              "An industry of one classification (`classification`: ISIC4, WIOD35, ICIO45, ...).",
+              ("name", "classification")),
+    NodeLabel("Sector", "COUNTRY|INDUSTRY as the source table names both, e.g. KOR|Electrical and Optical Equipment",
+              "One country x one industry: a node of an input-output table.", ("name", "country", "industry")),
+    NodeLabel("SectorYear", "COUNTRY|INDUSTRY|YEAR",
+              "A sector's accounts in one year: output, value added, linkages, upstreamness, exports "
+              "and the value added embodied in them (million USD for WIOD/OECD).", ("year",)),
+    NodeLabel("Firm", "the source's firm identifier", "An enterprise: SME, domestic large firm or TNC affiliate.",
+              ("name", "country", "industry")),
+    NodeLabel("Person", "the source's person identifier", "An individual: founder, executive, researcher, owner.",
+              ("name",)),
+    NodeLabel("Stage", "stage name: rnd, design, parts, assembly, marketing, service",
+              "A GVC stage of the smile curve.", ()),
+    NodeLabel("Dataset", "source tag", "Where records came from; `synthetic` marks generated data.", ()),
+    NodeLabel("Report", "report name", "A saved Cypher report (current version).", ()),
+    NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
+]}
+
+REL_TYPES: dict[str, RelType] = {r.name: r for r in [
+    RelType("SUPPLIES", (("Sector", "Sector"), ("Firm", "Firm")),
+            "year:int, value:float (million USD for sectors, thousand USD for firms), "
+            "a:float (value / buyer's input total), b:float (value / seller's output total), product:str (firms)",
+            "Goods and services flowing from supplier to buyer; own-industry flows are self-loops."),
+    RelType("EXPORTS", (("Country", "Country"),),
+            "year:int, industry:str, value:float (thousand USD), weight:float (tonnes), "
+            "unit_value:float (USD/kg), use:str (intermediate|final)", "Bilateral trade flows."),
+    RelType("INVESTS_IN", (("Firm", "Firm"), ("Firm", "Country"), ("Firm", "Region"),
+                           ("Country", "Country"), ("Country", "Region")),
+            "year:int, amount:float (million USD), motive:str (market|resource|efficiency|strategic_asset), "
+            "mode:str (greenfield|joint_venture|acquisition)", "Foreign direct investment."),
+    RelType("OWNS", (("Firm", "Firm"), ("Person", "Firm")), "share:float (0..1 of equity)", "Equity ownership."),
+    RelType("WORKS_FOR", (("Person", "Firm"),), "role:str, since:int (year)", "Employment of a person."),
+    RelType("LOCATED_IN", (("Firm", "Region"), ("Firm", "Country"), ("Sector", "Country"),
+                           ("Person", "Country"), ("Region", "Country")), "", "Location."),
+    RelType("PART_OF", (("Region", "Region"),), "", "A subdivision inside a larger region."),
+    RelType("IN_INDUSTRY", (("Firm", "Industry"), ("Sector", "Industry")), "", "Industry membership."),
+    RelType("MEMBER_OF", (("Country", "Region"),), "", "Membership of a grouping (EU, OECD, ASEAN, ...)."),
+    RelType("PERFORMS", (("Firm", "Stage"),), "stage:str, value_added:float (thousand USD), year:int",
+            "A GVC stage performed by a firm."),
+    RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
+    RelType("HAS_YEAR", (("Sector", "SectorYear"),), "", "A sector's accounts of one year."),
+    RelType("HAS_VERSION", (("Report", "ReportVersion"),), "", "Version history of a saved report."),
+]}
+
+USER_FACING_LABELS = ("Country", "Region", "Industry", "Sector", "Firm", "Person")
+
+
+class UnknownNameError(ValueError):
+    pass
+
+
+def check_label(name: str) -> str:
+    if name not in NODE_LABELS:
+        raise UnknownNameError(f"unknown label {name!r}; expected one of {sorted(NODE_LABELS)}")
+    return name
+
+
+def check_rel_type(name: str) -> str:
+    if name not in REL_TYPES:
+        raise UnknownNameError(f"unknown relationship type {name!r}; expected one of {sorted(REL_TYPES)}")
+    return name

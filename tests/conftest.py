@@ -1,0 +1,86 @@
+"""Test-wide fixtures: a throwaway real Neo4j server on its own port and directory.
+
+The suite never touches the demo database: it points NEO4J_URI at the test
+server before any product code reads its settings. GVN_TEST_PORT and
+GVN_TEST_DIR choose where (so several checkouts can test at once);
+GVN_TEST_KEEP=1 leaves the server running afterwards, and a later run reuses
+it, for a quick edit-test loop.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+TEST_PORT = int(os.environ.get("GVN_TEST_PORT", "7697"))
+TEST_DIR = Path(os.environ.get("GVN_TEST_DIR", str(REPO / ".neo4j" / f"test-{TEST_PORT}")))
+TEST_PASSWORD = "gvn-test-only"
+OUTPUT_DIR = REPO / "test-output"
+
+
+def pytest_configure(config):
+    os.environ["NEO4J_URI"] = f"bolt://127.0.0.1:{TEST_PORT}"
+    os.environ["NEO4J_USER"] = "neo4j"
+    os.environ["NEO4J_PASSWORD"] = TEST_PASSWORD
+    os.environ["NEO4J_DATABASE"] = "neo4j"
+    OUTPUT_DIR.mkdir(exist_ok=True)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server():
+    from neo4j_local import LocalNeo4j, LocalSettings
+
+    settings = LocalSettings.from_env(bolt_port=TEST_PORT, data_dir=TEST_DIR, heap=os.environ.get("GVN_TEST_HEAP", "2g"),
+                                      password=TEST_PASSWORD)
+    server = LocalNeo4j(settings)
+    keep = os.environ.get("GVN_TEST_KEEP") == "1"
+    if not server.running():
+        shutil.rmtree(TEST_DIR, ignore_errors=True)  # throwaway: every fresh run starts empty
+    server.start()
+    yield server
+    from connection import close_driver
+
+    close_driver()
+    if not keep:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(neo4j_server):
+    from connection import Settings
+
+    return Settings.from_env()
+
+
+@pytest.fixture(scope="session")
+def driver(settings):
+    from connection import get_driver
+
+    return get_driver(settings)
+
+
+@pytest.fixture(scope="session")
+def schema_applied(settings):
+    from schema.apply import apply
+
+    apply(settings)
+    return True
+
+
+def wipe(driver, database="neo4j"):
+    # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_query
+    with driver.session(database=database) as session:
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+    # GDS graphs live in memory and outlive the nodes they were projected from
+    driver.execute_query("CALL gds.graph.list() YIELD graphName CALL gds.graph.drop(graphName, false) "
+                         "YIELD graphName AS g RETURN count(g)", database_=database)
+
+
+@pytest.fixture
+def empty_db(driver, schema_applied):
+    """An empty database with the schema applied."""
+    wipe(driver)
+    yield driver
