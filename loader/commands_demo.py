@@ -1,0 +1,6 @@
+"""loader commands: demo (to be filled in)."""
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass

@@ -1,0 +1,6 @@
+"""loader commands: mrio (to be filled in)."""
+import typer
+
+
+def register(app: typer.Typer) -> None:
+    pass
