@@ -10,12 +10,30 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-TEST_PORT = int(os.environ.get("GVN_TEST_PORT", "7697"))
+
+
+def _choose_port() -> int:
+    """GVN_TEST_PORT if set; else 7697, or a free port when something else holds 7697."""
+    if os.environ.get("GVN_TEST_PORT"):
+        return int(os.environ["GVN_TEST_PORT"])
+    from neo4j_local import LocalNeo4j, LocalSettings
+    from neo4j_local.server import bolt_answers
+
+    ours = LocalNeo4j(LocalSettings(bolt_port=7697, data_dir=REPO / ".neo4j" / "test-7697"))
+    if not bolt_answers(7697) or ours.pid() is not None:
+        return 7697
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+TEST_PORT = _choose_port()
 TEST_DIR = Path(os.environ.get("GVN_TEST_DIR", str(REPO / ".neo4j" / f"test-{TEST_PORT}")))
 TEST_PASSWORD = "gvn-test-only"
 OUTPUT_DIR = REPO / "test-output"
