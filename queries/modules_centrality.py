@@ -1,0 +1,150 @@
+"""Centrality of sectors or firms through Neo4j Graph Data Science (GDS 2.13).
+
+Layers: ``sector`` (the Sector -[:SUPPLIES {year}]-> Sector network of one year) or ``firm``
+(the Firm -[:SUPPLIES {year}]-> Firm supply network of one year). Parallel edges of a pair
+(firm products) are summed into one weighted edge; the weight is ``value`` (flow, table
+currency / thousand USD), ``a`` or ``b`` (coefficients); self-loops are kept unless
+``self_loops`` is false.
+
+Measures: degree (distinct partners, in + out), weighted in-strength sum_i w_ij and
+out-strength sum_j w_ij, PageRank (Brin and Page 1998; weighted: a node passes its score
+to its buyers in proportion to w, damping d, GDS ``gds.pageRank``; reported normalized to
+sum 1 over the layer, which equals networkx's ``pagerank`` when every node has a buyer;
+GDS does not hand the score of nodes without out-edges back to all nodes as networkx
+does), betweenness (Brandes 2001; unweighted shortest paths, directed) and eigenvector
+centrality (weighted, GDS ``gds.eigenvector``, L2-normalized).
+
+How GDS runs safely: the module is trusted library code, run by the runner in a READ
+transaction. ``gds.graph.project`` (the Cypher aggregation form) and the ``.stream``
+algorithms declare procedure mode READ: they read the store and write nothing to it,
+only to GDS's in-memory catalog. The projection gets a unique name (``gvn_tmp_<uuid>``)
+and is dropped at the end of the transaction, and again in a fresh READ transaction if
+the run failed or timed out. User Cypher may not call catalog-changing GDS procedures
+(see ``queries.guard``).
+"""
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from queries.model import Column, Param, QueryModule
+from schema.model import check_label, check_rel_type
+
+ORDER = ("pagerank", "betweenness", "eigenvector", "in_strength", "out_strength", "degree")
+
+_PROJECT = """
+MATCH (s:{label})-[r:{rel}]->(t:{label})
+WHERE r.year = $year AND ($source = '' OR r.source = $source) AND ($self_loops OR s <> t)
+WITH s, t, sum(coalesce(r[$weight], 0.0)) AS w
+WHERE w >= $min_weight AND w > 0
+WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w}}}}) AS g
+RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS rels
+"""
+
+
+def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
+    label = check_label("Sector" if p["layer"] == "sector" else "Firm")
+    rel = check_rel_type("SUPPLIES")
+    year = p["year"]
+    if year is None:
+        year = tx.run(f"MATCH (:{label})-[r:{rel}]->(:{label}) WHERE $source = '' OR r.source = $source "
+                      "RETURN max(r.year) AS y", {"source": p["source"]})[0]["y"]
+        if year is None:
+            return []
+    graph = f"gvn_tmp_{uuid.uuid4().hex}"
+    tx.on_exit("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph})
+    info = tx.run(_PROJECT.format(label=label, rel=rel),
+                  {"year": year, "source": p["source"], "weight": p["weight"], "min_weight": p["min_weight"],
+                   "self_loops": p["self_loops"], "graph": graph})
+    if not info or not info[0]["nodes"]:
+        return []
+    scores: dict[int, dict[str, float]] = {}
+
+    def collect(cypher: str, column: str, cfg: dict[str, Any]) -> None:
+        for r in tx.run(cypher, {"g": graph, "cfg": cfg}):
+            scores.setdefault(r["nodeId"], {})[column] = r["score"]
+
+    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "out_degree",
+            {"orientation": "NATURAL"})
+    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "in_degree",
+            {"orientation": "REVERSE"})
+    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "out_strength",
+            {"orientation": "NATURAL", "relationshipWeightProperty": "w"})
+    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "in_strength",
+            {"orientation": "REVERSE", "relationshipWeightProperty": "w"})
+    collect("CALL gds.pageRank.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "pagerank_raw",
+            {"relationshipWeightProperty": "w", "dampingFactor": p["damping"],
+             "maxIterations": p["max_iterations"], "tolerance": p["tolerance"]})
+    collect("CALL gds.betweenness.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "betweenness", {})
+    collect("CALL gds.eigenvector.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "eigenvector",
+            {"relationshipWeightProperty": "w", "maxIterations": p["max_iterations"],
+             "tolerance": p["tolerance"]})
+    tx.run("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph})
+    tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("g") != graph]
+
+    ids = list(scores)
+    names = {r["id"]: r for r in tx.run(
+        "UNWIND $ids AS id WITH id, gds.util.asNode(id) AS n "
+        "RETURN id, n.key AS key, n.name AS name, n.country AS country, n.industry AS industry", {"ids": ids})}
+    pr_sum = sum(s.get("pagerank_raw", 0.0) for s in scores.values()) or 1.0
+    rows = []
+    for i, s in scores.items():
+        n = names[i]
+        if p["country"] and n["country"] != p["country"]:
+            continue
+        if p["industry"] and p["industry"].lower() not in (n["industry"] or "").lower():
+            continue
+        rows.append({"key": n["key"], "name": n["name"], "country": n["country"], "industry": n["industry"],
+                     "degree": int(s.get("in_degree", 0) + s.get("out_degree", 0)),
+                     "in_degree": int(s.get("in_degree", 0)), "out_degree": int(s.get("out_degree", 0)),
+                     "in_strength": s.get("in_strength", 0.0), "out_strength": s.get("out_strength", 0.0),
+                     "pagerank": s.get("pagerank_raw", 0.0) / pr_sum, "pagerank_raw": s.get("pagerank_raw", 0.0),
+                     "betweenness": s.get("betweenness", 0.0), "eigenvector": s.get("eigenvector", 0.0),
+                     "year": year})
+    rows.sort(key=lambda r: (-r[p["order_by"]], r["key"]))
+    rows = rows[: p["limit"]]
+    for rank, r in enumerate(rows, start=1):
+        r["rank"] = rank
+    return rows
+
+
+CENTRALITY = QueryModule(
+    name="centrality",
+    title="Centrality (GDS)",
+    description=("Degree, weighted in/out strength, PageRank (Brin and Page 1998; weighted by the flow, damping d, "
+                 "normalized to sum 1), betweenness (Brandes 2001, unweighted directed shortest paths) and "
+                 "eigenvector centrality of the sector network of one year or of the firm supply network, "
+                 "computed by Neo4j Graph Data Science on a temporary in-memory projection."),
+    params=(
+        Param("layer", "choice", "sector", choices=("sector", "firm"), help="which network"),
+        Param("year", "int", None, 1900, 2100, help="year of the flows; empty = the latest"),
+        Param("source", "str", "", help="Dataset key of the flows; empty = any"),
+        Param("weight", "choice", "value", choices=("value", "a", "b"), help="edge weight"),
+        Param("min_weight", "float", 0.0, 0.0, None, help="drop edges lighter than this (weight units)"),
+        Param("self_loops", "bool", True, help="keep own-industry / own-firm flows"),
+        Param("country", "str", "", help="list only nodes of this country (computed on the whole layer)"),
+        Param("industry", "str", "", help="list only nodes whose industry contains this text"),
+        Param("order_by", "choice", "pagerank", choices=ORDER, help="ranking column"),
+        Param("damping", "float", 0.85, 0.0, 0.99, help="PageRank damping factor"),
+        Param("max_iterations", "int", 100, 1, 10000, help="PageRank/eigenvector iterations"),
+        Param("tolerance", "float", 1e-7, 1e-15, 1.0, help="PageRank/eigenvector convergence tolerance"),
+        Param("limit", "int", 100, 1, 1000000, help="rows returned"),
+    ),
+    columns=(
+        Column("key", "key", "Sector or Firm key"), Column("name", "name", "node name"),
+        Column("country", "code", "country"), Column("industry", "name/key", "industry"),
+        Column("degree", "count", "distinct partners in + out (a self-loop counts in both)"),
+        Column("in_degree", "count", "suppliers"), Column("out_degree", "count", "buyers"),
+        Column("in_strength", "weight units", "sum of incoming edge weights"),
+        Column("out_strength", "weight units", "sum of outgoing edge weights"),
+        Column("pagerank", "share 0..1", "weighted PageRank normalized to sum 1"),
+        Column("pagerank_raw", "score", "GDS PageRank score ((1-d) + d sum ...)"),
+        Column("betweenness", "count of shortest paths", "Brandes betweenness, unweighted, directed"),
+        Column("eigenvector", "score (L2 = 1)", "weighted eigenvector centrality"),
+        Column("year", "year", "year of the flows"), Column("rank", "rank", "1 = first in the chosen order"),
+    ),
+    steps=centrality,
+    layer="any",
+)
+
+MODULES = (CENTRALITY,)

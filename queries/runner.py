@@ -1,0 +1,156 @@
+"""Run query modules and user Cypher: READ transaction, time limit, row cap, DataFrame out.
+
+``run_module(name, params)`` validates and coerces the parameters against the module's
+declared types and ranges, then runs the module's Cypher (or its Python steps, each a
+parameterized Cypher statement) inside ONE managed READ transaction
+(``session.execute_read``) whose server-side timeout is ``timeout_s`` seconds; at most
+``row_cap`` rows come back (``df.attrs['truncated']`` says whether more existed).
+
+``run_cypher(cypher, params)`` first passes user Cypher through ``queries.guard``
+(EXPLAIN must say read-only, no writing procedures, no LOAD CSV, no admin commands) and
+then runs it the same way.
+
+Errors: ``ParameterError`` (bad parameters), ``QueryRefused`` (not read-only, or the
+server refused a write in READ mode), ``QueryTimeout`` (ran past ``timeout_s``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from neo4j import READ_ACCESS, unit_of_work
+from neo4j.exceptions import ClientError, Neo4jError
+
+from connection import Settings, get_driver
+from queries import guard, registry
+from queries.errors import ParameterError, QueryError, QueryRefused, QueryTimeout
+
+_TIMEOUT_CODES = ("TransactionTimedOut", "TransactionTimedOutClientConfiguration", "Terminated")
+
+
+class ReadTx:
+    """What a module's Python steps see: ``run(cypher, params) -> list[dict]`` inside one READ tx."""
+
+    def __init__(self, tx, row_cap: int):
+        self._tx = tx
+        self.row_cap = row_cap
+        self.truncated = False
+        self.cleanup: list[tuple[str, dict[str, Any]]] = []
+
+    def on_exit(self, cypher: str, params: dict[str, Any]) -> None:
+        """Run ``cypher`` in a fresh READ transaction after this one ends, even if it failed
+        (used to drop a module's temporary GDS graph)."""
+        self.cleanup.append((cypher, params))
+
+    def run(self, cypher: str, params: dict[str, Any] | None = None, *, cap: int | None = None) -> list[dict]:
+        result = self._tx.run(cypher, params or {})
+        rows = []
+        limit = cap if cap is not None else None
+        for rec in result:
+            if limit is not None and len(rows) >= limit:
+                self.truncated = True
+                break
+            rows.append(rec.data())
+        return rows
+
+
+def _translate(exc: Neo4jError, what: str) -> QueryError:
+    code = exc.code or ""
+    if any(code.endswith(c) for c in _TIMEOUT_CODES):
+        return QueryTimeout(f"{what} ran past its time limit and was stopped ({code})")
+    if code.endswith("AccessMode") or "read access mode" in (exc.message or "").lower() \
+            or code.endswith("Forbidden"):
+        return QueryRefused(f"refused by the server in READ mode: {exc.message}")
+    if code.startswith("Neo.ClientError.Statement.ParameterMissing"):
+        return ParameterError(f"{what}: {exc.message}")
+    return QueryError(f"{what} failed: {code}: {exc.message}")
+
+
+def _frame(rows: list[dict], columns: list[str] | None, truncated: bool, row_cap: int) -> pd.DataFrame:
+    if rows:
+        df = pd.DataFrame.from_records(rows)
+        if columns:
+            df = df[[c for c in columns if c in df.columns] + [c for c in df.columns if c not in columns]]
+    else:
+        df = pd.DataFrame(columns=columns or [])
+    df.attrs["truncated"] = truncated
+    df.attrs["row_cap"] = row_cap
+    return df
+
+
+def _check_limits(timeout_s: float, row_cap: int) -> None:
+    if not (0 < timeout_s <= 3600):
+        raise ParameterError(f"timeout_s must be in (0, 3600], got {timeout_s}")
+    if not (1 <= row_cap <= 1_000_000):
+        raise ParameterError(f"row_cap must be in [1, 1000000], got {row_cap}")
+
+
+def _read(settings: Settings, work, timeout_s: float, what: str):
+    driver = get_driver(settings)
+
+    @unit_of_work(timeout=timeout_s)
+    def tx_fn(tx):
+        return work(tx)
+
+    try:
+        with driver.session(database=settings.database, default_access_mode=READ_ACCESS) as session:
+            return session.execute_read(tx_fn)
+    except Neo4jError as exc:
+        raise _translate(exc, what) from None
+
+
+def run_module(name: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,
+               row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
+    """Run library module ``name`` with ``params``; see the module docstring."""
+    module = registry.get(name)
+    _check_limits(timeout_s, row_cap)
+    p = module.coerce_params(params)
+    settings = settings or Settings.from_env()
+    state: dict[str, Any] = {}
+
+    def work(tx):
+        rt = ReadTx(tx, row_cap)
+        state.setdefault("cleanup", [])
+        rt.cleanup = state["cleanup"]
+        if module.cypher is not None:
+            rows = rt.run(module.cypher, p, cap=row_cap)
+        else:
+            rows = module.steps(rt, p)
+        if len(rows) > row_cap:
+            rows, rt.truncated = rows[:row_cap], True
+        state["truncated"] = rt.truncated
+        return rows
+
+    try:
+        rows = _read(settings, work, timeout_s, f"module {name}")
+    finally:
+        for cypher, cparams in state.get("cleanup", []):
+            try:
+                with get_driver(settings).session(database=settings.database,
+                                                  default_access_mode=READ_ACCESS) as session:
+                    session.run(cypher, cparams).consume()
+            except Neo4jError:
+                pass  # best effort: the graph may never have been created
+    df = _frame(rows, module.column_names, state.get("truncated", False), row_cap)
+    df.attrs["module"] = name
+    df.attrs["params"] = p
+    return df
+
+
+def run_cypher(cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,
+               row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
+    """Run user Cypher if (and only if) it is read-only; see ``queries.guard``."""
+    _check_limits(timeout_s, row_cap)
+    settings = settings or Settings.from_env()
+    params = dict(params or {})
+    guard.check_read_only(get_driver(settings), settings.database, cypher, params)
+    state: dict[str, Any] = {}
+
+    def work(tx):
+        rt = ReadTx(tx, row_cap)
+        rows = rt.run(cypher, params, cap=row_cap)
+        state["truncated"] = rt.truncated
+        return rows
+
+    rows = _read(settings, work, timeout_s, "query")
+    return _frame(rows, None, state.get("truncated", False), row_cap)

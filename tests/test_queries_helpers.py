@@ -1,0 +1,69 @@
+"""Helpers of the query-module tests (no tests here).
+
+``write_flows`` writes a small input-output system straight into the CONTRACT shape
+(Sector nodes, SUPPLIES {year, value, a, b, source} with a = z_ij / x_j, b = z_ij / x_i, zero
+flows skipped, self-loops kept) from numpy arrays, so the path modules can be checked
+against numpy on exactly the matrices they read. ``numpy_paths`` is the independent
+reference: a plain depth-first enumeration over the matrix with the same pruning rule.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from schema.model import check_label, check_rel_type
+
+SECTOR = check_label("Sector")
+SUPPLIES = check_rel_type("SUPPLIES")
+
+
+def sector_keys(index) -> list[str]:
+    return [f"{c}|{i}" for c, i in index]
+
+
+def coefficients(Z: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        A = np.where(x[None, :] > 0, Z / x[None, :], 0.0)
+        B = np.where(x[:, None] > 0, Z / x[:, None], 0.0)
+    return A, B
+
+
+def write_flows(driver, keys: list[str], Z: np.ndarray, x: np.ndarray, year: int, source: str = "TEST") -> None:
+    A, B = coefficients(Z, x)
+    nodes = [{"key": k, "country": k.split("|")[0], "industry": k.split("|", 1)[1]} for k in keys]
+    driver.execute_query(
+        f"UNWIND $rows AS row MERGE (s:{SECTOR} {{key: row.key}}) "
+        "SET s.name = row.key, s.country = row.country, s.industry = row.industry, s.source = $source",
+        rows=nodes, source=source)
+    ii, jj = np.nonzero(Z)
+    edges = [{"i": keys[i], "j": keys[j], "value": float(Z[i, j]), "a": float(A[i, j]), "b": float(B[i, j])}
+             for i, j in zip(ii, jj)]
+    for start in range(0, len(edges), 20000):
+        driver.execute_query(
+            f"UNWIND $rows AS row MATCH (s:{SECTOR} {{key: row.i}}), (t:{SECTOR} {{key: row.j}}) "
+            f"MERGE (s)-[r:{SUPPLIES} {{year: $year}}]->(t) "
+            "SET r.value = row.value, r.a = row.a, r.b = row.b, r.source = $source",
+            rows=edges[start:start + 20000], year=year, source=source)
+
+
+def numpy_paths(M: np.ndarray, start: int, depth: int, threshold: float, upstream: bool) -> dict[tuple, float]:
+    """All paths of length 1..depth from ``start`` whose product of M entries stays >= threshold.
+
+    Upstream: paths k_m -> ... -> k_1 -> start over columns of M (M = A), returned as tuples
+    of node indices with the start LAST; downstream: start -> k_1 -> ... over rows (M = B),
+    start FIRST. Zero entries are no links.
+    """
+    out: dict[tuple, float] = {}
+    stack = [((start,), 1.0)]
+    while stack:
+        path, value = stack.pop()
+        if len(path) - 1 >= depth:
+            continue
+        end = path[0] if upstream else path[-1]
+        coefs = M[:, end] if upstream else M[end, :]
+        for k in np.nonzero(coefs)[0]:
+            v = value * coefs[k]
+            if v >= threshold:
+                new = (int(k),) + path if upstream else path + (int(k),)
+                out[new] = v
+                stack.append((new, v))
+    return out
