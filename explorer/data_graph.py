@@ -1,0 +1,93 @@
+"""Neighbourhood browsing: one node's details and the relationships around a set of nodes.
+
+Labels are spliced into Cypher only after ``schema.model.check_label``; everything a user
+chooses (keys, relationship types, labels to show, year, minimum value) is a parameter.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from explorer import db
+from explorer.search_text import node_id, split_node_id
+from schema.model import REL_TYPES, USER_FACING_LABELS, check_label
+
+TTL_S = 120
+
+# Browsing hides bookkeeping relationships (SectorYear accounts, report versions) by default.
+BROWSABLE_REL_TYPES = tuple(t for t in REL_TYPES if t not in ("HAS_YEAR", "HAS_VERSION"))
+
+# The number that ranks and filters a relationship: flows by value, FDI by amount, ownership by share.
+_WEIGHT = "coalesce(r.value, r.amount, r.share, r.value_added)"
+
+_NEIGHBOURHOOD = """
+MATCH (n:{label} {{key: $key}})-[r]-(m)
+WHERE type(r) IN $types
+  AND any(l IN labels(m) WHERE l IN $labels)
+  AND ($year IS NULL OR r.year IS NULL OR r.year = $year)
+  AND ($min_value IS NULL OR {weight} IS NULL OR {weight} >= $min_value)
+WITH n, r, m, {weight} AS weight
+ORDER BY weight IS NULL, weight DESC
+WITH n, collect({{r: r, m: m, weight: weight}}) AS all_rows
+RETURN size(all_rows) AS total,
+       [row IN all_rows[0..$cap] | {{
+          type: type(row.r), props: properties(row.r), weight: row.weight,
+          outgoing: startNode(row.r) = n,
+          other_label: [l IN labels(row.m) WHERE l IN $labels][0],
+          other: properties(row.m)}}] AS rows
+"""
+
+_NODE = "MATCH (n:{label} {{key: $key}}) RETURN properties(n) AS props"
+
+# Counts per relationship type and direction around a node: the details panel's summary.
+_DEGREE = """
+MATCH (n:{label} {{key: $key}})-[r]-()
+RETURN type(r) AS type, CASE WHEN startNode(r) = n THEN 'out' ELSE 'in' END AS direction, count(*) AS count
+ORDER BY type, direction
+"""
+
+
+def _clean(props: dict[str, Any]) -> dict[str, Any]:
+    # neo4j temporal values are not JSON/Arrow friendly; the explorer only displays them
+    return {k: (v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v)) for k, v in props.items()}
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def node_details(nid: str) -> dict[str, Any] | None:
+    label, key = split_node_id(nid)
+    rows = db.read(_NODE.format(label=check_label(label)), {"key": key})
+    return _clean(rows[0]["props"]) if rows else None
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def node_degree(nid: str) -> list[dict]:
+    label, key = split_node_id(nid)
+    return db.read(_DEGREE.format(label=check_label(label)), {"key": key})
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def neighbourhood(nid: str, types: tuple[str, ...] = BROWSABLE_REL_TYPES,
+                  labels: tuple[str, ...] = USER_FACING_LABELS, year: int | None = None,
+                  min_value: float | None = None, cap: int = 300) -> dict[str, Any]:
+    """Relationships of one node, heaviest first, at most ``cap``; ``total`` says how many match.
+
+    Returns {'nodes': {id: {label, props}}, 'edges': [{source, target, type, props, weight}],
+    'total': int, 'shown': int}.
+    """
+    label, key = split_node_id(nid)
+    cypher = _NEIGHBOURHOOD.format(label=check_label(label), weight=_WEIGHT)
+    rows = db.read(cypher, {"key": key, "types": list(types), "labels": list(labels), "year": year,
+                            "min_value": min_value, "cap": int(cap)})
+    out: dict[str, Any] = {"nodes": {}, "edges": [], "total": 0, "shown": 0}
+    if not rows:
+        return out
+    out["total"] = rows[0]["total"]
+    for row in rows[0]["rows"]:
+        other = node_id(row["other_label"], row["other"]["key"])
+        out["nodes"][other] = {"label": row["other_label"], "props": _clean(row["other"])}
+        src, dst = (nid, other) if row["outgoing"] else (other, nid)
+        out["edges"].append({"source": src, "target": dst, "type": row["type"],
+                             "props": _clean(row["props"]), "weight": row["weight"]})
+    out["shown"] = len(out["edges"])
+    return out

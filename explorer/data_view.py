@@ -1,0 +1,31 @@
+"""Builds the Network page's view from the expanded node ids and the filters (cached I/O + pure merge)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from explorer import data_graph
+from explorer.graph_view import empty_view, merge
+from explorer.search_text import split_node_id
+
+
+@dataclass(frozen=True)
+class Filters:
+    labels: tuple[str, ...]
+    types: tuple[str, ...]
+    year: int | None
+    min_value: float | None
+    cap: int
+
+
+def build_view(expanded: list[str], f: Filters) -> dict[str, Any]:
+    """Every expanded node with its (filtered, capped) neighbourhood; unknown ids are skipped."""
+    view = empty_view()
+    for nid in expanded:
+        details = data_graph.node_details(nid)
+        if details is None:
+            continue
+        label, _ = split_node_id(nid)
+        hood = data_graph.neighbourhood(nid, f.types, f.labels, f.year, f.min_value, f.cap)
+        view = merge(view, nid, {"label": label, "props": details}, hood)
+    return view

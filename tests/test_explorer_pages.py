@@ -1,0 +1,97 @@
+"""Every explorer page rendered by streamlit.testing's AppTest against the real test Neo4j."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests import explorer_graph
+from tests.conftest import TEST_PORT
+
+APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
+
+
+@pytest.fixture(scope="module")
+def graph(driver, schema_applied):
+    from tests.conftest import wipe
+
+    wipe(driver)
+    explorer_graph.load(driver)
+    # the full-text index is eventually consistent: wait until it has caught up
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
+    yield driver
+
+
+def run_page(page: str, **query) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for k, v in query.items():
+        at.query_params[k] = v
+    # st.navigation registers the pages on the first run; only then can the test switch to one
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [w.value for w in at.warning] \
+        + [i.value for i in at.info] + [e.value for e in at.error] + [t.value for t in at.title]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_overview_counts_and_synthetic_badge(graph):
+    at = run_page("overview")
+    by_label = {r["label"]: r["count"] for r in at.dataframe[0].value.to_dict("records")}
+    assert by_label["Firm"] == 5 and by_label["Sector"] == 5 and by_label["Country"] == 4
+    by_type = {r["type"]: r["count"] for r in at.dataframe[1].value.to_dict("records")}
+    assert by_type["SUPPLIES"] == len(explorer_graph.FLOWS) + 4
+    # the sidebar badge on every page, and the flag in the sources table
+    assert any("SYNTHETIC DATA loaded: TEST-SYN" in w.value for w in at.sidebar.warning)
+    sources = at.dataframe[2].value
+    assert sources.set_index("key").loc["TEST-SYN", "data"] == "⚠️ SYNTHETIC"
+    years = at.dataframe[3].value
+    assert "2020" in " ".join(years["years"])
+
+
+def test_network_search_shows_matches_and_draws_a_pick(graph):
+    at = run_page("network")
+    at.text_input(key="net_q").input("hanbit").run()
+    pick = at.selectbox(key="net_pick")
+    assert "Firm:F1" in pick.options[0] or pick.options[0].startswith("Hanbit")
+    at.selectbox(key="net_pick").select("Firm:F1").run()
+    assert not at.exception
+    assert at.query_params["node"] == ["Firm:F1"] or at.query_params["node"] == "Firm:F1"
+    caption = texts(at)
+    # F1's relationships: 3 SUPPLIES in, 1 INVESTS_IN in, 2 out, 1 OWNS, 1 WORKS_FOR, 2 LOCATED_IN, 1 IN_INDUSTRY
+    assert "showing 11 of 11 relationships" in caption
+
+
+def test_network_cap_says_showing_n_of_m(graph):
+    at = run_page("network", node="Firm:F1")
+    at.slider(key="net_cap").set_value(10).run()
+    # the cap is per expanded node; 11 match, 10 shown
+    assert "showing 10 of 11 relationships" in texts(at)
+
+
+def test_network_filters_by_type_and_year(graph):
+    at = run_page("network", node="Firm:F1")
+    at.multiselect(key="net_types").set_value(["INVESTS_IN"]).run()
+    assert "showing 3 of 3 relationships" in texts(at)
+    at.selectbox(key="net_year").set_value(2019).run()
+    assert "showing 1 of 1 relationships" in texts(at)
+
+
+def test_a_down_database_gives_a_message_and_retry_then_recovers(graph, monkeypatch):
+    # nothing listens on port 1: the page must say so instead of raising
+    monkeypatch.setenv("NEO4J_URI", "bolt://127.0.0.1:1")
+    at = run_page("overview")
+    assert any("Neo4j is not reachable at bolt://127.0.0.1:1" in e.value for e in at.error)
+    retry = at.button(key="retry-connection")
+    # the server "comes back": Retry reruns against the reachable database without a restart
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{TEST_PORT}")
+    retry.click().run()
+    assert not at.error
+    assert at.dataframe[0].value.set_index("label").loc["Firm", "count"] == 5
