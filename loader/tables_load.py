@@ -1,0 +1,75 @@
+"""``loader tables DIR``: read -> validate everything -> write (only when there is no problem)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from connection import Settings, read_query
+from loader import tables_validate as tv
+from loader.reference_graph import reference_graph
+from loader.tables_graph import tables_graph
+from loader.tables_problems import TablesError
+from loader.tables_read import read_folder
+from loader.tables_rows import GraphRows, dataset_rows
+from loader.tables_write import LoadSummary, write_graph
+
+KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
+
+
+def existing_keys(refs: dict[str, set[str]], settings: Settings) -> dict[str, set[str]]:
+    """Which of the referenced keys the database already holds (one query per kind)."""
+    out = {}
+    for kind, keys in refs.items():
+        if not keys:
+            out[kind] = set()
+            continue
+        label = KIND_LABEL[kind]  # from a fixed table, never from input
+        rows = read_query(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key",
+                          {"keys": sorted(keys)}, settings=settings, timeout_s=120)
+        out[kind] = {r["key"] for r in rows}
+    return out
+
+
+def db_region_countries(keys: set[str], settings: Settings) -> dict[str, str]:
+    rows = read_query("UNWIND $keys AS k MATCH (n:Region {key: k}) WHERE n.country IS NOT NULL "
+                      "RETURN n.key AS key, n.country AS country", {"keys": sorted(keys)}, settings=settings)
+    return {r["key"]: r["country"] for r in rows}
+
+
+def check_folder(folder: Path, settings: Settings) -> tuple[tv.Checked, bool]:
+    """Validate; returns the checked rows and whether reference data must be written first."""
+    tables, problems = read_folder(folder)
+    checked = tv.type_rows(tables)
+    refs = tv.references(checked)
+    in_db = existing_keys(refs, settings)
+    ref = reference_graph(loaded_at="")
+    ref_keys = {"country": {r["key"] for r in ref.nodes["Country"].rows},
+                "region": {r["key"] for r in ref.nodes["Region"].rows},
+                "industry": {r["key"] for r in ref.nodes["Industry"].rows}}
+    known = {k: in_db.get(k, set()) | ref_keys.get(k, set()) for k in tv.ENTITY_KINDS}
+    region_country = {r["key"]: r["props"]["country"] for r in ref.nodes["Region"].rows if r["props"].get("country")}
+    region_country.update(db_region_countries(refs["region"], settings))
+    checked = tv.validate(tables, known, region_country)
+    problems = problems + checked.problems
+    if problems:
+        raise TablesError(problems)
+    mine = tv.defined(checked)
+    needs_reference = any(refs[k] - in_db[k] - mine[k] for k in ("country", "region", "industry")) \
+        or bool(checked.rows.get("gvc_stages")) and not read_query("MATCH (s:Stage) RETURN s.key LIMIT 1",
+                                                                    settings=settings)
+    return checked, needs_reference
+
+
+def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = False, description: str = "",
+                settings: Settings | None = None, progress: bool = True) -> LoadSummary:
+    settings = settings or Settings.from_env()
+    folder = Path(folder)
+    source = source or f"tables:{folder.resolve().name}"
+    checked, needs_reference = check_folder(folder, settings)
+    now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    # the files may name reference codes the database lacks: write the reference data in the same transaction
+    graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
+    graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
+                                                    description or f"tables loaded from {folder.name}", now).rows
+    graph.extend(tables_graph(checked.rows, source))
+    return write_graph(graph, settings, progress=progress, description=f"loading {folder.name}")
