@@ -15,13 +15,27 @@ def escape_term(term: str) -> str:
     return _SPECIAL.sub(r"\\\1", term)
 
 
+# Lucene's English stop words: the standard analyzer leaves them out of the index, so a query
+# word among them could never match ('Electrical and Optical Equipment').
+STOP_WORDS = frozenset("a an and are as at be but by for if in into is it no not of on or such that the their "
+                       "then there these they this to was will with".split())
+
+
+def words_of(text: str) -> list[str]:
+    """Split like the standard analyzer: letters and digits only, so 'KOR|ELEC' and 'KR-11' become
+    two words each, as they were indexed."""
+    words = re.findall(r"\w+", text.lower())
+    kept = [w for w in words if w not in STOP_WORDS]
+    return kept or words[-1:]
+
+
 def lucene_query(text: str) -> str:
     """Every word must match; the last one also as a prefix, so results appear while typing.
 
     'korea elec' -> '+(korea OR korea~1) +elec*'. Words of four letters or more also match
     with one typo ('~1'); on shorter words fuzziness would match almost anything.
     """
-    words = [w for w in re.split(r"\s+", text.strip()) if w]
+    words = words_of(text)
     if not words:
         return ""
     parts = []

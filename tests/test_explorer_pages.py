@@ -95,3 +95,33 @@ def test_a_down_database_gives_a_message_and_retry_then_recovers(graph, monkeypa
     retry.click().run()
     assert not at.error
     assert at.dataframe[0].value.set_index("label").loc["Firm", "count"] == 5
+
+
+def test_spillovers_ranks_upstream_paths_and_splits_by_country(graph):
+    at = run_page("spillovers", node="KOR|ELEC")
+    at.selectbox(key="sp_node").set_value("KOR|ELEC")
+    at.radio(key="sp_by").set_value("country")
+    at.button(key="sp_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    # strongest path is the direct link KOR|METAL -> KOR|ELEC with a = 20 / 100
+    assert table.iloc[0]["path"] == "KOR|METAL → KOR|ELEC"
+    assert table.iloc[0]["value"] == pytest.approx(0.2)
+    split = at.dataframe[2].value.set_index("depth")
+    # depth 1 upstream of KOR|ELEC: KOR|METAL 0.2 and KOR|ELEC 0.1 at home; CHN|ELEC 0.1, USA|SERV 0.05 abroad
+    assert split.loc[1, "same_region"] == pytest.approx(0.3)
+    assert split.loc[1, "other_region"] == pytest.approx(0.15)
+    assert at.query_params["direction"] in ("upstream", ["upstream"])
+
+
+def test_spillovers_firm_downstream_by_economic_region(graph):
+    at = run_page("spillovers", node="F2", direction="downstream")
+    at.selectbox(key="sp_node").set_value("F2")
+    at.button(key="sp_run").click().run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert set(table["path"]) == {"Busan Steel Works → Hanbit Electronics", "Busan Steel Works → Seoul Metal Parts",
+                                  "Busan Steel Works → Seoul Metal Parts → Hanbit Electronics"}
+    split = at.dataframe[2].value.set_index("depth")
+    # F2 sits in Busan (Southeast); its buyers F1 and F3 in Seoul (Greater Seoul): all other-region
+    assert split.loc[1, "same_region"] == 0.0 and split.loc[1, "other_region"] > 0
