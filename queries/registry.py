@@ -6,20 +6,13 @@ Each ``queries/modules_*.py`` file holds the modules of one concern and exports 
 """
 from __future__ import annotations
 
-from queries import modules_centrality, modules_paths, modules_sectors
+from queries import (modules_centrality, modules_firms, modules_paths, modules_sectors, modules_spillover,
+                     modules_trade)
 from queries.errors import UnknownModule
 from queries.model import QueryModule
 
-_SOURCES = [modules_sectors, modules_paths, modules_centrality]
-for _extra in ("modules_spillover", "modules_firms"):
-    try:
-        _SOURCES.append(__import__(f"queries.{_extra}", fromlist=["MODULES"]))
-    except ModuleNotFoundError as exc:  # pragma: no cover - while a file is being written
-        if exc.name != f"queries.{_extra}":
-            raise
-
 MODULES: dict[str, QueryModule] = {}
-for _src in _SOURCES:
+for _src in (modules_sectors, modules_paths, modules_centrality, modules_spillover, modules_trade, modules_firms):
     for _m in _src.MODULES:
         if _m.name in MODULES:
             raise RuntimeError(f"duplicate module name {_m.name}")
