@@ -17,6 +17,10 @@ def module(name: str):
     return registry.get(name)
 
 
+def param(name: str, param_name: str):
+    return {p.name: p for p in registry.get(name).params}[param_name]
+
+
 @st.cache_data(ttl=TTL_S, show_spinner=False)
 def _run(name: str, params_json: str, timeout_s: float) -> pd.DataFrame:
     return run_module(name, json.loads(params_json), timeout_s=timeout_s)

@@ -125,3 +125,20 @@ def test_spillovers_firm_downstream_by_economic_region(graph):
     split = at.dataframe[2].value.set_index("depth")
     # F2 sits in Busan (Southeast); its buyers F1 and F3 in Seoul (Greater Seoul): all other-region
     assert split.loc[1, "same_region"] == 0.0 and split.loc[1, "other_region"] > 0
+
+
+def test_centrality_ranking_linkages_key_sectors_and_map(graph):
+    at = run_page("centrality")
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    ranking = frames[0]
+    # KOR|ELEC buys from four suppliers (self-loop included): the PageRank leader of the test table
+    assert ranking.iloc[0]["key"] == "KOR|ELEC"
+    linkages = frames[1]
+    assert list(linkages["sector"])[:2] == ["KOR|ELEC", "CHN|ELEC"]  # by backward linkage 1.4, 1.1
+    key = frames[2]
+    assert list(key["sector"]) == ["KOR|ELEC"]  # the only sector with BL > 1 and FL > 1
+    by_country = frames[3].set_index("country")
+    assert by_country.loc["KOR", "output"] == pytest.approx(150.0)  # 100 + 50
+    assert by_country.loc["CHN", "output"] == pytest.approx(120.0)
+    assert len(at.get("plotly_chart")) == 2  # key-sector scatter and the world map
