@@ -142,3 +142,20 @@ def test_centrality_ranking_linkages_key_sectors_and_map(graph):
     assert by_country.loc["KOR", "output"] == pytest.approx(150.0)  # 100 + 50
     assert by_country.loc["CHN", "output"] == pytest.approx(120.0)
     assert len(at.get("plotly_chart")) == 2  # key-sector scatter and the world map
+
+
+def test_trade_and_fdi_by_motive_mode_unit_values_and_regions(graph):
+    at = run_page("trade")
+    assert not at.exception
+    frames = [d.value for d in at.dataframe]
+    by_mode = frames[0].set_index("motive")
+    assert by_mode.loc["strategic_asset", "mode"] == "acquisition"
+    assert by_mode["amount"].sum() == pytest.approx(235.0)  # 120 + 40 + 75
+    inward = frames[1].set_index("country")
+    assert inward.loc["CHN", "amount"] == pytest.approx(115.0) and inward.loc["KOR", "amount"] == pytest.approx(120.0)
+    trade = frames[2]
+    assert trade.set_index("importer").loc["USA", "unit_value"] == pytest.approx(100.0)  # 3000 / 30
+    exports = frames[3].set_index("country")
+    assert exports.loc["KOR", "value"] == pytest.approx(8000.0)
+    regions = frames[4].set_index("region")
+    assert regions.loc["KR-ECON-CAPITAL", "foreign_output_share"] == pytest.approx(0.6 * 900 / 950)
