@@ -76,21 +76,27 @@ def _rel_cypher(rr: RelRows) -> str:
 
 # Firm-to-firm SUPPLIES shares are recomputed from everything in the database for the
 # years a load touched, so a second file adding links to a year keeps a and b right.
+# The server sums in no fixed order, so a recomputed share can differ in its last bit:
+# a share within 1e-12 (relative) of the stored one is kept, which keeps reloads idempotent.
 FIRM_SHARES = (
     "UNWIND $years AS y "
     "MATCH (:Firm)-[r:SUPPLIES {year: y}]->(buyer:Firm) "
     "WITH y, buyer, sum(r.value) AS bought "
     "MATCH (:Firm)-[r:SUPPLIES {year: y}]->(buyer) "
     "WITH r, CASE WHEN bought > 0 THEN r.value / bought ELSE 0.0 END AS a "
-    "WITH r, a, r.a AS before SET r.a = a "
-    "RETURN sum(CASE WHEN before IS NULL OR before <> a THEN 1 ELSE 0 END) AS changed",
+    "WITH r, a, r.a AS before "
+    "WITH r, a, before, before IS NULL OR abs(before - a) > 1e-12 * abs(a) AS moved "
+    "SET r.a = CASE WHEN moved THEN a ELSE before END "
+    "RETURN sum(CASE WHEN moved THEN 1 ELSE 0 END) AS changed",
     "UNWIND $years AS y "
     "MATCH (seller:Firm)-[r:SUPPLIES {year: y}]->(:Firm) "
     "WITH y, seller, sum(r.value) AS sold "
     "MATCH (seller)-[r:SUPPLIES {year: y}]->(:Firm) "
     "WITH r, CASE WHEN sold > 0 THEN r.value / sold ELSE 0.0 END AS b "
-    "WITH r, b, r.b AS before SET r.b = b "
-    "RETURN sum(CASE WHEN before IS NULL OR before <> b THEN 1 ELSE 0 END) AS changed",
+    "WITH r, b, r.b AS before "
+    "WITH r, b, before, before IS NULL OR abs(before - b) > 1e-12 * abs(b) AS moved "
+    "SET r.b = CASE WHEN moved THEN b ELSE before END "
+    "RETURN sum(CASE WHEN moved THEN 1 ELSE 0 END) AS changed",
 )
 
 
