@@ -1,12 +1,177 @@
-"""Command line of the query modules and saved reports."""
+"""Command line of the query modules and saved reports (``python -m queries ...``).
+
+  list                                   modules of the library and saved reports
+  describe NAME                          a module's formula, parameters and columns
+  run NAME --param k=v ... --format table|csv|json [--output FILE]
+                                         run a module (or, if no module has that name, a saved report)
+  cypher 'QUERY' --param k=v ... --format ...   ad-hoc read-only Cypher
+  save NAME --cypher 'QUERY' | --file F --title T --description D --param k=v
+                                         save a new version of a report (read-only Cypher only)
+  show NAME [--version N]                a saved report's Cypher, parameters and version history
+
+Parameter values: for modules they are converted to the declared type; for Cypher and
+reports a value that parses as JSON (numbers, true/false, null, lists) is that value,
+anything else a string. Every query runs in a READ transaction with --timeout seconds and
+at most --row-cap rows; refused or failing queries exit with status 2 and a message.
+"""
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Optional
 
 import typer
 
+from queries import export, registry
+from queries.errors import QueryError
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Run the query modules and saved Cypher reports (read-only, time-limited).")
+
+PARAM_OPT = typer.Option(None, "--param", "-p", help="k=v (repeatable)")
+FORMAT_OPT = typer.Option("table", "--format", "-f", help="table | csv | json")
+TIMEOUT_OPT = typer.Option(30.0, "--timeout", help="time limit in seconds")
+CAP_OPT = typer.Option(10000, "--row-cap", help="largest number of rows returned")
+OUT_OPT = typer.Option(None, "--output", "-o", help="write the result to this file instead of stdout")
 
 
 @app.callback()
 def main():
     """Every query runs in a READ transaction with a time limit and a row cap."""
+
+
+def _parse(pairs: list[str] | None, *, json_values: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for pair in pairs or []:
+        if "=" not in pair:
+            _fail(f"--param {pair!r}: expected k=v")
+        k, v = pair.split("=", 1)
+        k = k.strip()
+        if json_values:
+            try:
+                out[k] = json.loads(v)
+            except ValueError:
+                out[k] = v
+        else:
+            out[k] = v
+    return out
+
+
+def _fail(message: str) -> None:
+    typer.echo(message, err=True)
+    raise typer.Exit(2)
+
+
+def _emit(df, fmt: str, output: Optional[Path]) -> None:
+    if fmt not in export.FORMATS:
+        _fail(f"--format {fmt!r}: expected one of {list(export.FORMATS)}")
+    text = export.render(df, fmt)
+    if output:
+        output.write_text(text if text.endswith("\n") else text + "\n", encoding="utf-8")
+        typer.echo(f"{len(df)} rows written to {output}", err=True)
+    else:
+        typer.echo(text)
+    if df.attrs.get("truncated"):
+        typer.echo(f"(result cut at the row cap of {df.attrs.get('row_cap')} rows)", err=True)
+
+
+@app.command("list")
+def list_cmd():
+    """List the library's modules and the saved reports."""
+    typer.echo("Query modules (python -m queries run NAME --param k=v):")
+    for name in registry.names():
+        m = registry.get(name)
+        typer.echo(f"  {name:22} {m.title}  [{', '.join(p.name for p in m.params)}]")
+    from connection import Settings, get_driver
+    from queries.reports import list_reports
+
+    try:
+        get_driver(Settings.from_env()).verify_connectivity()  # fails at once, without retries
+        reports = list_reports()
+    except Exception as exc:  # the module list is useful without a database
+        typer.echo(f"Saved reports: unavailable ({exc})", err=True)
+        return
+    typer.echo("Saved reports:" + ("" if reports else " none"))
+    for r in reports:
+        typer.echo(f"  {r['name']:22} {r['title']}  (version {r['version']}, {r['versions']} saved)")
+
+
+@app.command()
+def describe(name: str):
+    """A module's description (formula, paper), parameters and output columns."""
+    try:
+        m = registry.get(name)
+    except QueryError as exc:
+        _fail(str(exc))
+    typer.echo(f"{m.name}: {m.title}\n\n{m.description}\n\nParameters:")
+    for p in m.params:
+        rng = "" if p.min is None and p.max is None else f" range [{p.min}, {p.max}]"
+        ch = f" one of {list(p.choices)}" if p.choices else ""
+        req = " (required)" if p.required else f" default {p.default!r}"
+        typer.echo(f"  {p.name} ({p.type}){req}{rng}{ch}: {p.help}")
+    typer.echo("Columns:")
+    for c in m.columns:
+        typer.echo(f"  {c.name} [{c.unit}]: {c.description}")
+
+
+@app.command()
+def run(name: str, param: list[str] = PARAM_OPT, fmt: str = FORMAT_OPT, timeout: float = TIMEOUT_OPT,
+        row_cap: int = CAP_OPT, output: Optional[Path] = OUT_OPT):
+    """Run a module (or a saved report of that name) and print or export the result."""
+    from queries.runner import run_module
+
+    try:
+        if name in registry.MODULES:
+            df = run_module(name, _parse(param, json_values=False), timeout_s=timeout, row_cap=row_cap)
+        else:
+            from queries.reports import run_report
+
+            df = run_report(name, _parse(param, json_values=True), timeout_s=timeout, row_cap=row_cap)
+    except QueryError as exc:
+        _fail(str(exc))
+    _emit(df, fmt, output)
+
+
+@app.command()
+def cypher(query: str, param: list[str] = PARAM_OPT, fmt: str = FORMAT_OPT, timeout: float = TIMEOUT_OPT,
+           row_cap: int = CAP_OPT, output: Optional[Path] = OUT_OPT):
+    """Run ad-hoc Cypher if it is read-only (checked with EXPLAIN, run in READ mode)."""
+    from queries.runner import run_cypher
+
+    try:
+        df = run_cypher(query, _parse(param, json_values=True), timeout_s=timeout, row_cap=row_cap)
+    except QueryError as exc:
+        _fail(str(exc))
+    _emit(df, fmt, output)
+
+
+@app.command()
+def save(name: str, cypher_text: Optional[str] = typer.Option(None, "--cypher", help="the report's Cypher"),
+         file: Optional[Path] = typer.Option(None, "--file", help="read the Cypher from this file"),
+         title: str = typer.Option("", "--title"), description: str = typer.Option("", "--description"),
+         param: list[str] = PARAM_OPT):
+    """Save a new version of a report (refused unless the Cypher is read-only)."""
+    from queries.reports import save_report
+
+    if (cypher_text is None) == (file is None):
+        _fail("give exactly one of --cypher or --file")
+    text = cypher_text if cypher_text is not None else file.read_text(encoding="utf-8")
+    try:
+        version = save_report(name, title or name, text, _parse(param, json_values=True), description)
+    except QueryError as exc:
+        _fail(str(exc))
+    typer.echo(f"saved report {name!r} version {version}")
+
+
+@app.command()
+def show(name: str, version: Optional[int] = typer.Option(None, "--version")):
+    """A saved report's Cypher, parameters and version history."""
+    from queries.reports import get_report
+
+    try:
+        rep = get_report(name, version)
+    except QueryError as exc:
+        _fail(str(exc))
+    json.dump(rep, sys.stdout, indent=1, ensure_ascii=False, default=str)
+    typer.echo("")

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver
+from neo4j import READ_ACCESS, Driver, NotificationMinimumSeverity
 
 from queries.errors import QueryRefused
 
@@ -47,7 +47,7 @@ DENIED_FUNCTION_NAMESPACES = re.compile(
     r"\b(apoc\.(cypher|load|import|export|periodic|systemdb|trigger)|dbms)\.[A-Za-z_]", re.IGNORECASE)
 
 _ADMIN = re.compile(
-    r"^\s*(CREATE|DROP|ALTER|RENAME|GRANT|DENY|REVOKE|START|STOP|ENABLE|DEALLOCATE|REALLOCATE|"
+    r"^\s*((CREATE|DROP|ALTER|RENAME)\s+(?!\()|GRANT|DENY|REVOKE|START|STOP|ENABLE|DEALLOCATE|REALLOCATE|"
     r"TERMINATE|SHOW\s+(CURRENT\s+USER|USERS?|ROLES?|POPULATED\s+ROLES|PRIVILEGES?|(USER|ROLE)\s+\S+\s+PRIVILEGES|"
     r"DATABASES?|HOME\s+DATABASE|DEFAULT\s+DATABASE|ALIAS(ES)?|SERVERS?|TRANSACTIONS?|SETTINGS?|SUPPORTED\s+PRIVILEGES))\b",
     re.IGNORECASE)
@@ -134,7 +134,8 @@ def check_read_only(driver: Driver, database: str, cypher: str, params: dict[str
     text_checks(cypher)
     from neo4j.exceptions import Neo4jError
 
-    with driver.session(database=database, default_access_mode=READ_ACCESS) as session:
+    with driver.session(database=database, default_access_mode=READ_ACCESS,
+                        notifications_min_severity=NotificationMinimumSeverity.OFF) as session:
         try:
             summary = session.run("EXPLAIN " + cypher, params or {}).consume()
         except Neo4jError as exc:

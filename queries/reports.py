@@ -1,0 +1,124 @@
+"""Saved Cypher reports with a version history, stored in Neo4j.
+
+Graph shape: ``(:Report {key: name, name, title, description, version: latest version,
+created_at, updated_at, source: 'user'})-[:HAS_VERSION]->(:ReportVersion {key: 'NAME|VERSION',
+name, report, version, title, description, cypher, params_json, saved_at, source: 'user'})``.
+Like Datasette's canned queries, a report is data (name, title, Cypher, named parameters
+with default values, description). Saving checks the Cypher with ``queries.guard`` (it must
+be read-only) and adds a new version unless the text, parameters, title and description
+equal the latest version's (then the latest version number is returned). Running a report
+merges the given parameters over the saved defaults and goes through
+``queries.runner.run_cypher`` (guard again, READ transaction, time limit, row cap).
+"""
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pandas as pd
+
+from connection import Settings, get_driver, read_query
+from queries import guard
+from queries.errors import ParameterError, QueryRefused
+from queries.runner import run_cypher
+from schema.model import check_label, check_rel_type
+
+REPORT, VERSION = check_label("Report"), check_label("ReportVersion")
+HAS_VERSION = check_rel_type("HAS_VERSION")
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
+
+_SAVE = f"""
+MERGE (r:{REPORT} {{key: $name}})
+  ON CREATE SET r.name = $name, r.version = 0, r.created_at = datetime(), r.source = 'user'
+SET r._lock = true
+WITH r
+OPTIONAL MATCH (r)-[:{HAS_VERSION}]->(last:{VERSION} {{version: r.version}})
+WITH r, last,
+     last IS NOT NULL AND last.cypher = $cypher AND last.params_json = $params_json
+     AND last.title = $title AND last.description = $description AS unchanged
+CALL (r, unchanged) {{
+  WITH r, unchanged WHERE NOT unchanged
+  SET r.version = r.version + 1, r.title = $title, r.description = $description, r.updated_at = datetime()
+  CREATE (r)-[:{HAS_VERSION}]->(:{VERSION} {{key: $name + '|' + toString(r.version), name: $name + ' v' +
+          toString(r.version), report: $name, version: r.version, title: $title, description: $description,
+          cypher: $cypher, params_json: $params_json, saved_at: datetime(), source: 'user'}})
+}}
+REMOVE r._lock
+RETURN r.version AS version
+"""
+
+
+def _check_name(name: str) -> str:
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise ParameterError(f"report name {name!r}: use 1-100 letters, digits, '.', '_' or '-', "
+                             "starting with a letter or digit")
+    return name
+
+
+def _params_json(params: dict[str, Any] | None) -> str:
+    params = dict(params or {})
+    for k in params:
+        if not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", str(k)):
+            raise ParameterError(f"parameter name {k!r} is not a valid Cypher parameter name")
+    try:
+        return json.dumps(params, sort_keys=True)
+    except TypeError as exc:
+        raise ParameterError(f"report parameters must be JSON values: {exc}") from None
+
+
+def save_report(name: str, title: str, cypher: str, params: dict[str, Any] | None = None,
+                description: str = "", *, settings: Settings | None = None) -> int:
+    """Save a new version of report ``name`` (read-only Cypher only); return its version number."""
+    _check_name(name)
+    settings = settings or Settings.from_env()
+    pj = _params_json(params)
+    guard.check_read_only(get_driver(settings), settings.database, cypher, json.loads(pj))
+    rows = get_driver(settings).execute_query(
+        _SAVE, name=name, title=title or name, description=description or "", cypher=cypher, params_json=pj,
+        database_=settings.database).records
+    return int(rows[0]["version"])
+
+
+def _iso(v: Any) -> Any:
+    return v.iso_format() if hasattr(v, "iso_format") else v
+
+
+def list_reports(*, settings: Settings | None = None) -> list[dict[str, Any]]:
+    rows = read_query(f"MATCH (r:{REPORT}) OPTIONAL MATCH (r)-[:{HAS_VERSION}]->(v:{VERSION}) "
+                      "WITH r, count(v) AS versions RETURN r.key AS name, r.title AS title, "
+                      "r.description AS description, r.version AS version, versions, r.updated_at AS updated_at "
+                      "ORDER BY name", settings=settings)
+    for r in rows:
+        r["updated_at"] = _iso(r["updated_at"])
+    return rows
+
+
+def get_report(name: str, version: int | None = None, *, settings: Settings | None = None) -> dict[str, Any]:
+    """One version (default: the latest) of a report, with ``versions``: every version's number and time."""
+    _check_name(name)
+    rows = read_query(
+        f"MATCH (r:{REPORT} {{key: $name}})-[:{HAS_VERSION}]->(v:{VERSION}) "
+        "WITH r, v ORDER BY v.version "
+        "WITH r, collect(v) AS vs "
+        "WITH r, vs, [x IN vs WHERE x.version = coalesce($version, r.version)] AS chosen "
+        "RETURN r.key AS name, chosen[0] AS v, [x IN vs | {version: x.version, saved_at: x.saved_at}] AS versions",
+        {"name": name, "version": version}, settings=settings)
+    if not rows:
+        raise QueryRefused(f"no saved report {name!r}")
+    v = rows[0]["v"]
+    if v is None:
+        raise ParameterError(f"report {name!r} has no version {version}")
+    return {"name": name, "version": v["version"], "title": v["title"], "description": v["description"],
+            "cypher": v["cypher"], "params": json.loads(v["params_json"] or "{}"), "saved_at": _iso(v["saved_at"]),
+            "versions": [{"version": x["version"], "saved_at": _iso(x["saved_at"])} for x in rows[0]["versions"]]}
+
+
+def run_report(name: str, params: dict[str, Any] | None = None, *, version: int | None = None,
+               timeout_s: float = 30.0, row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
+    """Run a saved report (given parameters override the saved defaults)."""
+    rep = get_report(name, version, settings=settings)
+    merged = {**rep["params"], **dict(params or {})}
+    df = run_cypher(rep["cypher"], merged, timeout_s=timeout_s, row_cap=row_cap, settings=settings)
+    df.attrs.update({"report": name, "version": rep["version"], "params": merged})
+    return df
