@@ -159,3 +159,66 @@ def test_trade_and_fdi_by_motive_mode_unit_values_and_regions(graph):
     assert exports.loc["KOR", "value"] == pytest.approx(8000.0)
     regions = frames[4].set_index("region")
     assert regions.loc["KR-ECON-CAPITAL", "foreign_output_share"] == pytest.approx(0.6 * 900 / 950)
+
+
+TOP_FIRMS = ("MATCH (f:Firm) WHERE f.output >= $min_output AND ($country = '' OR f.country = $country) "
+             "RETURN f.key AS key, f.name AS name, f.country AS country, f.output AS output ORDER BY output DESC")
+
+
+@pytest.fixture
+def saved_report(graph):
+    from queries import reports
+
+    graph.execute_query("MATCH (n) WHERE n:Report OR n:ReportVersion DETACH DELETE n")
+    reports.save_report("top-firms", "Top firms by output", TOP_FIRMS, {"min_output": 100.0, "country": ""},
+                        "Firms above an output floor")
+    return "report:top-firms"
+
+
+def test_reports_runs_a_saved_report_with_typed_widgets_and_downloads(saved_report):
+    at = run_page("reports")
+    at.selectbox(key="rp_choice").set_value(saved_report).run()
+    floor = at.number_input(key="rp_report:top-firms_1_min_output")
+    assert floor.value == 100.0  # the saved default, in a float widget
+    floor.set_value(350.0)
+    at.button[0].click().run()  # the form's Run button
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["key"]) == ["F1", "F5", "F2"]  # outputs 900, 700, 400 >= 350
+    # the URL now reproduces this view
+    assert at.query_params["report"] in ("report:top-firms", ["report:top-firms"])
+    assert at.query_params["p_min_output"] in ("350.0", ["350.0"])
+    csv = next(b for b in at.get("download_button") if "CSV" in b.proto.label)
+    assert csv.proto.label == "Download CSV"
+
+
+def test_reports_url_reproduces_the_view(saved_report):
+    at = run_page("reports", report=saved_report, p_min_output="800", p_country="KOR", run="1")
+    table = at.dataframe[0].value
+    assert list(table["key"]) == ["F1"]
+
+
+def test_reports_save_copy_makes_a_new_report(saved_report):
+    from queries import reports
+
+    at = run_page("reports", report=saved_report)
+    at.number_input(key="rp_report:top-firms_1_min_output").set_value(10.0)
+    at.text_input(key="rp_report:top-firms_1_country").input("KOR")
+    # submit the parameter form so its values count, then fill and submit the save form
+    # (like a browser, a form only sends its own widgets)
+    at.button[0].click().run()
+    at.text_input(key="rp_new_name").input("top-korean-firms")
+    at.text_input(key="rp_new_title").input("Top Korean firms")
+    next(b for b in at.button if b.proto.label == "Save copy").click().run()
+    assert not at.exception
+    assert any("Saved report 'top-korean-firms' version 1" in m.value for m in at.success)
+    copy = reports.get_report("top-korean-firms")
+    assert copy["title"] == "Top Korean firms"
+    assert copy["params"] == {"min_output": 10.0, "country": "KOR"}
+    assert copy["cypher"] == TOP_FIRMS
+
+
+def test_reports_runs_a_builtin_module(graph):
+    at = run_page("reports", report="module:key-sectors", run="1")
+    assert not at.exception
+    assert list(at.dataframe[0].value["sector"]) == ["KOR|ELEC"]
