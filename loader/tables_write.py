@@ -52,7 +52,7 @@ def _node_cypher(label: str) -> str:
             f"WITH row, properties(old) AS before "
             f"MERGE (n:{label} {{key: row.key}}) "
             f"SET n += row.props "
-            f"SET n.loaded_at = coalesce(n.loaded_at, row.loaded_at) "
+            f"SET n.loaded_at = coalesce(n.loaded_at, datetime(row.loaded_at)) "
             f"RETURN sum(CASE WHEN before IS NULL THEN 1 ELSE 0 END) AS created, "
             f"sum(CASE WHEN before IS NOT NULL AND before <> properties(n) THEN 1 ELSE 0 END) AS updated, "
             f"count(*) AS seen")
