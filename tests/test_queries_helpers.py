@@ -27,8 +27,11 @@ def coefficients(Z: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return A, B
 
 
-def write_flows(driver, keys: list[str], Z: np.ndarray, x: np.ndarray, year: int, source: str = "TEST") -> None:
+def write_flows(driver, keys: list[str], Z: np.ndarray, x: np.ndarray, year: int, source: str = "TEST",
+                *, fresh: bool = False) -> None:
+    """Write Sector nodes and SUPPLIES edges; ``fresh=True`` (empty database) CREATEs edges instead of MERGE."""
     A, B = coefficients(Z, x)
+    verb = "CREATE" if fresh else "MERGE"
     nodes = [{"key": k, "country": k.split("|")[0], "industry": k.split("|", 1)[1]} for k in keys]
     driver.execute_query(
         f"UNWIND $rows AS row MERGE (s:{SECTOR} {{key: row.key}}) "
@@ -40,7 +43,7 @@ def write_flows(driver, keys: list[str], Z: np.ndarray, x: np.ndarray, year: int
     for start in range(0, len(edges), 20000):
         driver.execute_query(
             f"UNWIND $rows AS row MATCH (s:{SECTOR} {{key: row.i}}), (t:{SECTOR} {{key: row.j}}) "
-            f"MERGE (s)-[r:{SUPPLIES} {{year: $year}}]->(t) "
+            f"{verb} (s)-[r:{SUPPLIES} {{year: $year}}]->(t) "
             "SET r.value = row.value, r.a = row.a, r.b = row.b, r.source = $source",
             rows=edges[start:start + 20000], year=year, source=source)
 
