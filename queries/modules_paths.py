@@ -40,7 +40,7 @@ _STEP = {
     "up": """
 UNWIND $heads AS h
 MATCH (s:{label})-[r:{rel}]->(:{label} {{key: h.key}})
-WHERE r.year = $year
+WHERE r.year = $year{prefilter}
 WITH h, s, sum(r.{coef}) AS c
 WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
 UNWIND h.items AS it
@@ -52,7 +52,7 @@ RETURN parent, node, value
     "down": """
 UNWIND $heads AS h
 MATCH (:{label} {{key: h.key}})-[r:{rel}]->(s:{label})
-WHERE r.year = $year
+WHERE r.year = $year{prefilter}
 WITH h, s, sum(r.{coef}) AS c
 WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
 UNWIND h.items AS it
@@ -87,7 +87,10 @@ def trace(tx, p: dict[str, Any], direction: str) -> list[dict[str, Any]]:
         year = rows[0]["y"] if rows else None
         if year is None:
             return []
-    cypher = _STEP[direction].format(label=label, rel=rel, coef=coef)
+    # Sectors have one SUPPLIES edge per pair and year, so a single edge can be pruned before the
+    # sum (2.5x faster on WIOD); firms may have one edge per product, which must be summed first.
+    prefilter = f" AND r.{coef} * h.max >= $threshold * (1 - 1e-12)" if label == "Sector" else ""
+    cypher = _STEP[direction].format(label=label, rel=rel, coef=coef, prefilter=prefilter)
     threshold = p["threshold"]
     # level d: parallel lists parent index (into level d-1), node key, value; level 0 is the start
     parents: list[list[int]] = [[-1]]
