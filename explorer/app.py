@@ -1,6 +1,6 @@
 """Streamlit entry point: ``streamlit run explorer/app.py``.
 
-Builds the page navigation; each page is a small script in ``explorer/pages/`` that starts
+Builds the page navigation; each page is a small script in ``explorer/views/`` that starts
 with ``explorer.page.start`` (database check, synthetic-data badge, title). An outage in the
 middle of a page (server stopped or restarting) is caught here for every page.
 """
@@ -19,7 +19,8 @@ from explorer import db  # noqa: E402
 
 st.set_page_config(page_title="Global value network explorer", layout="wide", page_icon="🌐")
 
-_PAGES = Path(__file__).parent / "pages"
+# not "pages/": Streamlit would also serve files there as old-style pages, run without this script
+_PAGES = Path(__file__).parent / "views"
 pages = [
     st.Page(_PAGES / "overview.py", title="Overview", url_path="overview", default=True),
     st.Page(_PAGES / "network.py", title="Network", url_path="network"),

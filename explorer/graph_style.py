@@ -38,18 +38,27 @@ BRIDGE = """
 <script type="text/javascript">
 (function () {
   function send(msg) { window.parent.postMessage(Object.assign({gvn: true}, msg), "*"); }
+  var done = false;
   function settled() {
+    if (done) return;
+    done = true;
     network.setOptions({physics: {enabled: false}});
     document.body.setAttribute("data-stabilized", "1");
     send({event: "stabilized"});
   }
+  // The parser may run vis-network's stabilisation timers between pyvis's script and this one,
+  // so the event can already be over: check the state as well as listening for it.
   network.once("stabilizationIterationsDone", settled);
-  if (!network.physics.options.enabled) { settled(); }
+  if (!network.physics.options.enabled || network.physics.stabilized) { settled(); }
+  var poll = setInterval(function () {
+    if (done) { clearInterval(poll); } else if (network.physics.stabilized) { clearInterval(poll); settled(); }
+  }, 250);
   network.on("click", function (p) { if (p.nodes.length) send({event: "select", node: p.nodes[0]}); });
   network.on("doubleClick", function (p) { if (p.nodes.length) send({event: "expand", node: p.nodes[0]}); });
   window.gvnNodeScreenPosition = function (id) {  // used by the browser test to click a node
     var pos = network.canvasToDOM(network.getPositions([id])[id]);
-    return {x: pos.x, y: pos.y};
+    var rect = document.querySelector("#mynetwork canvas").getBoundingClientRect();
+    return {x: rect.left + pos.x, y: rect.top + pos.y};
   };
 })();
 </script>
@@ -115,8 +124,7 @@ def to_html(view: dict[str, Any], size_by: str = "degree", colour_by: str = "lab
         props = node["props"]
         net.add_node(nid, label=_short(str(props.get("name") or props.get("key") or nid)),
                      title=_tooltip(node["label"], props), color=st_["colours"][nid], size=st_["sizes"][nid],
-                     shape="dot", borderWidth=4 if nid == selected else 1,
-                     group=node["label"])
+                     shape="dot", borderWidth=4 if nid == selected else 1)
     for e in view["edges"].values():
         p = e.get("props", {})
         bits = [e["type"]] + [f"{k}: {p[k]}" for k in ("year", "value", "amount", "share", "product", "motive", "mode",

@@ -30,7 +30,7 @@ def run_page(page: str, **query) -> AppTest:
         at.query_params[k] = v
     # st.navigation registers the pages on the first run; only then can the test switch to one
     at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

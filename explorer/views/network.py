@@ -39,7 +39,7 @@ hits = data_search.search(q) if q.strip() else []
 labels_of = {node_id(h["label"], h["key"]): f"{h['name']} · {h['label']} · {h['key']}" for h in hits}
 if q.strip():
     if hits:
-        st.selectbox(f"{len(hits)} matches", list(labels_of), index=None, key="net_pick",
+        st.selectbox(f"{len(hits)} match{'es' if len(hits) != 1 else ''}", list(labels_of), index=None, key="net_pick",
                      format_func=labels_of.get, placeholder="Pick a match to draw its neighbourhood",
                      on_change=_start_from_search)
     else:

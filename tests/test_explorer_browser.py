@@ -1,0 +1,224 @@
+"""The explorer in a real browser: Debian's headless Chromium driven by Playwright.
+
+Starts `streamlit run explorer/app.py` on a free loopback port against the test Neo4j loaded
+with the demo generator, then: searches a firm, clicks a node in the drawing and expands it,
+traces the firm's upstream paths, runs a saved report and downloads its CSV. Screenshots go
+to test-output/. Also measures how long a 300-node neighbourhood takes to appear.
+"""
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests import explorer_graph
+from tests.conftest import OUTPUT_DIR, REPO
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+COMPONENT = 'iframe[title="explorer.graph_component.gvn_network"]'
+CAPTION = re.compile(r"^\d+ nodes · showing \d+ of \d+ relationships")
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_graph(driver, schema_applied):
+    from tests.conftest import wipe
+
+    wipe(driver)
+    subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "400", "--seed", "7", "--quiet"],
+                   cwd=REPO, check=True, env=os.environ.copy(), capture_output=True)
+    from queries import reports
+
+    reports.save_report("largest-firms", "Largest firms", "MATCH (f:Firm) WHERE f.output >= $min_output "
+                        "RETURN f.key AS key, f.name AS name, f.country AS country, f.output AS output "
+                        "ORDER BY output DESC LIMIT $n", {"min_output": 0.0, "n": 25}, "Firms by output")
+    # one firm with exactly 300 suppliers: the 300-node neighbourhood that is timed
+    explorer_graph.hub(driver, 300)
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
+    return driver
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_graph):
+    port = free_port()
+    log = open(OUTPUT_DIR / "explorer-streamlit.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-streamlit.log")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    pg = ctx.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    ctx.close()
+
+
+def wait_drawn(page, since: float = 0.0) -> float:
+    """Wait until the drawing's physics has settled; returns seconds since ``since``."""
+    page.wait_for_selector(COMPONENT, state="attached")
+    frame = page.frame_locator(COMPONENT)
+    frame.locator("body[data-stabilized='1']").wait_for(state="attached", timeout=120_000)
+    return time.perf_counter() - since
+
+
+def drawing(page):
+    return page.frame_locator(COMPONENT).frame_locator("#drawing")
+
+
+def click_node(page, node: str) -> None:
+    """A real mouse click on a node of the vis-network canvas, at the position the layout gave it."""
+    inner = page.frame_locator(COMPONENT).locator("#drawing")
+    inner_frame = inner.element_handle().content_frame()
+    pos = inner_frame.evaluate("id => gvnNodeScreenPosition(id)", node)
+    box = inner.bounding_box()
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+
+
+def idle(page) -> None:
+    """Wait until the app has finished its rerun (the running indicator is gone) and painted."""
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
+    page.wait_for_timeout(1000)
+
+
+def shot(page, name: str) -> Path:
+    idle(page)
+    path = OUTPUT_DIR / f"explorer-{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def test_search_click_expand_trace_and_report(app_url, page, demo_graph):
+    firm = demo_graph.execute_query(
+        "MATCH (f:Firm)-[:SUPPLIES]->() WHERE f.source STARTS WITH 'demo' "
+        "WITH f, count(*) AS buyers ORDER BY buyers DESC, f.key LIMIT 1 "
+        "MATCH (f)-[:LOCATED_IN]->(c:Country) RETURN f.key AS key, f.name AS name, c.key AS country").records[0]
+
+    # --- search a firm and draw it
+    page.goto(app_url + "/network")
+    page.get_by_label("Search a country, region").fill(firm["name"])
+    page.locator('[data-testid="stSelectbox"]').filter(has_text="match").click()
+    page.get_by_role("option").filter(has_text=firm["key"]).first.click()
+    wait_drawn(page)
+    assert page.get_by_text("showing", exact=False).first.is_visible()
+    shot(page, "1-search")
+
+    # --- click the firm's country in the drawing: its details appear; expand it
+    click_node(page, f"Country:{firm['country']}")
+    page.get_by_role("button", name="Expand this node").wait_for()
+    shot(page, "2-clicked")
+    t0 = time.perf_counter()
+    page.get_by_role("button", name="Expand this node").click()
+    page.get_by_text("expanded", exact=True).wait_for()
+    seconds = wait_drawn(page, t0)
+    caption = page.get_by_text(CAPTION).first.inner_text()
+    n_nodes = int(caption.split(" nodes")[0])
+    assert n_nodes > 100, caption
+    shot(page, "3-expanded")
+
+    # --- exports of the view: PNG from the drawing's canvas, GraphML that networkx reads back
+    with page.expect_download() as dl:
+        page.frame_locator(COMPONENT).get_by_role("button", name="Save PNG").click()
+    png = OUTPUT_DIR / "explorer-network.png"
+    dl.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Export GraphML").click()
+    graphml = OUTPUT_DIR / "explorer-network.graphml"
+    dl.value.save_as(graphml)
+    import networkx as nx
+
+    g = nx.read_graphml(graphml)
+    assert g.number_of_nodes() == n_nodes and f"Country:{firm['country']}" in g
+    (OUTPUT_DIR / "explorer-timing.txt").write_text(f"expand {firm['country']}: {caption}: {seconds:.2f} s\n")
+
+    # --- upstream paths of the firm
+    page.goto(app_url + f"/spillovers?node={firm['key']}")
+    page.get_by_role("button", name="Trace paths").click()
+    page.get_by_text("paths listed (upstream").wait_for()
+    page.locator('[data-testid="stDataFrame"]').first.wait_for()
+    shot(page, "4-upstream")
+    page.get_by_role("tab", name="Sankey").click()
+    page.locator(".js-plotly-plot").first.wait_for()
+    shot(page, "4b-sankey")
+
+    # --- run a saved report and download its CSV
+    page.goto(app_url + "/reports?report=report:largest-firms")
+    page.get_by_role("button", name="Run").click()
+    page.get_by_text("25 rows").wait_for()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download CSV").click()
+    target = OUTPUT_DIR / "explorer-largest-firms.csv"
+    dl.value.save_as(target)
+    lines = target.read_text().splitlines()
+    assert lines[0] == "key,name,country,output" and len(lines) == 26
+    assert "report=report%3Alargest-firms" in page.url or "report=report:largest-firms" in page.url
+    shot(page, "5-report")
+
+
+def test_time_a_300_node_neighbourhood(app_url, page, demo_graph):
+    """A fresh page straight to a firm with 300 suppliers (301 nodes): time until the layout has settled.
+
+    Timed three times (the first includes the server's cold caches); all go to test-output/explorer-timing.txt.
+    """
+    times = []
+    for i in range(3):
+        page.goto(app_url + "/overview")
+        page.get_by_text("Nodes per label").wait_for()
+        t0 = time.perf_counter()
+        page.goto(app_url + "/network?node=Firm:HUB")
+        times.append(wait_drawn(page, t0))
+        caption = page.get_by_text(CAPTION).first.inner_text()
+        assert caption.startswith("301 nodes · showing 300 of 300 relationships"), caption
+    shot(page, "6-300-nodes")
+    line = ("300-node neighbourhood (Firm:HUB, 301 nodes, 300 relationships), page load to settled layout: "
+            + ", ".join(f"{t:.2f} s" for t in times))
+    with open(OUTPUT_DIR / "explorer-timing.txt", "a") as fh:
+        fh.write(line + "\n")
+    print("\n" + line)
