@@ -18,7 +18,8 @@ extension of it could come back above). Nothing is enumerated and filtered after
 
 Parameters: node (Sector key COUNTRY|INDUSTRY or Firm key), year (int; empty = the latest
 year of the node's flows), depth 1..6 (default 3), threshold (share, default 0.001),
-limit (top paths listed per depth, 0 = all), layer (auto|sector|firm).
+limit (top paths listed per depth, 0 = all), layer (auto|sector|firm), source (Dataset key of
+the flows, empty = any).
 Rows: path (list of node keys: start node LAST upstream, FIRST downstream), depth, value
 (product of coefficients, a share), rank (within its depth), depth_total (sum of the
 values of all paths of that depth above the threshold), depth_paths (how many),
@@ -40,7 +41,7 @@ _STEP = {
     "up": """
 UNWIND $heads AS h
 MATCH (s:{label})-[r:{rel}]->(:{label} {{key: h.key}})
-WHERE r.year = $year{prefilter}
+WHERE r.year = $year AND ($source = '' OR r.source = $source){prefilter}
 WITH h, s, sum(r.{coef}) AS c
 WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
 UNWIND h.items AS it
@@ -52,7 +53,7 @@ RETURN parent, node, value
     "down": """
 UNWIND $heads AS h
 MATCH (:{label} {{key: h.key}})-[r:{rel}]->(s:{label})
-WHERE r.year = $year{prefilter}
+WHERE r.year = $year AND ($source = '' OR r.source = $source){prefilter}
 WITH h, s, sum(r.{coef}) AS c
 WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
 UNWIND h.items AS it
@@ -103,7 +104,7 @@ def trace(tx, p: dict[str, Any], direction: str) -> list[dict[str, Any]]:
         if not groups:
             break
         heads = [{"key": k, "items": items, "max": max(v for _, v in items)} for k, items in groups.items()]
-        out = tx.run(cypher, {"heads": heads, "year": year, "threshold": threshold})
+        out = tx.run(cypher, {"heads": heads, "year": year, "threshold": threshold, "source": p["source"]})
         if len(out) > MAX_FRONTIER:
             raise ParameterError(f"more than {MAX_FRONTIER} paths of depth {d} are above threshold {threshold}; "
                                  "raise the threshold or lower the depth")
@@ -144,6 +145,8 @@ def _params(default_threshold: float) -> tuple[Param, ...]:
               help="smallest product of coefficients a path may have; paths below are not extended"),
         Param("limit", "int", 20, 0, 100000, help="top paths listed per depth (0 = all)"),
         Param("layer", "choice", "auto", choices=("auto", "sector", "firm"), help="which node kind `node` is"),
+        Param("source", "str", "", help="Dataset key of the flows (when several tables share keys and years); "
+                                        "empty = any"),
     )
 
 

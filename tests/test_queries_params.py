@@ -28,7 +28,8 @@ def test_every_required_module_is_registered_and_documented():
 def test_coercion_and_ranges():
     m = registry.get("upstream-paths")
     p = m.coerce_params({"node": "KOR|x", "depth": "4", "threshold": "1e-4", "limit": 0, "layer": "sector"})
-    assert p == {"node": "KOR|x", "year": None, "depth": 4, "threshold": 1e-4, "limit": 0, "layer": "sector"}
+    assert p == {"node": "KOR|x", "year": None, "depth": 4, "threshold": 1e-4, "limit": 0, "layer": "sector",
+                 "source": ""}
     for bad, match in [({"node": "a", "depth": 0}, "minimum"), ({"node": "a", "depth": 2.5}, "valid int"),
                        ({"node": "a", "threshold": "nan"}, "valid float"), ({"node": "a", "layer": "x"}, "one of"),
                        ({"node": "a", "colour": 1}, "no parameter"), ({}, "required")]:

@@ -1,9 +1,10 @@
 """upstream-paths / downstream-paths on the real WIOD 1995 table equal a numpy enumeration (slow).
 
-The table's Sector nodes and every non-zero flow (SUPPLIES with a and b) are written by
-the test's own minimal bulk writer (``tests.test_queries_helpers.write_flows``, single
-client, batched): the MRIO loader's two-thread edge writer hit lock deadlocks on this dense
-table when this test was written. The reference enumerates paths over A (or B) computed here from the pymrio files
+The table is loaded by the MRIO loader (``loader.mrio_write.load_mrio``, every non-zero
+flow, no --min-coefficient), so this also checks what the loader writes. The fixture does
+not wipe the database: WIOD's sector keys ('KOR|Electrical and Optical Equipment') and
+year 1995 are used by no other test graph, and the loader writes by difference, so a kept
+test server (GVN_TEST_KEEP=1) reloads in seconds. The reference enumerates paths over A (or B) computed here from the pymrio files
 with the same depth and threshold, and must find exactly the same paths with equal
 values (1e-9).
 """
@@ -15,11 +16,11 @@ import numpy as np
 import pytest
 
 from queries.runner import run_module
-from tests.test_queries_helpers import coefficients, numpy_paths, write_flows
+from tests.test_queries_helpers import coefficients, numpy_paths
 
 WIOD = Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"
 YEAR = 1995
-SOURCE = "QTEST_WIOD2013"
+SOURCE = "WIOD2013"
 
 pytestmark = pytest.mark.slow
 
@@ -30,14 +31,15 @@ def wiod(driver, schema_applied):
         pytest.skip(f"WIOD 1995 table not found at {WIOD}")
     import pymrio
 
-    from tests.conftest import wipe
-
-    wipe(driver)
+    load_mrio = pytest.importorskip("loader.mrio_write").load_mrio
     io = pymrio.load_all(str(WIOD))
+    load_mrio(io, YEAR, SOURCE, "WIOD35", progress=False)
+    # another table of the same year under another source would add parallel edges
+    driver.execute_query("MATCH ()-[r:SUPPLIES {year: $year}]->() WHERE r.source <> $source DELETE r",
+                         year=YEAR, source=SOURCE)
     Z = io.Z.to_numpy(dtype=float)
     x = io.x.to_numpy(dtype=float).ravel() if io.x is not None else Z.sum(axis=1) + io.Y.to_numpy(float).sum(axis=1)
     keys = [f"{c}|{s}" for c, s in io.Z.index]
-    write_flows(driver, keys, Z, x, YEAR, SOURCE, fresh=True)
     A, B = coefficients(Z, x)
     return {"keys": keys, "A": A, "B": B}
 
@@ -57,7 +59,8 @@ def test_exactly_the_numpy_paths(wiod, module, node, depth, threshold):
     assert node in keys
     up = module == "upstream-paths"
     expected = numpy_paths(wiod["A"] if up else wiod["B"], keys.index(node), depth, threshold, upstream=up)
-    df = run_module(module, {"node": node, "year": YEAR, "depth": depth, "threshold": threshold, "limit": 0},
+    df = run_module(module, {"node": node, "year": YEAR, "depth": depth, "threshold": threshold, "limit": 0,
+                             "source": SOURCE},
                     timeout_s=300, row_cap=1_000_000)
     idx = {k: i for i, k in enumerate(keys)}
     got = {tuple(idx[k] for k in path): v for path, v in zip(df["path"], df["value"])}
