@@ -106,3 +106,14 @@ def hub(driver, n: int) -> str:
           [(f"S{i:04d}", "HUB", {"year": 2020, "value": float(i + 1), "a": (i + 1) / 1e5, "b": 0.5,
                                   "product": "part"}) for i in range(n)])
     return "Firm:HUB"
+
+
+def load_fresh(driver) -> None:
+    """Wipe, load the test graph and wait until the full-text index has caught up."""
+    from tests.conftest import wipe
+
+    wipe(driver)
+    load(driver)
+    driver.execute_query("CALL db.awaitIndexes(60)")
+    # the full-text index is eventually consistent: wait until it has caught up
+    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")

@@ -14,13 +14,7 @@ APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 
 @pytest.fixture(scope="module")
 def graph(driver, schema_applied):
-    from tests.conftest import wipe
-
-    wipe(driver)
-    explorer_graph.load(driver)
-    # the full-text index is eventually consistent: wait until it has caught up
-    driver.execute_query("CALL db.awaitIndexes(60)")
-    driver.execute_query("CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()")
+    explorer_graph.load_fresh(driver)
     yield driver
 
 
