@@ -22,7 +22,7 @@ st.set_page_config(page_title="Global value network explorer", layout="wide", pa
 # not "pages/": Streamlit would also serve files there as old-style pages, run without this script
 _PAGES = Path(__file__).parent / "views"
 pages = [
-    st.Page(_PAGES / "overview.py", title="Overview", url_path="overview", default=True),
+    st.Page(_PAGES / "overview.py", title="Overview", default=True),  # served at /
     st.Page(_PAGES / "network.py", title="Network", url_path="network"),
     st.Page(_PAGES / "spillovers.py", title="Spillovers", url_path="spillovers"),
     st.Page(_PAGES / "centrality.py", title="Centrality & linkages", url_path="centrality"),

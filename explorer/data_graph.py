@@ -48,6 +48,18 @@ ORDER BY type, direction
 """
 
 
+# A sector's numbers live on its SectorYear nodes: the chosen year, or the latest one.
+_SECTOR_ACCOUNTS = """
+UNWIND $keys AS k
+MATCH (:Sector {key: k})-[:HAS_YEAR]->(y:SectorYear)
+WHERE $year IS NULL OR y.year = $year
+WITH k, y ORDER BY y.year DESC
+WITH k, collect(y)[0] AS y
+RETURN k AS key, y.year AS accounts_year, y.output AS output, y.value_added AS value_added,
+       y.backward_linkage AS backward_linkage, y.forward_linkage AS forward_linkage, y.upstreamness AS upstreamness
+"""
+
+
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
     # neo4j temporal values are not JSON/Arrow friendly; the explorer only displays them
     return {k: (v if isinstance(v, (str, int, float, bool, list, type(None))) else str(v)) for k, v in props.items()}
@@ -58,6 +70,13 @@ def node_details(nid: str) -> dict[str, Any] | None:
     label, key = split_node_id(nid)
     rows = db.read(_NODE.format(label=check_label(label)), {"key": key})
     return _clean(rows[0]["props"]) if rows else None
+
+
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def sector_accounts(keys: tuple[str, ...], year: int | None = None) -> dict[str, dict[str, Any]]:
+    """{sector key: {accounts_year, output, value_added, backward_linkage, ...}} for sizing and colouring."""
+    rows = db.read(_SECTOR_ACCOUNTS, {"keys": list(keys), "year": year})
+    return {r.pop("key"): r for r in rows}
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)

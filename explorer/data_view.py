@@ -28,4 +28,17 @@ def build_view(expanded: list[str], f: Filters) -> dict[str, Any]:
         label, _ = split_node_id(nid)
         hood = data_graph.neighbourhood(nid, f.types, f.labels, f.year, f.min_value, f.cap)
         view = merge(view, nid, {"label": label, "props": details}, hood)
-    return view
+    return with_sector_accounts(view, f.year)
+
+
+def with_sector_accounts(view: dict[str, Any], year: int | None) -> dict[str, Any]:
+    """Sector nodes get their SectorYear numbers (that year, else the latest) as properties."""
+    sectors = {nid: split_node_id(nid)[1] for nid, n in view["nodes"].items() if n["label"] == "Sector"}
+    if not sectors:
+        return view
+    accounts = data_graph.sector_accounts(tuple(sorted(sectors.values())), year)
+    nodes = dict(view["nodes"])
+    for nid, key in sectors.items():
+        if key in accounts:
+            nodes[nid] = {**nodes[nid], "props": {**nodes[nid]["props"], **accounts[key]}}
+    return {**view, "nodes": nodes}

@@ -11,7 +11,8 @@ from typing import Any
 import networkx as nx
 
 # Node-property metrics (None where a node has no such property) and view-derived ones.
-PROPERTY_METRICS = ("output", "employees", "foreign_share", "value_added")
+PROPERTY_METRICS = ("output", "employees", "foreign_share", "value_added", "backward_linkage", "forward_linkage",
+                    "upstreamness")
 VIEW_METRICS = ("degree", "strength")
 METRICS = ("none",) + VIEW_METRICS + PROPERTY_METRICS
 

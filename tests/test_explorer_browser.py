@@ -209,7 +209,7 @@ def test_time_a_300_node_neighbourhood(app_url, page, demo_graph):
     """
     times = []
     for i in range(3):
-        page.goto(app_url + "/overview")
+        page.goto(app_url + "/")
         page.get_by_text("Nodes per label").wait_for()
         t0 = time.perf_counter()
         page.goto(app_url + "/network?node=Firm:HUB")

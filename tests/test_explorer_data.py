@@ -70,6 +70,16 @@ def test_a_view_of_two_expansions_counts_each(graph):
     assert len(view["edges"]) == 4 and showing(view) == (5, 5)
 
 
+def test_sectors_in_a_view_carry_their_yearly_accounts(graph):
+    f = Filters(USER_FACING_LABELS, ("SUPPLIES",), None, None, 300)
+    view = build_view(["Sector:KOR|ELEC"], f)
+    metal = view["nodes"]["Sector:KOR|METAL"]["props"]
+    assert (metal["output"], metal["backward_linkage"], metal["accounts_year"]) == (50.0, 0.9, 2020)
+    # a year without accounts leaves the sector without numbers rather than showing another year's
+    view_1999 = build_view(["Sector:KOR|ELEC"], Filters(USER_FACING_LABELS, ("SUPPLIES",), 1999, None, 300))
+    assert "output" not in view_1999["nodes"]["Sector:KOR|ELEC"]["props"]
+
+
 def test_unknown_labels_never_reach_cypher(graph):
     from schema.model import UnknownNameError
 

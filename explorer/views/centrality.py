@@ -39,7 +39,7 @@ with tab_rank:
     top = c4.number_input("Top", 5, 500, 20, key="ce_top")
     ranking = run("centrality", {"layer": layer, "year": year, "order_by": order, "weight": weight, "limit": int(top)})
     if ranking is not None and not ranking.empty:
-        st.bar_chart(ranking, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 22 * len(ranking)))
+        st.bar_chart(ranking, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 28 * len(ranking)))
         st.dataframe(ranking, hide_index=True, width="stretch")
     elif ranking is not None:
         st.info(f"No {layer} flows in {year}.")
@@ -50,7 +50,7 @@ with tab_link:
     linkages = run("sector-linkages", {"year": year, "order_by": metric, "limit": 1000})
     if linkages is not None and not linkages.empty:
         head = linkages.head(30)
-        st.bar_chart(head, x="sector", y=metric, sort=f"-{metric}", horizontal=True, height=max(240, 22 * len(head)))
+        st.bar_chart(head, x="sector", y=metric, sort=f"-{metric}", horizontal=True, height=max(240, 28 * len(head)))
         st.dataframe(linkages, hide_index=True, width="stretch")
     elif linkages is not None:
         st.info(f"No sector accounts (SectorYear) for {year}.")
