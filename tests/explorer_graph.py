@@ -110,7 +110,11 @@ def hub(driver, n: int) -> str:
 
 def load_fresh(driver) -> None:
     """Wipe, load the test graph and wait until the full-text index has caught up."""
+    import streamlit as st
+
     from tests.conftest import wipe
+
+    st.cache_data.clear()  # results cached by earlier tests in this process belong to another graph
 
     wipe(driver)
     load(driver)

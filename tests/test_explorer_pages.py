@@ -36,6 +36,19 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts)
 
 
+@pytest.mark.parametrize("page", ["overview", "network", "spillovers", "centrality", "reports", "trade"])
+def test_every_page_runs_on_an_empty_database(empty_db, page):
+    import streamlit as st
+
+    st.cache_data.clear()
+    try:
+        at = run_page(page, node="Firm:NOPE")
+        assert not at.error
+        assert not any("SYNTHETIC" in w.value for w in at.sidebar.warning)
+    finally:
+        st.cache_data.clear()
+
+
 def test_overview_counts_and_synthetic_badge(graph):
     at = run_page("overview")
     by_label = {r["label"]: r["count"] for r in at.dataframe[0].value.to_dict("records")}

@@ -5,7 +5,7 @@ import streamlit as st
 from explorer import data_graph, data_overview, data_search, page
 from explorer.data_view import Filters, build_view
 from explorer.graph_component import network_graph
-from explorer.graph_style import legend_html, style, to_html
+from explorer.graph_style import REL_COLOURS, legend_html, style, to_html
 from explorer.graph_view import METRICS, graphml, showing
 from explorer.search_text import node_id, split_node_id
 from schema.model import USER_FACING_LABELS
@@ -79,6 +79,9 @@ with graph_col:
     html = to_html(view, size_by=size_by, colour_by=colour_by, physics=physics)
     event = network_graph(html, height=620, caption=caption, key="net_graph")
     st.markdown(legend_html(style(view, size_by, colour_by)["legend"]), unsafe_allow_html=True)
+    present_types = sorted({e["type"] for e in view["edges"].values()})
+    st.markdown("Relationships: " + legend_html([(REL_COLOURS.get(t, "#999999"), t) for t in present_types]),
+                unsafe_allow_html=True)
     if size_by != "none":
         st.caption(f"Node size: {size_by} (area grows with the value).")
     e1, e2 = st.columns(2)
