@@ -1,6 +1,6 @@
 """Write one year of an MRIO table into Neo4j: idempotent, batched, in managed transactions.
 
-Every statement is ``UNWIND $rows ... MERGE`` on a natural key (the uniqueness
+Every node statement is ``UNWIND $rows ... MERGE`` on a natural key (the uniqueness
 constraints of ``schema/`` make those MERGEs index seeks) and runs through
 ``driver.execute_query`` with WRITE routing, i.e. a managed transaction the
 driver retries on transient errors. A second load of the same input matches
@@ -77,12 +77,15 @@ MATCH (y:{SECTOR_YEAR} {{key: row.key}})
 MATCH (s:{SECTOR} {{key: row.sector}})
 MERGE (s)-[:{HAS_YEAR}]->(y)
 """
-# Edges arrive as parallel columns; one MERGE per (supplier, buyer, year).
+# Edges arrive as parallel columns. Only edges the difference against the database
+# found missing come here, so CREATE keeps (supplier, buyer, year) unique. MERGE did the
+# same job but its per-row Expand(Into) check over a transaction's growing state stalled
+# whole batches for minutes on the full WIOD table (see README).
 Q_EDGES = f"""
 UNWIND range(0, size($s) - 1) AS k
 MATCH (i:{SECTOR} {{key: $s[k]}})
 MATCH (j:{SECTOR} {{key: $t[k]}})
-MERGE (i)-[r:{SUPPLIES} {{year: $year}}]->(j)
+CREATE (i)-[r:{SUPPLIES} {{year: $year}}]->(j)
 SET r.value = $value[k], r.a = $a[k], r.b = $b[k], r.source = $source
 """
 Q_EXISTING_EDGES = f"""
