@@ -6,6 +6,7 @@ unchanged, including ``neo4j+s://`` for Aura or a cluster.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,12 @@ def load_dotenv_once(path: Path | None = None) -> None:
 
 def is_loopback(uri: str) -> bool:
     host = urlparse(uri).hostname or ""
-    return host in _LOOPBACK or host.startswith("127.")
+    if host in _LOOPBACK:
+        return True
+    try:  # 127.0.0.0/8 and ::1 as addresses; a name such as '127.example.com' can point anywhere
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _extra_default_hosts() -> set[str]:
