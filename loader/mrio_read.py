@@ -231,7 +231,25 @@ def _pymrio_files(path: Path) -> dict[str, str]:
                  if n in files and not Path(files[n]).is_file()]
     if problems:
         raise MrioInputError(problems)
+    # pymrio reads all files in one call and its errors name none: check each file here
+    for n in ("Z", "Y", "x"):
+        if n in files:
+            problems += _text_file_problems(Path(files[n]), n)
+    if problems:
+        raise MrioInputError(problems)
     return files
+
+
+def _text_file_problems(path: Path, what: str) -> list[str]:
+    data = path.read_bytes()
+    if not data.strip():
+        return [f"{path}: is empty (expected the {what} matrix as tab-separated text)"]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[:e.start].count(b"\n") + 1
+        return [f"{path}: line {line}: byte 0x{data[e.start]:02x} is not UTF-8 (expected a UTF-8 text file)"]
+    return []
 
 
 def _parse(path: Path, fmt: str, year: int | None):
