@@ -34,6 +34,16 @@ def sector_key(country: str, industry: str) -> str:
     return f"{country}|{industry}"
 
 
+# Codes some tables use that are not (or no longer) ISO 3166-1 alpha-3. WIOD 2013
+# writes Romania as ROM, its pre-2002 UN code. Country nodes and the `country`
+# property carry the ISO code; Sector keys keep the table's own spelling.
+TABLE_COUNTRY_ALIASES = {"ROM": "ROU"}
+
+
+def iso3_code(table_code: str) -> str:
+    return TABLE_COUNTRY_ALIASES.get(table_code, table_code)
+
+
 def country_name(code: str) -> tuple[str, str | None]:
     """(name, iso2) from pycountry for ISO3 codes; a table's own aggregates keep their code."""
     import pycountry
@@ -72,17 +82,18 @@ def build_rows(table: MrioTable, *, min_coefficient: float = 0.0) -> MrioRows:
     src, year, cls = table.source, table.year, table.classification
     keys = [sector_key(c, s) for c, s in zip(regions, industries)]
 
+    iso = [iso3_code(c) for c in regions]
     countries = []
-    for code in dict.fromkeys(regions):
+    for code in dict.fromkeys(iso):
         name, iso2 = country_name(code)
         countries.append({"key": code, "props": {"name": name, "iso2": iso2, "source": src}})
     industry_rows = [{"key": f"{cls}|{s}", "props": {"name": s, "code": s, "classification": cls, "source": src}}
                      for s in dict.fromkeys(industries)]
     sectors = [{"key": k, "country": c, "industry": f"{cls}|{s}",
                 "props": {"name": f"{c} {s}", "country": c, "industry": s, "classification": cls, "source": src}}
-               for k, c, s in zip(keys, regions, industries)]
+               for k, c, s in zip(keys, iso, industries)]
     sector_years = []
-    for n, (k, c, s) in enumerate(zip(keys, regions, industries)):
+    for n, (k, c, s) in enumerate(zip(keys, iso, industries)):
         props = {"name": f"{c} {s} {year}", "sector": k, "country": c, "industry": s, "year": year, "source": src}
         props.update({p: float(getattr(acc, p)[n]) for p in SectorAccounts.PROPERTY_NAMES})
         sector_years.append({"key": f"{k}|{year}", "sector": k, "props": props})

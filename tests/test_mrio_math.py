@@ -127,3 +127,10 @@ def test_singular_system_raises_a_clear_error():
     A = np.array([[1.0, 0.0], [0.0, 0.5]])            # I - A has a zero row
     with pytest.raises(mm.SingularSystemError, match="singular"):
         mm.leontief_inverse(A)
+
+
+def test_table_country_codes_map_to_iso():
+    from loader.mrio_rows import country_name, iso3_code
+
+    assert iso3_code("ROM") == "ROU" and iso3_code("KOR") == "KOR" and iso3_code("RoW") == "RoW"
+    assert country_name("ROU")[1] == "RO"

@@ -33,6 +33,11 @@ def test_wiod_1995_loads_exactly_and_reloads_without_change(empty_db):
     assert counts["Sector"] == counts["SectorYear"] == n
     assert counts["Country"] == 41 and counts["Industry"] == 35
     assert first.created["SUPPLIES"] == nnz
+    # WIOD spells Romania ROM; the Country node is ISO's ROU, the sector keys keep ROM
+    located = {r["k"]: r["c"] for r in empty_db.execute_query(
+        "MATCH (s:Sector)-[:LOCATED_IN]->(c:Country) WHERE s.key STARTS WITH 'ROM|' "
+        "RETURN s.key AS k, c.key AS c").records}
+    assert len(located) == 35 and set(located.values()) == {"ROU"}
 
     ref = reference_accounts(table.Z, table.Y, table.x)
     keys = [f"{c}|{s}" for c, s in table.Z.index]
