@@ -93,7 +93,7 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1000}, accept_downloads=True)
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1400}, accept_downloads=True)
     pg = ctx.new_page()
     pg.set_default_timeout(60_000)
     yield pg
@@ -118,7 +118,12 @@ def click_node(page, node: str) -> None:
     inner_frame = inner.element_handle().content_frame()
     pos = inner_frame.evaluate("id => gvnNodeScreenPosition(id)", node)
     box = inner.bounding_box()
-    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+    x, y = box["x"] + pos["x"], box["y"] + pos["y"]
+    # a point outside the viewport receives no click at all; the viewport is tall enough
+    # to hold the whole drawing, so this only fires if the page layout changes
+    view = page.viewport_size
+    assert 0 <= x < view["width"] and 0 <= y < view["height"], f"node {node} at ({x:.0f}, {y:.0f}) is off-screen"
+    page.mouse.click(x, y)
 
 
 def idle(page) -> None:
