@@ -1,0 +1,52 @@
+"""Pure parts of the benchmark against hand-worked values: firm graph shares, path enumeration, agreement."""
+import numpy as np
+import pytest
+
+from bench.centrality import agreement, dangling
+from bench.firm_graph import generate, shares
+from bench.load_admin import parse_report
+from bench.path_enum import per_depth
+
+
+def test_shares_by_hand():
+    # links 0->1 (2), 0->2 (6), 1->2 (2): buyer 2 buys 8, seller 0 sells 8
+    a, b = shares(np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([2.0, 6.0, 2.0]), 3)
+    assert a.tolist() == [1.0, 0.75, 0.25]
+    assert b.tolist() == [0.25, 0.75, 1.0]
+
+
+def test_generated_graph_shape():
+    g = generate(500, seed=3)
+    idx = g["index"]
+    assert len(g["firms"]) == 500
+    assert set(range(500)) <= set(idx["supplier"])                  # every firm sells: no dangling node
+    assert (idx["supplier"] != idx["buyer"]).all()
+    assert not idx.duplicated(["supplier", "buyer"]).any()
+    assert 4 * 500 < len(idx) <= 5 * 500
+    assert generate(500, seed=3)["firm_supply"].equals(g["firm_supply"])   # seeded
+
+
+def test_path_enumeration_by_hand():
+    # A: 0 supplies 1 (a=0.5), 1 supplies 1 (self-loop 0.1), 2 supplies 1 (0.02), 0 supplies 0 (0.3)
+    A = np.zeros((3, 3))
+    A[0, 1], A[1, 1], A[2, 1], A[0, 0] = 0.5, 0.1, 0.02, 0.3
+    d = per_depth(A, 1, 2, 0.01, upstream=True)
+    # depth 1: 0->1 (0.5), 1->1 (0.1), 2->1 (0.02)
+    assert d[0]["paths"] == 3 and d[0]["total"] == pytest.approx(0.62)
+    # depth 2: 0->0->1 (0.15), 0->1->1 (0.05), 1->1->1 (0.01), 2->1->1 (0.002 < 0.01, pruned)
+    assert d[1]["paths"] == 3 and d[1]["total"] == pytest.approx(0.21)
+    # the same totals as column 1 of A^2 minus the pruned path
+    assert d[1]["total"] == pytest.approx((A @ A)[:, 1].sum() - 0.002)
+
+
+def test_agreement_and_dangling():
+    got = agreement({"x": 0.5, "y": 0.5}, {"x": 0.4, "z": 0.1})
+    assert got["max_abs"] == pytest.approx(0.5) and got["l1"] == pytest.approx(0.1 + 0.5 + 0.1)
+    assert got["max_rel"] == pytest.approx(1.0)
+    assert dangling(np.array([0, 1]), np.array([1, 2])) == 1
+
+
+def test_admin_report_parsing():
+    text = "IMPORT DONE in 6s 760ms. \nImported:\n  10,022 nodes\n  69,764 relationships\n  398,650 properties"
+    assert parse_report(text) == {"nodes": 10022, "relationships": 69764, "properties": 398650,
+                                  "tool_says": "6s 760ms"}
