@@ -56,6 +56,21 @@ def bolt_answers(port: int, timeout: float = 1.0) -> bool:
         return False
 
 
+def _gone(pid: int) -> bool:
+    """True once `pid` has exited. A server started by this very process stays a zombie until
+    it is reaped, and a zombie still answers kill(pid, 0): reap it here."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:
+        pass  # not our child: its parent reaps it
+    try:
+        os.kill(pid, 0)
+        return False
+    except (ProcessLookupError, PermissionError):  # PermissionError: the pid now belongs to someone else
+        return True
+
+
 class LocalNeo4j:
     def __init__(self, settings: LocalSettings | None = None, log=print):
         self.s = settings or LocalSettings.from_env()
@@ -72,10 +87,9 @@ class LocalNeo4j:
     def pid(self) -> int | None:
         try:
             pid = int(self.pid_file.read_text().strip())
-            os.kill(pid, 0)
-            return pid
-        except (FileNotFoundError, ValueError, ProcessLookupError, PermissionError):
+        except (FileNotFoundError, ValueError):
             return None
+        return None if _gone(pid) else pid
 
     def running(self) -> bool:
         return self.pid() is not None and bolt_answers(self.s.bolt_port)
@@ -165,9 +179,7 @@ class LocalNeo4j:
         os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            try:
-                os.kill(pid, 0)
-            except ProcessLookupError:
+            if _gone(pid):
                 break
             time.sleep(0.3)
         else:
@@ -180,9 +192,5 @@ class LocalNeo4j:
         pid = self.pid()
         if pid is not None:
             os.kill(pid, signal.SIGKILL)
-            while True:
-                try:
-                    os.kill(pid, 0)
-                    time.sleep(0.1)
-                except ProcessLookupError:
-                    break
+            while not _gone(pid):
+                time.sleep(0.1)
