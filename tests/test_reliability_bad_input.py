@@ -349,15 +349,13 @@ def broken_mrio(draw, kind: str) -> BrokenMrio:
         t.raw[file] = t.texts()[file].encode()[:draw(st.integers(start, last - 1))]
     elif kind == "empty file":
         t.raw[file] = draw(st.sampled_from([b"", b"\n"]))
-        file = ""  # pymrio reads all files at once: the message names the folder
     elif kind == "utf-16 file":
         t.raw[file] = t.texts()[file].encode("utf-16")
-        file = ""
     elif kind == "latin-1 file":
         t.rows[i] = (t.rows[i][0], "Ménage")
         t.x_rows[i] = t.rows[i]
         t.raw["Z.txt"] = t.texts()["Z.txt"].encode("latin-1")
-        file = ""
+        file = "Z.txt"
     elif kind == "missing file":
         t.raw[file] = None
     elif kind == "broken parameter file":
