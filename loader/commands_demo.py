@@ -15,8 +15,12 @@ def register(app: typer.Typer) -> None:
         """Load reference data, pymrio's test system (as KOR, CHN, JPN, USA, DEU, VNM) and N synthetic firms."""
         from loader.demo_load import load_demo
 
+        from queries.examples import save_examples
+
         result = load_demo(firms, seed, out=out, progress=not quiet)
         typer.echo(result["tables"].render())
+        saved = save_examples()
+        typer.echo(f"example reports saved: {', '.join(f'{n} (v{v})' for n, v in saved.items())}")
         t = result["timings"]
         typer.echo(f"seconds: reference {t['reference']:.1f}, mrio {t['mrio']:.1f}, generate {t['generate']:.1f}, "
                    f"validate+write tables {t['tables']:.1f}; total {sum(t.values()):.1f}")

@@ -61,3 +61,16 @@ def test_firm_layer_variants_on_the_demo_graph(demo):
     assert len(run_module("spillover-channels", {"firm": demo["firm_tnc"]})) > 0
     up = run_module("upstream-paths", {"node": demo["firm_tnc"], "depth": 3, "threshold": 0.0001})
     assert len(up) > 0 and all(p[-1] == demo["firm_tnc"] for p in up["path"])
+
+
+def test_demo_saves_example_reports_that_return_rows(demo):
+    from queries.examples import EXAMPLES, save_examples
+    from queries.reports import list_reports, run_report
+
+    names = {r["name"]: r for r in list_reports()}
+    for example in EXAMPLES:
+        assert example["name"] in names, "loader demo did not save the example reports"
+        assert len(run_report(example["name"])) > 0, f"{example['name']} returned no rows on the demo graph"
+    before = {n: r["versions"] for n, r in names.items()}
+    save_examples()  # running the demo again must not add versions
+    assert {r["name"]: r["versions"] for r in list_reports()} == before

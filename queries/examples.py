@@ -1,0 +1,49 @@
+"""Example saved reports that ``loader demo`` stores, so the Reports page starts with some.
+
+They are ordinary user reports (read-only Cypher with default parameters) and
+go through the same guard as any report a user saves; saving identical content
+again adds no version, so the demo can run any number of times.
+"""
+from __future__ import annotations
+
+from connection import Settings
+from queries.reports import save_report
+
+EXAMPLES = [
+    dict(
+        name="top-suppliers-of-country",
+        title="Largest firm suppliers selling into a country",
+        description="Firms ranked by the value (thousand USD) they supply to firms located in $country, "
+                    "with the supplier's own country: a first look at who feeds a country's firms.",
+        cypher="MATCH (s:Firm)-[r:SUPPLIES]->(b:Firm) WHERE b.country = $country "
+               "RETURN s.key AS supplier, s.name AS name, s.country AS supplier_country, "
+               "round(sum(r.value), 1) AS value_kusd, count(DISTINCT b) AS buyers "
+               "ORDER BY value_kusd DESC LIMIT $limit",
+        params={"country": "KOR", "limit": 20},
+    ),
+    dict(
+        name="foreign-affiliates-by-region",
+        title="Foreign affiliates per region",
+        description="Firms with a foreign equity share of at least $min_share, counted per region, "
+                    "with their output (thousand USD).",
+        cypher="MATCH (f:Firm)-[:LOCATED_IN]->(r:Region) WHERE f.foreign_share >= $min_share "
+               "RETURN r.key AS region, r.name AS name, count(f) AS affiliates, "
+               "round(sum(f.output), 1) AS output_kusd ORDER BY affiliates DESC",
+        params={"min_share": 0.01},
+    ),
+    dict(
+        name="sector-output-by-country",
+        title="Gross output per country and year",
+        description="Sum of sector gross output (table units, million USD for WIOD/OECD) per country in $year.",
+        cypher="MATCH (y:SectorYear) WHERE y.year = $year "
+               "RETURN y.country AS country, round(sum(y.output), 3) AS output, "
+               "round(sum(y.value_added), 3) AS value_added ORDER BY output DESC",
+        params={"year": 2020},
+    ),
+]
+
+
+def save_examples(*, settings: Settings | None = None) -> dict[str, int]:
+    """Save every example report; returns name -> current version."""
+    return {e["name"]: save_report(e["name"], e["title"], e["cypher"], e["params"], e["description"],
+                                   settings=settings) for e in EXAMPLES}
