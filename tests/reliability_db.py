@@ -36,7 +36,7 @@ def spare_server():
         from neo4j_local import LocalNeo4j, LocalSettings
 
         server = LocalNeo4j(LocalSettings.from_env(bolt_port=SPARE_PORT, data_dir=SPARE_DIR,
-                                                   heap=os.environ.get("GVN_SPARE_HEAP", "1g"),
+                                                   heap=os.environ.get("GVN_SPARE_HEAP", "2g"),
                                                    pagecache="256m", password=TEST_PASSWORD))
         if not server.running():
             shutil.rmtree(SPARE_DIR, ignore_errors=True)
