@@ -1,4 +1,4 @@
-"""A fix the benchmark found for another module, applied in-process only when asked (--with-fixes).
+"""Fixes the benchmark found for the tables loader, patched in-process only for the figures labelled so.
 
 ``loader.tables_write.FIRM_SHARES`` recomputes firm SUPPLIES shares with a second
 ``MATCH (seller)-[r:SUPPLIES {year: y}]->(:Firm)`` per seller. Planned on a database whose
@@ -6,8 +6,9 @@ statistics say "no SUPPLIES yet" (any first load), Neo4j serves that MATCH by a
 relationship-index seek over ALL links of the year for every seller, then filters on the
 seller: sellers x links row visits, i.e. quadratic (more than 10 minutes for 10,000 firms).
 Collecting each seller's (buyer's) links in the same pass makes it one index scan. The
-result is identical (same arithmetic, same 1e-12 keep rule). The loader itself is the
-tables helper's file: the benchmark never edits it, it reports the fix (see bench notes).
+result is identical (same arithmetic, same 1e-12 keep rule). The relationship statement has
+the same trap (see ``rel_cypher_expand``). The loader itself is the tables helper's file: the
+benchmark never edits it; it measures both versions and reports the fix.
 """
 from __future__ import annotations
 

@@ -1,0 +1,57 @@
+"""The issue's targets, checked against the figures of one run (reported, never asserted)."""
+from __future__ import annotations
+
+from bench.record import Record
+
+
+def _fig(rec: Record, section: str, dataset: str, name: str):
+    return rec.find(section, dataset, name)
+
+
+def evaluate(rec: Record) -> list[dict]:
+    out = []
+    datasets = list(dict.fromkeys(f.dataset for f in rec.figures))
+    for d in datasets:
+        for method in ("project loader (with proposed fixes)", "project loader (as committed)"):
+            f = _fig(rec, "load", d, method)
+            if f is None or d.startswith("firms-asis"):
+                continue
+            rate = f.timing.per_second
+            out.append({"target": f"{d}: {method} >= 50,000 relationships/s", "measured": f"{rate:,.0f}/s",
+                        "met": rate >= 50_000})
+            if f.ratio is not None:
+                out.append({"target": f"{d}: {method} >= 10x naive", "measured": f"{f.ratio:.1f}x",
+                            "met": f.ratio >= 10})
+    for d in datasets:
+        g = _fig(rec, "pagerank", d, "GDS pageRank")
+        nx_ = _fig(rec, "pagerank", d, "networkx pagerank")
+        ig = _fig(rec, "pagerank", d, "igraph pagerank (PRPACK)")
+        if g is None:
+            continue
+        rels = rec.facts.get(f"{d}.projected", {}).get("relationships")
+        where = f"{d} ({rels:,} relationships)" if rels else d
+        if nx_:
+            r = nx_.timing.median_s / g.timing.median_s
+            out.append({"target": f"{where}: GDS PageRank >= 10x networkx", "measured": f"{r:.1f}x", "met": r >= 10})
+        if ig:
+            r = ig.timing.median_s / g.timing.median_s
+            out.append({"target": f"{where}: GDS PageRank not slower than igraph", "measured": f"{r:.2f}x",
+                        "met": r >= 1})
+        for other in ("networkx", "igraph"):
+            a = rec.facts.get(f"{d}.pagerank_gds_vs_{other}")
+            if a:
+                out.append({"target": f"{d}: PageRank GDS vs {other} within 1e-6 (max abs, scores sum 1)",
+                            "measured": f"{a['max_abs']:.1e} (max rel {a['max_rel']:.1e})",
+                            "met": a["max_abs"] <= 1e-6})
+    for module in ("upstream-paths", "downstream-paths"):
+        for f in rec.figures:
+            if f.section == "paths" and f.dataset == module and f.extra.get("depth") == 4 \
+                    and not f.timing.name.startswith("numpy"):
+                out.append({"target": f"{module} depth 4, threshold {f.extra.get('threshold')}: p95 < 1 s", "measured": f"{f.timing.p95_s:.3f} s",
+                            "met": f.timing.p95_s < 1.0})
+    for f in rec.figures:
+        if f.section == "explorer" and f.timing.name.startswith("total") and f.extra.get("cap") == 300:
+            out.append({"target": f"{f.dataset}: 300-node view < 2 s (data + HTML + Chromium)",
+                        "measured": f"{f.timing.median_s:.2f} s median, {f.extra.get('nodes')} nodes",
+                        "met": f.timing.median_s < 2.0})
+    return out
