@@ -2,7 +2,7 @@
 
 Found while measuring concurrent use: with a 1 GB heap (the local server's default), a
 burst of concurrent ``centrality`` requests (each projects a temporary GDS graph and runs
-several algorithms) made the Neo4j process exit within seconds, twice, without a line in
+several algorithms) made the Neo4j process exit within seconds, every time, without a line in
 its logs; every client then got ServiceUnavailable (docs/reliability.md). This test runs
 the same burst on the spare server: with GVN_SPARE_HEAP=1g it fails that way (measured:
 0 requests done, server gone); with the default spare heap (2 GB) no request may fail and

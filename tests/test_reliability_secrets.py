@@ -11,8 +11,12 @@ from connection.config import LOCAL_DEFAULT_PASSWORD, ConfigError, Settings
 from tests.conftest import REPO, TEST_PASSWORD
 
 # The only credentials the repository may spell out: the documented password of the local
-# development server (refused for any remote URI) and the throwaway test server's password.
-ALLOWED = {LOCAL_DEFAULT_PASSWORD, TEST_PASSWORD, "neo4j"}  # 'neo4j': what a fresh server accepts once
+# development server (refused for any remote URI) and the passwords of the throwaway loopback
+# servers the tests and the benchmark start for themselves (bench/server.py).
+ALLOWED = {LOCAL_DEFAULT_PASSWORD, TEST_PASSWORD, "gvn-bench-only",
+           "neo4j"}  # 'neo4j': what a fresh server accepts once
+# this file holds the planted examples of the control test
+SELF = "tests/test_reliability_secrets.py"
 # placeholders in documentation and hostile-query test data that are not credentials
 PLACEHOLDERS = re.compile(r"^(\.\.\.|<[^>]*>|\*+|x+|changeme|\$\{[^}]*\}|\$[A-Za-z_]\w*|secret123|owned-owned|"
                           r"a-real-secret|the-real-one)$", re.IGNORECASE)
@@ -20,7 +24,7 @@ PLACEHOLDERS = re.compile(r"^(\.\.\.|<[^>]*>|\*+|x+|changeme|\$\{[^}]*\}|\$[A-Za
 # password-like assignments: password = "...", NEO4J_PASSWORD=..., auth=("user", "..."), NEO4J_AUTH=user/...
 PATTERNS = [
     re.compile(r"""(?i)\b(?:\w*pass(?:word|wd)?|pwd|secret|token|api_?key)\b["']?\s*[:=]\s*["']([^"'\s]{3,})["']"""),
-    re.compile(r"""\bNEO4J_PASSWORD=([^\s"'$`(){}]{3,})"""),  # .env and shell style
+    re.compile(r"""\bNEO4J_PASSWORD=([^\s"'$`(){}]{3,})"""),  # .env and shell style (not in .py files)
     re.compile(r"""(?i)\$\{\w*PASS\w*:-([^}]+)\}"""),  # a shell default: ${NEO4J_PASSWORD:-value}
     re.compile(r"""(?i)\bauth\s*=\s*\(\s*["'][^"']*["']\s*,\s*["']([^"']+)["']\s*\)"""),
     re.compile(r"""(?i)NEO4J_AUTH[\s:=]+["']?[^/\s"'$]+/([^\s"'}$]+)"""),
@@ -28,11 +32,15 @@ PATTERNS = [
 ]
 
 
-def find_secrets(text: str) -> list[str]:
+def find_secrets(text: str, python: bool = False) -> list[str]:
+    """Password-like values in `text`; in Python files `NEO4J_PASSWORD=x` is a keyword argument
+    (an expression, e.g. settings.password), so only quoted literals count there."""
     found = []
     for pattern in PATTERNS:
+        if python and pattern is PATTERNS[1]:
+            continue
         for m in pattern.finditer(text):
-            value = m.group(1).rstrip(",;)")
+            value = m.group(1).rstrip(",;)`")
             if value in ALLOWED or PLACEHOLDERS.match(value):
                 continue
             found.append(value)
@@ -55,6 +63,9 @@ def test_the_scanner_finds_planted_passwords():
         assert find_secrets(line) == ["hunter22"], line
     assert find_secrets(f'LOCAL_DEFAULT_PASSWORD = "{LOCAL_DEFAULT_PASSWORD}"') == []
     assert find_secrets("NEO4J_PASSWORD=... python -m schema apply") == []
+    assert find_secrets("env = dict(os.environ, NEO4J_PASSWORD=settings.password)", python=True) == []
+    assert find_secrets("env = dict(os.environ, NEO4J_PASSWORD='hunter22')", python=True) == ["hunter22"]
+    assert find_secrets("password = 'hunter22'", python=True) == ["hunter22"]
 
 
 def test_no_password_in_tracked_files_beyond_the_documented_defaults():
@@ -62,6 +73,8 @@ def test_no_password_in_tracked_files_beyond_the_documented_defaults():
     assert len(files) > 20 and "connection/config.py" in files
     leaks = {}
     for path in files:
+        if path == SELF:
+            continue
         full = REPO / path
         if not full.is_file() or full.stat().st_size > 2_000_000:
             continue
@@ -69,7 +82,7 @@ def test_no_password_in_tracked_files_beyond_the_documented_defaults():
             text = full.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             continue  # binary file
-        found = find_secrets(text)
+        found = find_secrets(text, python=path.endswith(".py"))
         if found:
             leaks[path] = found
     assert not leaks, f"password-like values in tracked files: {leaks}"
