@@ -95,6 +95,8 @@ class QueryModule:
     # steps(tx, params) -> list[dict]; ``tx.run(cypher, params)`` returns a list of dicts
     steps: Callable[[Any, dict[str, Any]], list[dict[str, Any]]] | None = None
     layer: str = "sector"  # which part of the graph it reads: sector | firm | trade | any
+    # projects an in-memory GDS graph: heavy on heap, so the runner bounds how many run at once
+    uses_gds_projection: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self):

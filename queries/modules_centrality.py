@@ -111,6 +111,7 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
 
 CENTRALITY = QueryModule(
     name="centrality",
+    uses_gds_projection=True,
     title="Centrality (GDS)",
     description=("Degree, weighted in/out strength, PageRank (Brin and Page 1998; weighted by the flow, damping d, "
                  "normalized to sum 1), betweenness (Brandes 2001, unweighted directed shortest paths) and "

@@ -15,6 +15,8 @@ server refused a write in READ mode), ``QueryTimeout`` (ran past ``timeout_s``).
 """
 from __future__ import annotations
 
+import os
+import threading
 from typing import Any
 
 import pandas as pd
@@ -99,10 +101,24 @@ def _read(settings: Settings, work, timeout_s: float, what: str):
         raise _translate(exc, what) from None
 
 
+# Each GDS projection copies its graph onto the heap; twenty at once brought a 1 GB
+# server down (docs/reliability.md). Later callers queue here instead, per process.
+GDS_PARALLEL_RUNS = int(os.environ.get("GVN_GDS_PARALLEL_RUNS", "2"))
+_gds_slots = threading.BoundedSemaphore(GDS_PARALLEL_RUNS)
+
+
 def run_module(name: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,
                row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
     """Run library module ``name`` with ``params``; see the module docstring."""
     module = registry.get(name)
+    if module.uses_gds_projection:
+        with _gds_slots:
+            return _run_module(module, params, timeout_s, row_cap, settings)
+    return _run_module(module, params, timeout_s, row_cap, settings)
+
+
+def _run_module(module, params, timeout_s: float, row_cap: int, settings: Settings | None) -> pd.DataFrame:
+    name = module.name
     _check_limits(timeout_s, row_cap)
     p = module.coerce_params(params)
     settings = settings or Settings.from_env()
