@@ -25,7 +25,7 @@ def _default_cache() -> Path:
 class LocalSettings:
     bolt_port: int = 7687
     data_dir: Path = field(default_factory=lambda: REPO_ROOT / ".neo4j" / "demo")
-    heap: str = "1g"
+    heap: str = "2g"  # 1g died under 20 concurrent GDS projections (docs/reliability.md)
     pagecache: str = "512m"
     password: str = LOCAL_DEFAULT_PASSWORD
     cache_dir: Path = field(default_factory=_default_cache)

@@ -91,7 +91,7 @@ def schema_applied(settings):
 def wipe(driver, database="neo4j"):
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_query
     with driver.session(database=database) as session:
-        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+        session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 1000 ROWS").consume()
     # GDS graphs live in memory and outlive the nodes they were projected from
     driver.execute_query("CALL gds.graph.list() YIELD graphName CALL gds.graph.drop(graphName, false) "
                          "YIELD graphName AS g RETURN count(g)", database_=database)
