@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import threading
+from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import Any
 
 import pandas as pd
@@ -87,7 +88,34 @@ def _check_limits(timeout_s: float, row_cap: int) -> None:
         raise ParameterError(f"row_cap must be in [1, 1000000], got {row_cap}")
 
 
+# Neo4j checks for termination between rows, not inside one expression: a runaway
+# `reduce` over a huge range() kept running for minutes after its limit
+# (docs/reliability.md). The caller stops waiting after the limit plus this grace and
+# gets a QueryTimeout; the worker thread and its connection are freed when the server
+# finally gives up.
+CLIENT_GRACE_S = float(os.environ.get("GVN_CLIENT_GRACE_S", "5"))
+
+
 def _read(settings: Settings, work, timeout_s: float, what: str):
+    future: Future = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(_read_now(settings, work, timeout_s, what))
+        except BaseException as exc:  # handed to the caller below
+            future.set_exception(exc)
+
+    # a daemon thread, not a pool: an abandoned runaway must not hold up interpreter exit
+    threading.Thread(target=run, name="gvn-query", daemon=True).start()
+    try:
+        return future.result(timeout=timeout_s + CLIENT_GRACE_S)
+    except FutureTimeout:
+        raise QueryTimeout(f"{what} ran past its time limit of {timeout_s:g} s and did not stop within "
+                           f"{CLIENT_GRACE_S:g} s more; the server was told to stop it (a single huge "
+                           "expression can keep it busy longer)") from None
+
+
+def _read_now(settings: Settings, work, timeout_s: float, what: str):
     driver = get_driver(settings)
 
     @unit_of_work(timeout=timeout_s)
