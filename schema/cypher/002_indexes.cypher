@@ -11,8 +11,5 @@ CREATE INDEX firm_name IF NOT EXISTS FOR (n:Firm) ON (n.name);
 CREATE INDEX firm_country IF NOT EXISTS FOR (n:Firm) ON (n.country);
 CREATE INDEX firm_industry IF NOT EXISTS FOR (n:Firm) ON (n.industry);
 CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name);
-CREATE INDEX supplies_year IF NOT EXISTS FOR ()-[r:SUPPLIES]-() ON (r.year);
-CREATE INDEX exports_year IF NOT EXISTS FOR ()-[r:EXPORTS]-() ON (r.year);
-CREATE INDEX invests_year IF NOT EXISTS FOR ()-[r:INVESTS_IN]-() ON (r.year);
 CREATE FULLTEXT INDEX entity_search IF NOT EXISTS
   FOR (n:Country|Region|Industry|Sector|Firm|Person) ON EACH [n.key, n.name];
