@@ -16,7 +16,8 @@ RETURN d.key AS key, d.name AS name, coalesce(d.synthetic, false) AS synthetic,
 ORDER BY key
 """
 
-# Years come from the relationship-year indexes and SectorYear, so no full scan of the graph.
+# Years: a scan of the year property per relationship type (no relationship index: see
+# schema/cypher/003_*), cached by the page; SectorYear has a node index.
 _YEARS = """
 CALL () { MATCH ()-[r:SUPPLIES]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'SUPPLIES' AS kind, r.year AS year
           UNION MATCH ()-[r:EXPORTS]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'EXPORTS' AS kind, r.year AS year
