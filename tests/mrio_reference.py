@@ -6,6 +6,8 @@ by grouping per country), so the loader is never checked against itself.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -43,13 +45,14 @@ def reference_accounts(Z: pd.DataFrame, Y: pd.DataFrame, x: pd.Series) -> dict[s
 def checksum(driver) -> dict:
     """Counts and value sums per label and relationship type: what a refused load must leave alone."""
     out = {}
+    # sums in Python with fsum: the server's sum() depends on row order in the last digits
     for r in driver.execute_query("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c, "
-                                  "sum(coalesce(n.output, 0.0)) AS s ORDER BY l").records:
-        out[("node", r["l"])] = (r["c"], r["s"])
+                                  "collect(coalesce(n.output, 0.0)) AS s ORDER BY l").records:
+        out[("node", r["l"])] = (r["c"], math.fsum(r["s"]))
     for r in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c, "
-                                  "sum(coalesce(r.value, 0.0)) AS s, sum(coalesce(r.a, 0.0)) AS a "
+                                  "collect(coalesce(r.value, 0.0)) AS s, collect(coalesce(r.a, 0.0)) AS a "
                                   "ORDER BY t").records:
-        out[("rel", r["t"])] = (r["c"], r["s"], r["a"])
+        out[("rel", r["t"])] = (r["c"], math.fsum(r["s"]), math.fsum(r["a"]))
     return out
 
 

@@ -6,16 +6,23 @@ value shows even when no count changes; string properties are hashed per label.
 """
 from __future__ import annotations
 
+import math
+
+
+def exact_sum(values) -> float:
+    """Correctly rounded sum: the server's sum() depends on row order in the last digits."""
+    return math.fsum(values)
+
 
 def checksum(driver, database: str = "neo4j") -> dict:
     out = {}
     recs, _, _ = driver.execute_query(
         "MATCH (n) UNWIND labels(n) AS l WITH l, n UNWIND keys(n) AS k "
         "WITH l, k, n[k] AS v RETURN l, k, count(*) AS c, "
-        "sum(CASE WHEN v IS :: INTEGER OR v IS :: FLOAT THEN toFloat(v) ELSE 0 END) AS s, "
+        "collect(CASE WHEN v IS :: INTEGER OR v IS :: FLOAT THEN toFloat(v) END) AS nums, "
         "collect(CASE WHEN v IS :: STRING OR v IS :: BOOLEAN THEN toString(v) END) AS strs", database_=database)
     for r in recs:
-        out[("node", r["l"], r["k"])] = (r["c"], round(r["s"], 6), hash(tuple(sorted(r["strs"]))))
+        out[("node", r["l"], r["k"])] = (r["c"], exact_sum(r["nums"]), hash(tuple(sorted(r["strs"]))))
     recs, _, _ = driver.execute_query(
         "MATCH (a)-[r]->(b) WITH r, type(r) AS t, a, b "
         "RETURN t, count(*) AS c, collect(a.key + '>' + b.key) AS ends", database_=database)
@@ -24,8 +31,8 @@ def checksum(driver, database: str = "neo4j") -> dict:
     recs, _, _ = driver.execute_query(
         "MATCH ()-[r]->() WITH type(r) AS t, r UNWIND keys(r) AS k WITH t, k, r[k] AS v "
         "RETURN t, k, count(*) AS c, "
-        "sum(CASE WHEN v IS :: INTEGER OR v IS :: FLOAT THEN toFloat(v) ELSE 0 END) AS s, "
+        "collect(CASE WHEN v IS :: INTEGER OR v IS :: FLOAT THEN toFloat(v) END) AS nums, "
         "collect(CASE WHEN v IS :: STRING THEN v END) AS strs", database_=database)
     for r in recs:
-        out[("rel", r["t"], r["k"])] = (r["c"], round(r["s"], 6), hash(tuple(sorted(r["strs"]))))
+        out[("rel", r["t"], r["k"])] = (r["c"], exact_sum(r["nums"]), hash(tuple(sorted(r["strs"]))))
     return out
