@@ -9,8 +9,9 @@ import logging
 
 import streamlit as st
 
-from explorer import db
+from explorer import data_modules, db
 from explorer.synthetic import synthetic_badge
+from queries.errors import QueryError
 
 # Neo4j reports "label does not exist" notifications for every query on a partly loaded
 # database; they are expected here and would flood the server log.
@@ -22,3 +23,13 @@ def start(title: str) -> None:
     db.require_database()
     with db.page_guard():
         synthetic_badge()
+
+
+def run_module(name: str, params: dict):
+    """Run a query module with a spinner; show its error on the page and return None."""
+    try:
+        with st.spinner(f"Running {name}…"):
+            return data_modules.run(name, params)
+    except QueryError as exc:
+        st.error(f"{name}: {type(exc).__name__}: {exc}")
+        return None

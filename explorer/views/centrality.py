@@ -2,7 +2,6 @@
 import streamlit as st
 
 from explorer import charts, country_agg, data_modules, data_overview, page
-from queries.errors import QueryError
 
 page.start("Centrality & linkages")
 
@@ -19,13 +18,7 @@ if len(years) == 1:
 qp["year"] = str(year)
 
 
-def run(name, params):
-    try:
-        with st.spinner(f"Running {name}…"):
-            return data_modules.run(name, params)
-    except QueryError as exc:
-        st.error(f"{name}: {type(exc).__name__}: {exc}")
-        return None
+run = page.run_module
 
 
 tab_rank, tab_link, tab_key, tab_map = st.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"])

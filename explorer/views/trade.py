@@ -2,20 +2,13 @@
 import plotly.express as px
 import streamlit as st
 
-from explorer import charts, country_agg, data_modules, data_overview, page
-from queries.errors import QueryError
+from explorer import charts, country_agg, data_overview, page
 
 page.start("Trade & FDI")
 kinds = data_overview.years_by_kind()
 
 
-def run(name, params):
-    try:
-        with st.spinner(f"Running {name}…"):
-            return data_modules.run(name, params)
-    except QueryError as exc:
-        st.error(f"{name}: {type(exc).__name__}: {exc}")
-        return None
+run = page.run_module
 
 
 def year_picker(kind: str, key: str):
