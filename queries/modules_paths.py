@@ -36,31 +36,21 @@ from schema.model import check_label, check_rel_type
 
 MAX_FRONTIER = 3_000_000  # paths kept in memory at one depth; raise the threshold beyond that
 
+# One expansion step; only the MATCH differs by direction.
+_STEP_TAIL = """
+WHERE r.year = $year AND ($source = '' OR r.source = $source){prefilter}
+WITH h, s, sum(r.{coef}) AS c
+WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
+UNWIND h.items AS it
+WITH it[0] AS parent, s.key AS node, it[1] * c AS value
+WHERE value >= $threshold
+RETURN parent, node, value
+"""
 _STEP = {
     # start node last: extend at the path's head by its suppliers
-    "up": """
-UNWIND $heads AS h
-MATCH (s:{label})-[r:{rel}]->(:{label} {{key: h.key}})
-WHERE r.year = $year AND ($source = '' OR r.source = $source){prefilter}
-WITH h, s, sum(r.{coef}) AS c
-WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
-UNWIND h.items AS it
-WITH it[0] AS parent, s.key AS node, it[1] * c AS value
-WHERE value >= $threshold
-RETURN parent, node, value
-""",
+    "up": "\nUNWIND $heads AS h\nMATCH (s:{label})-[r:{rel}]->(:{label} {{key: h.key}})" + _STEP_TAIL,
     # start node first: extend at the path's tail by its buyers
-    "down": """
-UNWIND $heads AS h
-MATCH (:{label} {{key: h.key}})-[r:{rel}]->(s:{label})
-WHERE r.year = $year AND ($source = '' OR r.source = $source){prefilter}
-WITH h, s, sum(r.{coef}) AS c
-WHERE c > 0 AND c * h.max >= $threshold * (1 - 1e-12)
-UNWIND h.items AS it
-WITH it[0] AS parent, s.key AS node, it[1] * c AS value
-WHERE value >= $threshold
-RETURN parent, node, value
-""",
+    "down": "\nUNWIND $heads AS h\nMATCH (:{label} {{key: h.key}})-[r:{rel}]->(s:{label})" + _STEP_TAIL,
 }
 
 
