@@ -14,6 +14,16 @@ GDS does not hand the score of nodes without out-edges back to all nodes as netw
 does), betweenness (Brandes 2001; unweighted shortest paths, directed) and eigenvector
 centrality (weighted, GDS ``gds.eigenvector``, L2-normalized).
 
+Betweenness is exact by default: one shortest-path search from every node, O(n m) work, so
+a 100,000-firm network takes about an hour. ``betweenness_sampling`` = k > 0 runs GDS's
+source sampling instead (``samplingSize`` k, ``samplingSeed`` ``SAMPLING_SEED``): only k
+source nodes, drawn with probability proportional to their degree, start a search, so the
+work is O(k m). GDS does NOT rescale the result: a sampled score is the dependency sum over
+those k sources only, smaller than the exact count and meant for ranking. With the same
+graph, k, seed and ``concurrency`` the sources (and so the scores) repeat; k >= the node
+count uses every node and equals the exact result. The ``betweenness_sources`` column says
+how many sources were used (the node count when exact).
+
 How GDS runs safely: the module is trusted library code, run by the runner in a READ
 transaction. ``gds.graph.project`` (the Cypher aggregation form) and the ``.stream``
 algorithms declare procedure mode READ: they read the store and write nothing to it,
@@ -29,6 +39,9 @@ from typing import Any
 
 from queries.model import Column, Param, QueryModule
 from schema.model import check_label, check_rel_type
+
+# GDS picks the betweenness sample sources with this seed, so a sampled run repeats.
+SAMPLING_SEED = 42
 
 ORDER = ("pagerank", "betweenness", "eigenvector", "in_strength", "out_strength", "degree")
 
@@ -76,7 +89,10 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     collect("CALL gds.pageRank.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "pagerank_raw",
             {"relationshipWeightProperty": "w", "dampingFactor": p["damping"],
              "maxIterations": p["max_iterations"], "tolerance": p["tolerance"]})
-    collect("CALL gds.betweenness.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "betweenness", {})
+    nodes = int(info[0]["nodes"])
+    sources = nodes if not p["betweenness_sampling"] else min(p["betweenness_sampling"], nodes)
+    collect("CALL gds.betweenness.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "betweenness",
+            betweenness_config(p["betweenness_sampling"], nodes))
     collect("CALL gds.eigenvector.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "eigenvector",
             {"relationshipWeightProperty": "w", "maxIterations": p["max_iterations"],
              "tolerance": p["tolerance"]})
@@ -100,13 +116,21 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
                      "in_degree": int(s.get("in_degree", 0)), "out_degree": int(s.get("out_degree", 0)),
                      "in_strength": s.get("in_strength", 0.0), "out_strength": s.get("out_strength", 0.0),
                      "pagerank": s.get("pagerank_raw", 0.0) / pr_sum, "pagerank_raw": s.get("pagerank_raw", 0.0),
-                     "betweenness": s.get("betweenness", 0.0), "eigenvector": s.get("eigenvector", 0.0),
+                     "betweenness": s.get("betweenness", 0.0), "betweenness_sources": sources,
+                     "eigenvector": s.get("eigenvector", 0.0),
                      "year": year})
     rows.sort(key=lambda r: (-r[p["order_by"]], r["key"]))
     rows = rows[: p["limit"]]
     for rank, r in enumerate(rows, start=1):
         r["rank"] = rank
     return rows
+
+
+def betweenness_config(sampling: int, nodes: int) -> dict[str, Any]:
+    """GDS betweenness settings: exact for 0, else ``samplingSize`` (at most the node count) and the fixed seed."""
+    if not sampling:
+        return {}
+    return {"samplingSize": min(int(sampling), nodes), "samplingSeed": SAMPLING_SEED}
 
 
 CENTRALITY = QueryModule(
@@ -116,7 +140,11 @@ CENTRALITY = QueryModule(
     description=("Degree, weighted in/out strength, PageRank (Brin and Page 1998; weighted by the flow, damping d, "
                  "normalized to sum 1), betweenness (Brandes 2001, unweighted directed shortest paths) and "
                  "eigenvector centrality of the sector network of one year or of the firm supply network, "
-                 "computed by Neo4j Graph Data Science on a temporary in-memory projection."),
+                 "computed by Neo4j Graph Data Science on a temporary in-memory projection. Betweenness is exact "
+                 "unless betweenness_sampling = k > 0: then GDS starts shortest-path searches from only k "
+                 "degree-weighted random source nodes (fixed seed, so runs repeat) and the scores are sums over "
+                 "those k sources, not rescaled to the exact count (use them for ranking; column "
+                 "betweenness_sources says how many sources were used)."),
     params=(
         Param("layer", "choice", "sector", choices=("sector", "firm"), help="which network"),
         Param("year", "int", None, 1900, 2100, help="year of the flows; empty = the latest"),
@@ -130,6 +158,10 @@ CENTRALITY = QueryModule(
         Param("damping", "float", 0.85, 0.0, 0.99, help="PageRank damping factor"),
         Param("max_iterations", "int", 100, 1, 10000, help="PageRank/eigenvector iterations"),
         Param("tolerance", "float", 1e-7, 1e-15, 1.0, help="PageRank/eigenvector convergence tolerance"),
+        Param("betweenness_sampling", "int", 0, 0, 100_000_000,
+              help="betweenness source nodes: 0 = exact (every node; about an hour on 100k firms); k > 0 = GDS "
+                   "sampling of k degree-weighted sources with a fixed seed, scores not rescaled (for ranking); "
+                   "k >= node count is exact"),
         Param("concurrency", "int", 1, 1, 64,
               help="GDS threads; 1 is fastest on small graphs and small machines (thread hand-offs dominate)"),
         Param("limit", "int", 100, 1, 1000000, help="rows returned"),
@@ -143,7 +175,12 @@ CENTRALITY = QueryModule(
         Column("out_strength", "weight units", "sum of outgoing edge weights"),
         Column("pagerank", "share 0..1", "weighted PageRank normalized to sum 1"),
         Column("pagerank_raw", "score", "GDS PageRank score ((1-d) + d sum ...)"),
-        Column("betweenness", "count of shortest paths", "Brandes betweenness, unweighted, directed"),
+        Column("betweenness", "count of shortest paths",
+               "Brandes betweenness, unweighted, directed; when betweenness_sources < the node count, GDS sampled "
+               "that many sources and the score sums over them only (not rescaled)"),
+        Column("betweenness_sources", "count",
+               "source nodes the betweenness summed over: the node count when exact, betweenness_sampling when "
+               "sampled"),
         Column("eigenvector", "score (L2 = 1)", "weighted eigenvector centrality"),
         Column("year", "year", "year of the flows"), Column("rank", "rank", "1 = first in the chosen order"),
     ),

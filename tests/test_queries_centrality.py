@@ -1,8 +1,11 @@
-"""centrality (GDS) against networkx on the same weighted graph (pymrio's test system)."""
+"""centrality (GDS) against networkx: pymrio's test system, and a hand-built network for sampled betweenness."""
 from __future__ import annotations
+
+import itertools
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pymrio
 import pytest
 
@@ -63,3 +66,76 @@ def test_filters_and_no_graph_left_behind(graph, driver):
     assert len(df) == 3 and set(df["country"]) == {"reg3"}
     left = driver.execute_query("CALL gds.graph.list() YIELD graphName RETURN graphName").records
     assert [r["graphName"] for r in left if r["graphName"].startswith("gvn_tmp_")] == []
+
+
+# A small hand-built supply network for the sampled betweenness: two clusters joined through a
+# bridge (C|b1 -> C|b2), a cycle, a dead end and a pair with two equally short paths.
+SAMPLED_YEAR = 2002
+SAMPLED_EDGES = [("A|a1", "A|a2"), ("A|a2", "A|a3"), ("A|a3", "A|a1"), ("A|a1", "A|a4"), ("A|a4", "C|b1"),
+                 ("A|a3", "C|b1"), ("C|b1", "C|b2"), ("C|b2", "D|d1"), ("C|b2", "D|d2"), ("D|d1", "D|d3"),
+                 ("D|d2", "D|d3"), ("D|d3", "D|d4"), ("D|d4", "C|b2"), ("D|d3", "E|e1"), ("E|e1", "E|e2")]
+
+
+@pytest.fixture(scope="module")
+def small(driver, graph):
+    keys = sorted({k for e in SAMPLED_EDGES for k in e})
+    pos = {k: i for i, k in enumerate(keys)}
+    Z = np.zeros((len(keys), len(keys)))
+    for s, t in SAMPLED_EDGES:
+        Z[pos[s], pos[t]] = 1.0 + pos[s]   # weights do not matter: betweenness counts hops
+    write_flows(driver, keys, Z, Z.sum(axis=1) + 10.0, SAMPLED_YEAR)
+    g = nx.DiGraph(SAMPLED_EDGES)
+    assert g.number_of_nodes() == len(keys) == 12
+    return g
+
+
+def _betweenness(sampling: int, **extra) -> pd.DataFrame:
+    df = run_module("centrality", {"year": SAMPLED_YEAR, "betweenness_sampling": sampling, "limit": 1000, **extra},
+                    timeout_s=120)
+    return df.set_index("key")
+
+
+@pytest.mark.parametrize("sampling", [0, 12, 1000])
+def test_betweenness_sampling_with_every_node_is_exact(small, sampling):
+    df = _betweenness(sampling)
+    exact = nx.betweenness_centrality(small, normalized=False, weight=None)
+    assert set(df.index) == set(exact)
+    for k, v in exact.items():
+        assert df.at[k, "betweenness"] == pytest.approx(v, rel=1e-12, abs=1e-12), k
+    assert set(df["betweenness_sources"]) == {12}
+    assert exact["C|b1"] > 0 and exact["C|b2"] > exact["C|b1"]  # the bridge matters: a real check, not zeros
+
+
+def test_sampled_betweenness_sums_over_some_k_sources_and_repeats(small):
+    k = 4
+    first = _betweenness(k)
+    again = _betweenness(k)
+    assert len(first) == 12 and set(first.index) == set(small)   # every node is returned, not only the sources
+    assert set(first["betweenness_sources"]) == {k}
+    assert first["betweenness"].to_dict() == again["betweenness"].to_dict()   # fixed seed: the same sources
+    got = first["betweenness"].to_dict()
+    # independent check: networkx's Brandes restricted to some k sources (all targets) gives exactly these scores
+    nodes = sorted(small)
+    matches = []
+    for sources in itertools.combinations(nodes, k):
+        ref = nx.betweenness_centrality_subset(small, sources=list(sources), targets=nodes, normalized=False)
+        if all(abs(ref[n] - got[n]) < 1e-9 for n in nodes):
+            matches.append(sources)
+    assert matches, f"no set of {k} sources reproduces the sampled scores {got}"
+    exact = nx.betweenness_centrality(small, normalized=False, weight=None)
+    assert sum(got.values()) < sum(exact.values())   # a partial sum, not rescaled
+    # other columns are unaffected by the sampling
+    assert first["pagerank"].to_dict() == pytest.approx(_betweenness(0)["pagerank"].to_dict())
+
+
+@pytest.mark.parametrize("bad, match", [(-1, "minimum"), (2.5, "valid int"), ("3.5", "valid int"),
+                                        ("ten", "valid int"), (True, "valid int"), (10**9, "maximum")])
+def test_betweenness_sampling_refuses_bad_values(bad, match):
+    from queries import registry
+    from queries.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=f"betweenness_sampling.*{match}"):
+        registry.get("centrality").coerce_params({"betweenness_sampling": bad})
+    with pytest.raises(ParameterError, match="betweenness_sampling"):
+        run_module("centrality", {"betweenness_sampling": bad})
+    assert registry.get("centrality").coerce_params({"betweenness_sampling": "250"})["betweenness_sampling"] == 250
