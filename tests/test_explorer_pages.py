@@ -151,6 +151,18 @@ def test_centrality_ranking_linkages_key_sectors_and_map(graph):
     assert len(at.get("plotly_chart")) == 2  # key-sector scatter and the world map
 
 
+def test_centrality_betweenness_sampling_widget(graph):
+    at = run_page("centrality")
+    widget = at.number_input(key="ce_bc_sampling")
+    assert widget.value == 0 and widget.min == 0   # exact by default, range from the module's parameter
+    assert set(at.dataframe[0].value["betweenness_sources"]) == {5}   # all five sectors are sources
+    widget.set_value(2).run()
+    assert not at.exception and not at.error
+    ranking = at.dataframe[0].value
+    assert set(ranking["betweenness_sources"]) == {2} and len(ranking) == 5
+    assert any("sampled from 2 source nodes" in c.value for c in at.caption)
+
+
 def test_trade_and_fdi_by_motive_mode_unit_values_and_regions(graph):
     at = run_page("trade")
     assert not at.exception

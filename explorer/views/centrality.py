@@ -24,15 +24,22 @@ run = page.run_module
 tab_rank, tab_link, tab_key, tab_map = st.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"])
 
 with tab_rank:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     layer = c1.radio("Network", ["sector", "firm"], horizontal=True, key="ce_layer")
     order = c2.selectbox("Rank by", data_modules.param("centrality", "order_by").choices, key="ce_order")
     weight = c3.selectbox("Edge weight", ["value", "a", "b"], key="ce_weight",
                           help="value: flow; a: technical coefficient; b: allocation coefficient")
     top = c4.number_input("Top", 5, 500, 20, key="ce_top")
-    ranking = run("centrality", {"layer": layer, "year": year, "order_by": order, "weight": weight, "limit": int(top)})
+    sampling_param = data_modules.param("centrality", "betweenness_sampling")
+    sampling = c5.number_input("Betweenness sources (0 = exact)", int(sampling_param.min), int(sampling_param.max),
+                               int(sampling_param.default), step=100, key="ce_bc_sampling", help=sampling_param.help)
+    ranking = run("centrality", {"layer": layer, "year": year, "order_by": order, "weight": weight, "limit": int(top),
+                                 "betweenness_sampling": int(sampling)})
     if ranking is not None and not ranking.empty:
         st.bar_chart(ranking, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 28 * len(ranking)))
+        if sampling and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
+            st.caption(f"Betweenness sampled from {int(sampling)} source nodes (GDS, fixed seed): sums over those "
+                       "sources only, not rescaled; compare ranks, not values, with an exact run.")
         st.dataframe(ranking, hide_index=True, width="stretch")
     elif ranking is not None:
         st.info(f"No {layer} flows in {year}.")
