@@ -7,6 +7,7 @@ from typing import Any
 
 from pyvis.network import Network
 
+from explorer.graph_layout import seed_positions
 from explorer.graph_view import node_metric, scale_sizes
 
 LABEL_COLOURS = {
@@ -23,6 +24,12 @@ MISSING = "#cccccc"
 
 # Physics that settles: a bounded stabilisation run, then physics is switched off by the
 # bridge script, so a large drawing stops moving (and stops using the CPU).
+# Views of more than LARGE_VIEW_NODES nodes start from positions computed in Python
+# (explorer.graph_layout) and get only LARGE_VIEW_ITERATIONS stabilisation steps to polish
+# them: 400 Barnes-Hut steps from vis-network's own start took 9-10 s for 1,000 nodes
+# in headless Chromium.
+LARGE_VIEW_NODES = 500
+LARGE_VIEW_ITERATIONS = 30
 OPTIONS = {
     "physics": {"enabled": True, "solver": "barnesHut",
                 "barnesHut": {"gravitationalConstant": -8000, "springLength": 120, "damping": 0.4},
@@ -48,10 +55,13 @@ BRIDGE = """
   }
   // The parser may run vis-network's stabilisation timers between pyvis's script and this one,
   // so the event can already be over: check the state as well as listening for it.
+  // physics.ready turns true when the stabilisation iterations are done even if the nodes still
+  // move (a short run finishes in one batch, before this script may have started listening).
+  function over() { return !network.physics.options.enabled || network.physics.stabilized || network.physics.ready; }
   network.once("stabilizationIterationsDone", settled);
-  if (!network.physics.options.enabled || network.physics.stabilized) { settled(); }
+  if (over()) { settled(); }
   var poll = setInterval(function () {
-    if (done) { clearInterval(poll); } else if (network.physics.stabilized) { clearInterval(poll); settled(); }
+    if (done) { clearInterval(poll); } else if (over()) { clearInterval(poll); settled(); }
   }, 250);
   network.on("click", function (p) { if (p.nodes.length) send({event: "select", node: p.nodes[0]}); });
   network.on("doubleClick", function (p) { if (p.nodes.length) send({event: "expand", node: p.nodes[0]}); });
@@ -115,25 +125,46 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def is_large(view: dict[str, Any]) -> bool:
+    return len(view["nodes"]) > LARGE_VIEW_NODES
+
+
+def view_options(large: bool, physics: bool = True) -> dict[str, Any]:
+    """vis-network options: small views as before; large ones keep the given positions and polish briefly."""
+    options = json.loads(json.dumps(OPTIONS))
+    options["physics"]["enabled"] = bool(physics)
+    if large:
+        options["physics"]["stabilization"]["iterations"] = LARGE_VIEW_ITERATIONS
+        options["physics"]["stabilization"]["updateInterval"] = 10
+        # vis-network's own start (Kamada-Kawai on clusters) is slow and gives up on big graphs
+        options["layout"] = {"improvedLayout": False}
+    return options
+
+
 def to_html(view: dict[str, Any], size_by: str = "degree", colour_by: str = "label",
             selected: str | None = None, height_px: int = 620, physics: bool = True) -> str:
-    """The view drawn by pyvis (``Network.generate_html``), self-contained, with the click bridge."""
+    """The view drawn by pyvis (``Network.generate_html``), self-contained, with the click bridge.
+
+    Views above ``LARGE_VIEW_NODES`` nodes carry starting positions (``graph_layout``) and a short
+    stabilisation; with ``physics`` off they are drawn at those positions straight away.
+    """
     st_ = style(view, size_by, colour_by)
+    large = is_large(view)
+    pos = seed_positions(view) if large else {}
     net = Network(height=f"{height_px}px", width="100%", directed=True, cdn_resources="in_line")
     for nid, node in view["nodes"].items():
         props = node["props"]
+        at = {"x": round(pos[nid][0], 1), "y": round(pos[nid][1], 1)} if nid in pos else {}
         net.add_node(nid, label=_short(str(props.get("name") or props.get("key") or nid)),
                      title=_tooltip(node["label"], props), color=st_["colours"][nid], size=st_["sizes"][nid],
-                     shape="dot", borderWidth=4 if nid == selected else 1)
+                     shape="dot", borderWidth=4 if nid == selected else 1, **at)
     for e in view["edges"].values():
         p = e.get("props", {})
         bits = [e["type"]] + [f"{k}: {p[k]}" for k in ("year", "value", "amount", "share", "product", "motive", "mode",
                                                         "role") if p.get(k) is not None]
         net.add_edge(e["source"], e["target"], title="\n".join(str(b) for b in bits),
                      color=REL_COLOURS.get(e["type"], "#999999"))
-    options = json.loads(json.dumps(OPTIONS))
-    options["physics"]["enabled"] = bool(physics)
-    net.set_options(json.dumps(options))
+    net.set_options(json.dumps(view_options(large, physics)))
     html = strip_external(net.generate_html())
     return html.replace("</body>", BRIDGE + "</body>", 1)
 
