@@ -79,7 +79,7 @@ def read_csv(path: Path) -> tuple[RawTable | None, list[Problem]]:
                 problems.append(Problem(path.name, line, None,
                                         f"has {len(record)} fields; expected {len(header)} like the header"))
                 continue
-            table.rows.append((line, {h: f.strip() for h, f in zip(header, record)}))
+            table.rows.append((line, dict(zip(header, map(str.strip, record)))))
     except csv.Error as e:
         return None, [Problem(path.name, reader.line_num, None, f"is not valid CSV ({e}); expected RFC 4180 quoting")]
     if not table.rows and not problems:

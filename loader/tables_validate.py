@@ -81,6 +81,24 @@ def parse_cell(col: Col, value: Any) -> tuple[Any, str | None]:
     return out, None
 
 
+def _fast_kind(col: Col) -> str:
+    """'str' or 'float' when a non-empty text cell of this column can skip ``parse_cell``."""
+    if col.choices:
+        return ""
+    return col.type if col.type in ("str", "float") else ""
+
+
+def _plain_float(text: str, col: Col) -> float | None:
+    """The number when ``parse_cell`` would accept it unchanged, else None (then it decides)."""
+    try:
+        out = float(text)
+    except ValueError:
+        return None
+    if not math.isfinite(out) or (col.min is not None and out < col.min) or (col.max is not None and out > col.max):
+        return None
+    return out
+
+
 def check_header(table: RawTable, spec: FileSpec) -> list[Problem]:
     problems = []
     seen = set()
@@ -108,10 +126,21 @@ def type_rows(tables: dict[str, RawTable]) -> Checked:
             continue  # cells of a table without its columns cannot be judged
         typed = []
         first_line: dict[tuple, int] = {}
+        fast = [(col, _fast_kind(col)) for col in spec.columns]
         for line, raw in table.rows:
             row, ok = {}, True
-            for col in spec.columns:
-                value, expected = parse_cell(col, raw.get(col.name))
+            for col, kind in fast:
+                value = raw.get(col.name)
+                if kind and value.__class__ is str and value:
+                    # the common case of a CSV cell, without parse_cell's general checks
+                    if kind == "str":
+                        row[col.name] = value
+                        continue
+                    number = _plain_float(value, col)
+                    if number is not None:
+                        row[col.name] = number
+                        continue
+                value, expected = parse_cell(col, value)
                 if expected:
                     problems.append(Problem(table.file, line, col.name, f"got {raw.get(col.name)!r}; expected {expected}"))
                     ok = False
@@ -156,13 +185,15 @@ def defined(checked: Checked) -> dict[str, set[str]]:
 
 
 def validate(tables: dict[str, RawTable], known: dict[str, set[str]],
-             region_country: dict[str, str] | None = None) -> Checked:
+             region_country: dict[str, str] | None = None, typed: Checked | None = None) -> Checked:
     """``known``: per entity kind, the keys that exist outside the files (reference data + database).
 
     ``region_country``: Region key -> ISO3 for regions outside the files whose country is known,
     so a firm placed in a region of another country is caught.
+    ``typed``: the result of ``type_rows(tables)`` if the caller has it already (it is not changed).
     """
-    checked = type_rows(tables)
+    typed = typed or type_rows(tables)
+    checked = Checked(dict(typed.rows), list(typed.problems))
     problems = checked.problems
     mine = defined(checked)
     exists = {k: known.get(k, set()) | mine[k] for k in ENTITY_KINDS}
