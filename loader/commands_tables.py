@@ -19,6 +19,10 @@ def register(app: typer.Typer) -> None:
                source: str = typer.Option(None, help="source tag (Dataset key); default tables:<folder name>"),
                synthetic: bool = typer.Option(False, "--synthetic", help="mark the Dataset as synthetic"),
                check_only: bool = typer.Option(False, "--check", help="validate only, write nothing"),
+               commit: str = typer.Option("auto", help="atomic: one transaction (a failure writes nothing); "
+                                          "batched: batches commit on their own, in parallel (large loads; "
+                                          "rerun to complete an interrupted one); auto: atomic up to "
+                                          "GVN_ATOMIC_MAX_ROWS rows (default 250000)"),
                quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
         """Validate every file of FOLDER, then load it; on any problem, list them all and write nothing."""
         from connection import Settings
@@ -30,7 +34,7 @@ def register(app: typer.Typer) -> None:
                 checked, _ = check_folder(folder, Settings.from_env())
                 typer.echo(f"{folder}: no problems in {sum(len(r) for r in checked.rows.values())} rows")
                 return
-            summary = load_tables(folder, source=source, synthetic=synthetic, progress=not quiet)
+            summary = load_tables(folder, source=source, synthetic=synthetic, progress=not quiet, commit=commit)
         except TablesError as e:
             typer.echo(str(e), err=True)
             raise typer.Exit(1)

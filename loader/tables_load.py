@@ -6,7 +6,7 @@ from pathlib import Path
 
 from connection import Settings, read_query
 from loader import tables_validate as tv
-from loader.reference_graph import reference_graph
+from loader.reference_graph import SOURCE as REFERENCE_SOURCE, reference_graph
 from loader.tables_graph import tables_graph
 from loader.tables_problems import TablesError
 from loader.tables_read import read_folder
@@ -49,19 +49,26 @@ def check_folder(folder: Path, settings: Settings) -> tuple[tv.Checked, bool]:
     known = {k: in_db.get(k, set()) | ref_keys.get(k, set()) for k in tv.ENTITY_KINDS}
     region_country = {r["key"]: r["props"]["country"] for r in ref.nodes["Region"].rows if r["props"].get("country")}
     region_country.update(db_region_countries(refs["region"], settings))
-    checked = tv.validate(tables, known, region_country)
+    checked = tv.validate(tables, known, region_country, typed=checked)
     problems = problems + checked.problems
     if problems:
         raise TablesError(problems)
     mine = tv.defined(checked)
     needs_reference = any(refs[k] - in_db[k] - mine[k] for k in ("country", "region", "industry")) \
         or bool(checked.rows.get("gvc_stages")) and not read_query("MATCH (s:Stage) RETURN s.key LIMIT 1",
-                                                                    settings=settings)
+                                                                    settings=settings) \
+        or reference_unfinished(settings)
     return checked, needs_reference
 
 
+def reference_unfinished(settings: Settings) -> bool:
+    """An interrupted batched load wrote part of the reference data: write it again with this load."""
+    return bool(read_query("MATCH (d:Dataset {key: $k}) WHERE d['loading'] IS NOT NULL RETURN d.key",
+                           {"k": REFERENCE_SOURCE}, settings=settings))
+
+
 def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = False, description: str = "",
-                settings: Settings | None = None, progress: bool = True) -> LoadSummary:
+                settings: Settings | None = None, progress: bool = True, commit: str = "auto") -> LoadSummary:
     settings = settings or Settings.from_env()
     folder = Path(folder)
     source = source or f"tables:{folder.resolve().name}"
@@ -72,4 +79,4 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
                                                     description or f"tables loaded from {folder.name}", now).rows
     graph.extend(tables_graph(checked.rows, source))
-    return write_graph(graph, settings, progress=progress, description=f"loading {folder.name}")
+    return write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")

@@ -1,0 +1,171 @@
+"""Atomic and batched commits write the same graph; an interrupted batched load is visible and a rerun completes it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.tables_checksum import checksum
+
+FIRMS = 1500
+
+
+def without_load_time(cs: dict) -> dict:
+    return {k: v for k, v in cs.items() if k[:3] != ("node", "Dataset", "loaded_at")}
+
+
+@pytest.fixture(scope="module")
+def firm_folder(tmp_path_factory):
+    from bench.firm_files import write_tables_folder
+    from bench.firm_graph import generate
+
+    graph = generate(FIRMS, seed=7)
+    folder = write_tables_folder(graph, tmp_path_factory.mktemp("firms") / "firms")
+    return folder, graph
+
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    # many batches on a small graph, so "batched" really interleaves commits
+    from loader import tables_write
+
+    monkeypatch.setattr(tables_write, "NODE_BATCH", 200)
+    monkeypatch.setattr(tables_write, "REL_BATCH", 500)
+
+
+def load(folder, commit, **kw):
+    from loader.tables_load import load_tables
+
+    return load_tables(folder, source="modes", synthetic=True, progress=False, commit=commit, **kw)
+
+
+def shares_in_db(driver) -> dict:
+    recs = driver.execute_query("MATCH (s:Firm)-[r:SUPPLIES]->(b:Firm) RETURN s.key AS s, b.key AS b, r.a AS a, "
+                                "r.b AS share_b")[0]
+    return {(r["s"], r["b"]): (r["a"], r["share_b"]) for r in recs}
+
+
+def test_choose_mode():
+    from loader.tables_write import ATOMIC_MAX_ROWS, choose_mode
+
+    assert choose_mode("auto", ATOMIC_MAX_ROWS) == "atomic"
+    assert choose_mode("auto", ATOMIC_MAX_ROWS + 1) == "batched"
+    assert choose_mode("batched", 10) == "batched"
+    with pytest.raises(ValueError, match="expected one of auto, atomic, batched"):
+        choose_mode("fast", 10)
+
+
+def test_batched_equals_atomic_and_reload_writes_nothing(empty_db, firm_folder, small_batches):
+    from tests.conftest import wipe
+
+    folder, graph = firm_folder
+    first = load(folder, "atomic")
+    atomic = without_load_time(checksum(empty_db))
+    assert first.created["SUPPLIES (Firm->Firm)"] == len(graph["firm_supply"])
+    wipe(empty_db)
+    from schema.apply import apply
+    from connection import Settings
+
+    apply(Settings.from_env())
+    batched = load(folder, "batched")
+    assert "commit mode: batched" in "\n".join(batched.notes)
+    assert batched.created == first.created
+    assert without_load_time(checksum(empty_db)) == atomic
+    again = load(folder, "batched")
+    assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
+    assert without_load_time(checksum(empty_db)) == atomic
+
+
+def test_batched_shares_equal_numpy(empty_db, firm_folder, small_batches):
+    folder, graph = firm_folder
+    load(folder, "batched")
+    idx, sup = graph["index"], graph["firm_supply"]
+    got = shares_in_db(empty_db)
+    want_a = dict(zip(zip(sup["supplier"], sup["buyer"]), idx["a"]))
+    want_b = dict(zip(zip(sup["supplier"], sup["buyer"]), idx["b"]))
+    assert set(got) == set(want_a)
+    err_a = max(abs(got[k][0] - want_a[k]) for k in got)
+    err_b = max(abs(got[k][1] - want_b[k]) for k in got)
+    assert err_a < 1e-12 and err_b < 1e-12
+
+
+def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, firm_folder, small_batches,
+                                                                    monkeypatch):
+    from loader import write_sinks
+    from loader.write_sinks import BatchFailed
+
+    folder, graph = firm_folder
+    clean = None
+    load(folder, "atomic")
+    clean = without_load_time(checksum(empty_db))
+    from tests.conftest import wipe
+    from schema.apply import apply
+    from connection import Settings
+
+    wipe(empty_db)
+    apply(Settings.from_env())
+
+    real_one = write_sinks.ParallelSink._one
+    calls = {"n": 0}
+
+    def failing_one(self, cypher, chunk, on_batch):
+        # let the nodes and some SUPPLIES batches commit, then fail like a lost connection would
+        if "SUPPLIES" in cypher and "CREATE" in cypher:
+            calls["n"] += 1
+            if calls["n"] == 3:
+                raise ConnectionError("simulated connection loss")
+        return real_one(self, cypher, chunk, on_batch)
+
+    monkeypatch.setattr(write_sinks.ParallelSink, "_one", failing_one)
+    with pytest.raises(BatchFailed, match="run the same load again to complete it"):
+        load(folder, "batched")
+    partial = empty_db.execute_query("MATCH (:Firm)-[r:SUPPLIES]->(:Firm) RETURN count(r) AS n")[0][0]["n"]
+    assert 0 < partial < len(graph["firm_supply"])
+    marked = empty_db.execute_query("MATCH (d:Dataset {key: 'modes'}) RETURN d['loading'] IS NOT NULL AS m")[0]
+    assert marked[0]["m"] is True
+
+    monkeypatch.setattr(write_sinks.ParallelSink, "_one", real_one)
+    summary = load(folder, "batched")
+    assert any("had not finished; this run completed it" in n for n in summary.notes)
+    assert summary.created["SUPPLIES (Firm->Firm)"] == len(graph["firm_supply"]) - partial
+    assert without_load_time(checksum(empty_db)) == clean
+    dupes = empty_db.execute_query("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WITH a, b, r.year AS y, r.product AS p, "
+                                   "count(*) AS c WHERE c > 1 RETURN count(*) AS n")[0][0]["n"]
+    assert dupes == 0
+
+
+def test_reference_data_of_an_interrupted_load_is_completed(empty_db, firm_folder, small_batches, monkeypatch):
+    """The first load into an empty database writes the reference data too; if it stops, the rerun rewrites it."""
+    from loader import write_sinks
+    from loader.reference_load import load_reference
+    from loader.write_sinks import BatchFailed
+
+    load_reference(progress=False)
+    want = without_load_time(checksum(empty_db))
+    region_links = "MATCH (:Region)-[r:LOCATED_IN]->(:Country) RETURN count(r) AS n"
+    want_region_links = empty_db.execute_query(region_links)[0][0]["n"]
+    from tests.conftest import wipe
+    from schema.apply import apply
+    from connection import Settings
+
+    wipe(empty_db)
+    apply(Settings.from_env())
+    real_one = write_sinks.ParallelSink._one
+
+    def fail_on_relationships(self, cypher, chunk, on_batch):
+        if "CREATE" in cypher:
+            raise ConnectionError("simulated connection loss")
+        return real_one(self, cypher, chunk, on_batch)
+
+    monkeypatch.setattr(write_sinks.ParallelSink, "_one", fail_on_relationships)
+    with pytest.raises(BatchFailed):
+        load(folder := firm_folder[0], "batched")
+    monkeypatch.setattr(write_sinks.ParallelSink, "_one", real_one)
+    load(folder, "batched")
+    got = without_load_time(checksum(empty_db))
+    reference_part = {k: v for k, v in got.items() if k in want and k[1] not in ("Firm", "Dataset", "LOCATED_IN",
+                                                                                   "IN_INDUSTRY", "SUPPLIES")}
+    assert reference_part == {k: v for k, v in want.items() if k[1] not in ("Firm", "Dataset", "LOCATED_IN",
+                                                                           "IN_INDUSTRY", "SUPPLIES")}
+    assert empty_db.execute_query(region_links)[0][0]["n"] == want_region_links > 0
+    assert empty_db.execute_query("MATCH (d:Dataset) WHERE d['loading'] IS NOT NULL RETURN count(d) AS n"
+                                  )[0][0]["n"] == 0
