@@ -12,6 +12,7 @@ before the first write, so a bad table leaves the database untouched.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -20,9 +21,11 @@ from neo4j import RoutingControl
 from connection import Settings, get_driver
 from loader.mrio_read import MrioTable, table_from_iosystem, validate_table
 from loader.mrio_rows import MrioRows, build_rows, plan_edge_changes, split_rows
+from loader.write_sinks import ParallelSink, batches
 from schema.model import check_label, check_rel_type
 
-EDGE_BATCH = 20_000
+EDGE_BATCH = 10_000
+WORKERS = int(os.environ.get("GVN_LOAD_WORKERS", "2"))
 NODE_BATCH = 5_000
 
 # Labels and types are fixed names from the schema whitelist, checked once at import.
@@ -82,11 +85,12 @@ MERGE (s)-[:{HAS_YEAR}]->(y)
 # same job but its per-row Expand(Into) check over a transaction's growing state stalled
 # whole batches for minutes on the full WIOD table (see README).
 Q_EDGES = f"""
-UNWIND range(0, size($s) - 1) AS k
-MATCH (i:{SECTOR} {{key: $s[k]}})
-MATCH (j:{SECTOR} {{key: $t[k]}})
+UNWIND $rows AS row
+MATCH (i:{SECTOR} {{key: row[0]}})
+MATCH (j:{SECTOR} {{key: row[1]}})
 CREATE (i)-[r:{SUPPLIES} {{year: $year}}]->(j)
-SET r.value = $value[k], r.a = $a[k], r.b = $b[k], r.source = $source
+SET r.value = row[2], r.a = row[3], r.b = row[4], r.source = $source
+RETURN count(*) AS created
 """
 Q_EXISTING_EDGES = f"""
 MATCH (i:{SECTOR})-[r:{SUPPLIES} {{year: $year}}]->(j:{SECTOR})
@@ -217,10 +221,15 @@ def _write_edges(w: _Writer, rows: MrioRows, year: int, source: str, summary: Lo
     total = len(new["s"]) + len(plan.changed) + len(plan.stale)
     created = 0
     with tqdm(total=total, unit="rel", desc=f"SUPPLIES {year}", disable=not progress or total == 0) as bar:
-        for start in range(0, len(new["s"]), EDGE_BATCH):
-            batch = {k: v[start:start + EDGE_BATCH] for k, v in new.items()}
-            created += w.run(Q_EDGES, year=year, source=source, **batch).relationships_created
-            bar.update(len(batch["s"]))
+        def on_batch(batch, rec):
+            nonlocal created
+            created += rec["created"]
+            bar.update(len(batch))
+
+        # new edges go in parallel batches: each commits on its own, as the sequential batches did
+        new_rows = [list(r) for r in zip(new["s"], new["t"], new["value"], new["a"], new["b"])]
+        ParallelSink(w.settings, WORKERS).write(Q_EDGES, batches(new_rows, EDGE_BATCH), on_batch,
+                                                year=year, source=source)
         for batch in _batches(plan.changed, EDGE_BATCH):
             w.run(Q_UPDATE_EDGES, rows=batch, year=year, source=source)
             bar.update(len(batch))

@@ -31,9 +31,9 @@ class AtomicSink:
     def read(self, cypher: str, **params) -> list:
         return list(self.tx.run(cypher, **params))
 
-    def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None]) -> None:
+    def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None], **params) -> None:
         for chunk in chunks:
-            on_batch(chunk, self.tx.run(cypher, rows=chunk).single())
+            on_batch(chunk, self.tx.run(cypher, rows=chunk, **params).single())
 
 
 class BatchFailed(RuntimeError):
@@ -53,20 +53,20 @@ class ParallelSink:
                                                   database_=self.settings.database)
         return records
 
-    def _one(self, cypher: str, chunk: list, on_batch) -> None:
+    def _one(self, cypher: str, chunk: list, on_batch, params: dict) -> None:
         with self.driver.session(database=self.settings.database) as session:
             # execute_write retries transient failures (deadlocks between batches touching one hub)
-            rec = session.execute_write(lambda tx: tx.run(cypher, rows=chunk).single())
+            rec = session.execute_write(lambda tx: tx.run(cypher, rows=chunk, **params).single())
         with self._lock:
             self.committed += 1
             on_batch(chunk, rec)
 
-    def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None]) -> None:
+    def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None], **params) -> None:
         chunks = list(chunks)
         if not chunks:
             return
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(self._one, cypher, c, on_batch) for c in chunks]
+            futures = [pool.submit(self._one, cypher, c, on_batch, params) for c in chunks]
             done, pending = wait(futures, return_when=FIRST_EXCEPTION)
             for f in pending:
                 f.cancel()

@@ -107,13 +107,13 @@ def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, f
     real_one = write_sinks.ParallelSink._one
     calls = {"n": 0}
 
-    def failing_one(self, cypher, chunk, on_batch):
+    def failing_one(self, cypher, chunk, on_batch, params):
         # let the nodes and some SUPPLIES batches commit, then fail like a lost connection would
         if "SUPPLIES" in cypher and "CREATE" in cypher:
             calls["n"] += 1
             if calls["n"] == 3:
                 raise ConnectionError("simulated connection loss")
-        return real_one(self, cypher, chunk, on_batch)
+        return real_one(self, cypher, chunk, on_batch, params)
 
     monkeypatch.setattr(write_sinks.ParallelSink, "_one", failing_one)
     with pytest.raises(BatchFailed, match="run the same load again to complete it"):
@@ -151,10 +151,10 @@ def test_reference_data_of_an_interrupted_load_is_completed(empty_db, firm_folde
     apply(Settings.from_env())
     real_one = write_sinks.ParallelSink._one
 
-    def fail_on_relationships(self, cypher, chunk, on_batch):
+    def fail_on_relationships(self, cypher, chunk, on_batch, params):
         if "CREATE" in cypher:
             raise ConnectionError("simulated connection loss")
-        return real_one(self, cypher, chunk, on_batch)
+        return real_one(self, cypher, chunk, on_batch, params)
 
     monkeypatch.setattr(write_sinks.ParallelSink, "_one", fail_on_relationships)
     with pytest.raises(BatchFailed):
