@@ -60,10 +60,9 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
         old_b.append(props.get("b"))
         eids.append(eid)
     n_stored = len(eids)
-    for row in plan.create:
-        p = row["props"]
-        sellers.append(row["from"])
-        buyers.append(row["to"])
+    for frm, to, p in plan.create:
+        sellers.append(frm)
+        buyers.append(to)
         years.append(p.get("year"))
         values.append(float(p.get("value") or 0.0))
     a, b = _shares(sellers, buyers, years, np.asarray(values, dtype=float))
@@ -78,9 +77,9 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
             out.updates[eid] = change
             out.a_set += "a" in change
             out.b_set += "b" in change
-    for j, row in enumerate(plan.create):
-        row["props"]["a"] = float(a[n_stored + j])
-        row["props"]["b"] = float(b[n_stored + j])
+    for j, (_, _, props) in enumerate(plan.create):
+        props["a"] = float(a[n_stored + j])
+        props["b"] = float(b[n_stored + j])
     out.a_set += len(plan.create)
     out.b_set += len(plan.create)
     return out

@@ -79,4 +79,5 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
                                                     description or f"tables loaded from {folder.name}", now).rows
     graph.extend(tables_graph(checked.rows, source))
+    del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
     return write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")

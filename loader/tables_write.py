@@ -180,8 +180,7 @@ def _apply(sink, graph: GraphRows, nodes: dict, rels: dict, summary: "LoadSummar
     for k, plan in rels.items():
         rr = graph.rels[k]
         name = _rel_name(rr)
-        sink.write(_create_rels_cypher(rr), batches([[c["from"], c["to"], c["props"]] for c in plan.create],
-                                                    REL_BATCH), counted(name))
+        sink.write(_create_rels_cypher(rr), batches(plan.create, REL_BATCH), counted(name))
         sink.write(_update_rels_cypher(rr), batches([{"eid": u["eid"], "props": u["props"]} for u in plan.update],
                                                     REL_BATCH), counted(name))
         loaded = [u for u in plan.update if not u.get("share_only")]

@@ -42,14 +42,13 @@ def test_rels_keyed_by_ends_and_identity():
     plan = plan_rels(rows, ("year",), stored)
     assert plan.unchanged == 1
     assert plan.update == [{"eid": "e2", "props": {"value": 8.0}}]
-    assert plan.create == [{"from": "f1", "to": "f2", "props": {"year": 2022, "value": 1.0}},
-                           {"from": "f2", "to": "f1", "props": {"year": 2020, "value": 2.0}}]
+    assert plan.create == [["f1", "f2", {"year": 2022, "value": 1.0}], ["f2", "f1", {"year": 2020, "value": 2.0}]]
 
 
 def test_repeated_rel_rows_become_one_and_leave_the_input_alone():
     rows = [rel("a", "b", {}, share=0.1, source="x"), rel("a", "b", {}, share=0.2)]
     plan = plan_rels(rows, (), [])
-    assert plan.create == [{"from": "a", "to": "b", "props": {"share": 0.2, "source": "x"}}]
+    assert plan.create == [["a", "b", {"share": 0.2, "source": "x"}]]
     assert rows[0]["props"] == {"share": 0.1, "source": "x"}
 
 
@@ -62,7 +61,7 @@ def test_firm_shares_hand_worked():
             rel("s1", "b1", {"year": 2020, "product": "p"}, value=30.0)]
     plan = plan_rels(rows, ("year", "product"), stored)
     shares = plan_firm_shares(stored, plan)
-    assert plan.create[0]["props"]["a"] == 1.0 and plan.create[0]["props"]["b"] == 0.25
+    assert plan.create[0][2]["a"] == 1.0 and plan.create[0][2]["b"] == 0.25
     assert shares.updates == {"e1": {"b": 0.75}}
     assert (shares.a_set, shares.b_set) == (1, 2)
 
@@ -86,7 +85,7 @@ def test_firm_shares_equal_numpy_on_random_links():
     for i in range(half):  # stored links had no shares: all are set
         assert shares.updates[f"e{i}"]["a"] == pytest.approx(v[i] / bought[b[i]], rel=1e-12)
         assert shares.updates[f"e{i}"]["b"] == pytest.approx(v[i] / sold[s[i]], rel=1e-12)
-    for j, row in enumerate(plan.create):
+    for j, (_, _, props) in enumerate(plan.create):
         i = half + j
-        assert row["props"]["a"] == pytest.approx(v[i] / bought[b[i]], rel=1e-12)
-        assert row["props"]["b"] == pytest.approx(v[i] / sold[s[i]], rel=1e-12)
+        assert props["a"] == pytest.approx(v[i] / bought[b[i]], rel=1e-12)
+        assert props["b"] == pytest.approx(v[i] / sold[s[i]], rel=1e-12)
