@@ -1,12 +1,12 @@
 """``python -m bench [--quick]``: the benchmark suite; writes bench/results.md and bench/results.json.
 
-Full run (about 35-45 minutes on 2 cores): WIOD 1995 (load with four methods, centrality,
-path tracing), generated firm graphs of 10k and 100k firms (load with four methods;
-centrality and explorer views on 100k), 1M firms (neo4j-admin import into the benchmark
-server, naive sample, centrality), and the committed firm loader on tiny graphs (it is
-quadratic, see bench/proposed_fixes.py). ``--quick``: WIOD with fewer repeats and depths,
-one 3,000-firm graph, a couple of minutes plus server restarts. Uses its own server on port
-7751 (.neo4j/bench-7751) and stops it at the end.
+Full run (about an hour on 2 cores): WIOD 1995 (load with four methods, centrality, path
+tracing), generated firm graphs of 10k and 100k firms (load with five methods; centrality
+and explorer views on 100k), 200k firms (about 1M SUPPLIES: centrality, the issue's target
+size), 1M firms (the project loader once, then neo4j-admin import into the benchmark server,
+naive sample, centrality). ``--quick``: WIOD with fewer repeats and depths, one 3,000-firm
+graph, a few minutes plus server restarts. Uses its own server on port 7751
+(.neo4j/bench-7751) and stops it at the end.
 """
 from __future__ import annotations
 
@@ -31,13 +31,13 @@ WIOD_DIR = HERE.parent.parent / "shared" / "data" / "wiod2013" / "1995"
 WORK = Path("/tmp/gvn-bench-work")
 
 QUICK = dict(mode="quick", heap="2g", pagecache="1g", firm_sizes=[3000], big=None, repeat=2, py2neo_repeat=1,
-             naive_sample=300, asis_sizes=[150], depths=[2, 3, 4], thresholds=[0.001], path_repeat=3, view_sizes=[50, 300],
+             naive_sample=300, depths=[2, 3, 4], thresholds=[0.001], path_repeat=3, view_sizes=[50, 300],
              view_repeat=2, centrality_on=["firms-3k"], bc_k=16, nx_bc_k=4, wiod_repeat=1,
-             wiod_py2neo=0)
+             wiod_py2neo=0, centrality_sizes=[])
 FULL = dict(mode="full", heap="4g", pagecache="2g", firm_sizes=[10_000, 100_000], big=1_000_000, repeat=3,
-            py2neo_repeat=1, naive_sample=1000, asis_sizes=[150, 300], depths=[2, 3, 4, 5, 6], thresholds=[0.001, 0.0001], path_repeat=7,
+            py2neo_repeat=1, naive_sample=1000, depths=[2, 3, 4, 5, 6], thresholds=[0.001, 0.0001], path_repeat=7,
             view_sizes=[50, 300, 1000], view_repeat=5, centrality_on=["firms-100k"], bc_k=64, nx_bc_k=8,
-            wiod_repeat=3, wiod_py2neo=1)
+            wiod_repeat=3, wiod_py2neo=1, centrality_sizes=[200_000])
 
 
 def label(n: int) -> str:
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     ap.add_argument("--out", type=Path, default=HERE, help="folder for results.md / results.json")
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: wiod,firms,big,asis,explorer")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: wiod,firms,centrality,big,big-project,explorer")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     skip = set(filter(None, args.skip.split(",")))
@@ -80,8 +80,6 @@ def main(argv: list[str] | None = None) -> int:
         if "wiod" not in skip:
             run_wiod(rec, srv, cfg, log)
             checkpoint("after WIOD")
-        if "asis" not in skip:
-            run_asis(rec, srv, cfg, log)
         if "firms" not in skip:
             from bench import suite_load
             from bench.firm_graph import generate
@@ -91,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
                 log(f"firm graph {name}")
                 graph = generate(n)
                 suite_load.firms(rec, srv, name, graph, WORK, repeat=cfg["repeat"] if n < 100_000 else 2,
-                                 py2neo_repeat=cfg["py2neo_repeat"], naive_sample=cfg["naive_sample"], asis_max=0,
+                                 py2neo_repeat=cfg["py2neo_repeat"], naive_sample=cfg["naive_sample"],
                                  log=log)
                 checkpoint(f"after load {name}")
                 if name in cfg["centrality_on"] or n == cfg["firm_sizes"][-1]:
@@ -104,8 +102,12 @@ def main(argv: list[str] | None = None) -> int:
                     checkpoint(f"after centrality {name}")
                 del graph
                 gc.collect()
+        if "centrality" not in skip:
+            for n in cfg["centrality_sizes"]:
+                run_imported_centrality(rec, srv, n, cfg, log)
+                checkpoint(f"after centrality {label(n)}")
         if cfg["big"] and "big" not in skip:
-            run_big(rec, srv, cfg, log)
+            run_big(rec, srv, cfg, log, project="big-project" not in skip)
             checkpoint("after 1M")
     finally:
         srv.stop()
@@ -145,10 +147,11 @@ NOTES = [
     "Firm graphs are generated (bench/firm_graph.py, seed 1): ~5 SUPPLIES per firm, every firm sells at least "
     "once (no dangling nodes), Zipf-weighted suppliers; each firm also gets LOCATED_IN and IN_INDUSTRY, so "
     "relationships = supplies + 2 x firms.",
-    "'project loader (with proposed fixes)' is `loader tables` (read, validate every row, one transaction, "
-    "shares a/b) with the two query fixes of bench/proposed_fixes.py patched in at run time; the loader as "
-    "committed is quadratic in the number of supply links and is measured only on tiny graphs "
-    "('firms-asis-*').",
+    "'project loader' is `loader tables` end to end: read the CSV files, validate every row, read the store "
+    "and diff, write (commit mode auto: one transaction up to 250,000 rows, else batches committed by 2 "
+    "parallel writers), shares a/b included. 'write phase' is its write_graph part alone (store read, diff, "
+    "writes). 'raw UNWIND CREATE (server ceiling)' writes the same graph from prebuilt rows with bare CREATE "
+    "statements in the same batches and threads: the server's own limit on this machine.",
     "Naive baseline: one auto-commit statement per row on a sample, its time scaled to the whole graph.",
     "neo4j-admin import time includes the JVM start; its peak memory is that child process's (wait4).",
     "Peak memory: VmHWM of this Python process and of the Neo4j JVM, reset (clear_refs) before each step.",
@@ -180,36 +183,6 @@ def run_wiod(rec, srv, cfg, log) -> None:
     suite_paths.run(rec, io, 1995, cfg["depths"], cfg["thresholds"], repeat=cfg["path_repeat"], log=log)
 
 
-def run_asis(rec, srv, cfg, log) -> None:
-    """The committed firm loader on tiny graphs (quadratic: see bench/proposed_fixes.py)."""
-    from bench import load_project
-    from bench.firm_files import write_tables_folder
-    from bench.firm_graph import generate, relationship_count
-    from bench.stats import Timing
-
-    for n in cfg["asis_sizes"]:
-        g = generate(n)
-        name = f"firms-asis-{n}"
-        folder = write_tables_folder(g, WORK / name)
-        srv.fresh()
-        load_project.load_reference_untimed()
-        r = load_project.firms(folder, f"bench:{name}", srv.pid)
-        rec.add("load", name, Timing("project loader (as committed)", [r["seconds"]], relationship_count(g)),
-                python_peak_mib=r["python_peak_mib"], jvm_peak_mib=r["jvm_peak_mib"])
-        from bench.proposed_fixes import apply_all, restore_all
-
-        srv.empty()   # the fixed queries do not depend on the planner's statistics
-        saved = apply_all()
-        try:
-            r2 = load_project.firms(folder, f"bench:{name}", srv.pid)
-        finally:
-            restore_all(saved)
-        rec.add("load", name, Timing("project loader (with proposed fixes)", [r2["seconds"]], relationship_count(g)),
-                python_peak_mib=r2["python_peak_mib"], jvm_peak_mib=r2["jvm_peak_mib"])
-        rec.compare("load", name, "project loader (as committed)")
-        log(f"  {name}: as committed {r['seconds']:.1f}s, with fixes {r2['seconds']:.1f}s")
-
-
 def run_firm_centrality(rec, name, graph, cfg, log) -> None:
     from bench import suite_centrality
     from bench.firm_graph import YEAR
@@ -222,19 +195,12 @@ def run_firm_centrality(rec, name, graph, cfg, log) -> None:
                          nx_betweenness_k=cfg["nx_bc_k"], log=log)
 
 
-def run_big(rec, srv, cfg, log) -> None:
-    """1M firms: neo4j-admin import straight into the (stopped) benchmark server, then serve it."""
-    from bench import load_admin, load_naive
-    from bench.firm_files import write_admin_files
-    from bench.firm_graph import generate, relationship_count
+def _import_into_server(rec, srv, name: str, files: dict, rels: int, log) -> None:
+    """neo4j-admin import straight into the (stopped) benchmark server, then start it and apply the schema."""
+    from bench import load_admin
     from bench.stats import Timing
+    from schema.apply import apply
 
-    n = cfg["big"]
-    name = label(n)
-    log(f"firm graph {name}: generate + write import files")
-    graph = generate(n)
-    rels = relationship_count(graph)
-    files = write_admin_files(graph, WORK / name / "admin", f"bench:{name}")
     srv.stop()
     srv.wipe_store()
     r = load_admin.import_full(srv.jar_lib, srv.data_dir, srv.data_dir / "conf", files, heap="2g", off_heap="3g")
@@ -244,11 +210,65 @@ def run_big(rec, srv, cfg, log) -> None:
     t0 = time.perf_counter()
     srv.start()
     rec.note(f"{name}.server_start_after_import_s", round(time.perf_counter() - t0, 1))
-    from schema.apply import apply
-
     t0 = time.perf_counter()
     apply()
     rec.note(f"{name}.schema_apply_and_index_population_s", round(time.perf_counter() - t0, 1))
+
+
+def run_imported_centrality(rec, srv, n: int, cfg, log) -> None:
+    """A graph of about 1M SUPPLIES (the issue's size for the PageRank targets), imported, then centrality."""
+    from bench.firm_files import write_admin_files
+    from bench.firm_graph import generate, relationship_count
+
+    name = label(n)
+    log(f"firm graph {name} (centrality only)")
+    graph = generate(n)
+    files = write_admin_files(graph, WORK / name / "admin", f"bench:{name}")
+    _import_into_server(rec, srv, name, files, relationship_count(graph), log)
+    rec.note(f"{name}.size", {"firms": n, "supplies": len(graph["firm_supply"]),
+                              "relationships": relationship_count(graph)})
+    run_firm_centrality(rec, name, graph, {**cfg, "repeat": 3, "bc_k": 32, "nx_bc_k": 4}, log)
+    del graph
+    gc.collect()
+
+
+def run_big_project_load(rec, srv, name: str, graph: dict, log) -> None:
+    """The project loader on the 1M graph, once, into a fresh store (batched commit mode)."""
+    from bench import load_project
+    from bench.firm_files import write_tables_folder
+    from bench.firm_graph import relationship_count
+    from bench.stats import Timing
+
+    rels = relationship_count(graph)
+    folder = write_tables_folder(graph, WORK / name / "tables")
+    srv.fresh()
+    load_project.load_reference_untimed()
+    log(f"  {name}: project loader (about 10 minutes)")
+    r = load_project.firms(folder, f"bench:{name}", srv.pid)
+    rec.add("load", name, Timing("project loader", [r["seconds"]], rels),
+            python_peak_mib=r["python_peak_mib"], jvm_peak_mib=r["jvm_peak_mib"], write_s=[r["write_seconds"]],
+            commit_mode=r["commit_mode"], write_phase_rels_per_s=[rels / r["write_seconds"]])
+    log(f"  {name}: project loader {r['seconds']:.1f}s (write phase {r['write_seconds']:.1f}s)")
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def run_big(rec, srv, cfg, log, project: bool = True) -> None:
+    """1M firms: the project loader once, then neo4j-admin import straight into the benchmark server."""
+    from bench import load_naive
+    from bench.firm_files import write_admin_files
+    from bench.firm_graph import generate, relationship_count
+    from bench.stats import Timing
+
+    n = cfg["big"]
+    name = label(n)
+    log(f"firm graph {name}: generate + write files")
+    graph = generate(n)
+    rels = relationship_count(graph)
+    if project:
+        run_big_project_load(rec, srv, name, graph, log)
+        gc.collect()
+    files = write_admin_files(graph, WORK / name / "admin", f"bench:{name}")
+    _import_into_server(rec, srv, name, files, rels, log)
     rec.note(f"{name}.store_mib", round(srv.store_mib(), 1))
     rec.note(f"{name}.size", {"firms": n, "supplies": len(graph["firm_supply"]), "relationships": rels})
     runs = []

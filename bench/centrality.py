@@ -45,15 +45,19 @@ PR_CONFIG = {"relationshipWeightProperty": "w", "dampingFactor": DAMPING, "maxIt
              "tolerance": GDS_TOLERANCE}
 
 
-def gds_pagerank_stats(name: str) -> dict:
+# what a user gets without tuning: GDS's own defaults (maxIterations 20, tolerance 1e-7)
+PR_DEFAULTS = {"relationshipWeightProperty": "w", "dampingFactor": DAMPING}
+
+
+def gds_pagerank_stats(name: str, cfg: dict = PR_CONFIG) -> dict:
     r = _run("CALL gds.pageRank.stats($g, $cfg) YIELD ranIterations, didConverge, computeMillis "
-             "RETURN ranIterations, didConverge, computeMillis", g=name, cfg=PR_CONFIG)[0]
+             "RETURN ranIterations, didConverge, computeMillis", g=name, cfg=cfg)[0]
     return dict(r)
 
 
-def gds_pagerank_scores(name: str) -> dict[str, float]:
+def gds_pagerank_scores(name: str, cfg: dict = PR_CONFIG) -> dict[str, float]:
     rows = _run("CALL gds.pageRank.stream($g, $cfg) YIELD nodeId, score "
-                "RETURN gds.util.asNode(nodeId).key AS key, score", g=name, cfg=PR_CONFIG)
+                "RETURN gds.util.asNode(nodeId).key AS key, score", g=name, cfg=cfg)
     total = sum(r["score"] for r in rows)
     return {r["key"]: r["score"] / total for r in rows}
 
@@ -80,10 +84,35 @@ def nx_graph(src: np.ndarray, dst: np.ndarray, w: np.ndarray):
     return g
 
 
-def nx_pagerank(g) -> dict[int, float]:
+def nx_pagerank(g, defaults: bool = False) -> dict[int, float]:
     import networkx as nx
 
+    if defaults:   # max_iter 100, tol 1e-6 (stops when the L1 change < n * tol)
+        return nx.pagerank(g, alpha=DAMPING, weight="weight")
     return nx.pagerank(g, alpha=DAMPING, weight="weight", max_iter=MAX_ITER, tol=L1_TOLERANCE / g.number_of_nodes())
+
+
+def reference_pagerank(src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> dict[int, float]:
+    """PageRank by plain numpy power iteration to an L1 change below 1e-15: the yardstick for every library.
+
+    Same definition as networkx/igraph: out-weights normalized per node, dangling mass and the
+    teleport share spread uniformly, scores sum to 1. Written here from the formula, with no graph library.
+    """
+    nodes = np.unique(np.concatenate([src, dst]))
+    s, d = np.searchsorted(nodes, src), np.searchsorted(nodes, dst)
+    n = len(nodes)
+    out_w = np.bincount(s, weights=w, minlength=n)
+    share = w / out_w[s]
+    dangling = out_w == 0
+    x = np.full(n, 1.0 / n)
+    for _ in range(10_000):
+        nxt = np.bincount(d, weights=x[s] * share, minlength=n) * DAMPING
+        nxt += (DAMPING * x[dangling].sum() + 1.0 - DAMPING) / n
+        change = np.abs(nxt - x).sum()
+        x = nxt
+        if change < 1e-15:
+            break
+    return dict(zip(nodes.tolist(), (x / x.sum()).tolist()))
 
 
 def nx_betweenness(g, sources: list[int] | None) -> dict[int, float]:

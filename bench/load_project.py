@@ -15,7 +15,7 @@ def load_reference_untimed() -> None:
 
 
 def firms(folder: Path, source: str, jvm_pid: int | None) -> dict:
-    """`loader tables FOLDER`: read CSV, validate every row, write in one transaction, compute shares."""
+    """`loader tables FOLDER`: read CSV, validate every row, diff against the store, write (auto commit mode)."""
     from loader.tables_load import load_tables
 
     with PeakWatch(jvm_pid) as w:
@@ -24,13 +24,15 @@ def firms(folder: Path, source: str, jvm_pid: int | None) -> dict:
         seconds = time.perf_counter() - t0
     created_rels = sum(v for k, v in summary.created.items() if "(" in k)
     created_nodes = sum(v for k, v in summary.created.items() if "(" not in k)
+    mode = next((n.split(": ", 1)[1] for n in summary.notes if n.startswith("commit mode: ")), "")
     return {"seconds": seconds, "write_seconds": summary.seconds, "created_nodes": created_nodes,
             "created_relationships": created_rels, "python_peak_mib": w.peaks.python_mib,
-            "jvm_peak_mib": w.peaks.jvm_mib}
+            "jvm_peak_mib": w.peaks.jvm_mib, "commit_mode": mode}
 
 
 def wiod(io, year: int, source: str, jvm_pid: int | None) -> dict:
-    """`load_mrio`: accounts (A, B, L, G, linkages, TiVA) in numpy, then batched MERGE writes."""
+    """`load_mrio`: accounts (A, B, L, G, linkages, TiVA) in numpy, then the edges by difference, CREATE in
+    two parallel batches."""
     from loader.mrio_write import load_mrio
 
     with PeakWatch(jvm_pid) as w:

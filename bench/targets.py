@@ -12,37 +12,41 @@ def evaluate(rec: Record) -> list[dict]:
     out = []
     datasets = list(dict.fromkeys(f.dataset for f in rec.figures))
     for d in datasets:
-        for method in ("project loader (with proposed fixes)", "project loader (as committed)"):
-            f = _fig(rec, "load", d, method)
-            if f is None or d.startswith("firms-asis"):
-                continue
-            rate = f.timing.per_second
-            out.append({"target": f"{d}: {method} >= 50,000 relationships/s", "measured": f"{rate:,.0f}/s",
-                        "met": rate >= 50_000})
-            if f.ratio is not None:
-                out.append({"target": f"{d}: {method} >= 10x naive", "measured": f"{f.ratio:.1f}x",
-                            "met": f.ratio >= 10})
-    for d in datasets:
-        g = _fig(rec, "pagerank", d, "GDS pageRank")
-        nx_ = _fig(rec, "pagerank", d, "networkx pagerank")
-        ig = _fig(rec, "pagerank", d, "igraph pagerank (PRPACK)")
-        if g is None:
+        f = _fig(rec, "load", d, "project loader")
+        if f is None:
             continue
+        rate = f.timing.per_second
+        out.append({"target": f"{d}: project loader >= 50,000 relationships/s (end to end)",
+                    "measured": f"{rate:,.0f}/s", "met": rate >= 50_000})
+        phase = f.extra.get("write_phase_rels_per_s")
+        if phase:
+            best = sorted(phase)[len(phase) // 2]
+            out.append({"target": f"{d}: project loader write phase alone >= 50,000 relationships/s",
+                        "measured": f"{best:,.0f}/s", "met": best >= 50_000})
+        if f.ratio is not None:
+            out.append({"target": f"{d}: project loader >= 10x naive", "measured": f"{f.ratio:.1f}x",
+                        "met": f.ratio >= 10})
+    for d in datasets:
         rels = rec.facts.get(f"{d}.projected", {}).get("relationships")
         where = f"{d} ({rels:,} relationships)" if rels else d
-        if nx_:
-            r = nx_.timing.median_s / g.timing.median_s
-            out.append({"target": f"{where}: GDS PageRank >= 10x networkx", "measured": f"{r:.1f}x", "met": r >= 10})
-        if ig:
-            r = ig.timing.median_s / g.timing.median_s
-            out.append({"target": f"{where}: GDS PageRank not slower than igraph", "measured": f"{r:.2f}x",
-                        "met": r >= 1})
-        for other in ("networkx", "igraph"):
-            a = rec.facts.get(f"{d}.pagerank_gds_vs_{other}")
-            if a:
-                out.append({"target": f"{d}: PageRank GDS vs {other} within 1e-6 (max abs, scores sum 1)",
-                            "measured": f"{a['max_abs']:.1e} (max rel {a['max_rel']:.1e})",
-                            "met": a["max_abs"] <= 1e-6})
+        for suffix, what in (("", "converged to 1e-10"), (", defaults", "each library's defaults")):
+            g = _fig(rec, "pagerank", d, "GDS pageRank" + suffix)
+            nx_ = _fig(rec, "pagerank", d, "networkx pagerank" + suffix)
+            ig = _fig(rec, "pagerank", d, "igraph pagerank (PRPACK)")
+            if g is None:
+                continue
+            if nx_:
+                r = nx_.timing.median_s / g.timing.median_s
+                out.append({"target": f"{where}, {what}: GDS PageRank >= 10x networkx", "measured": f"{r:.1f}x",
+                            "met": r >= 10})
+            if ig:
+                r = ig.timing.median_s / g.timing.median_s
+                out.append({"target": f"{where}, {what}: GDS PageRank not slower than igraph",
+                            "measured": f"{r:.2f}x", "met": r >= 1})
+        ref = rec.facts.get(f"{d}.pagerank_vs_numpy_reference", {})
+        for method, a in ref.items():
+            out.append({"target": f"{d}: {method} within 1e-6 of the numpy reference (max abs, scores sum 1)",
+                        "measured": f"{a['max_abs']:.1e} (max rel {a['max_rel']:.1e})", "met": a["max_abs"] <= 1e-6})
     for module in ("upstream-paths", "downstream-paths"):
         for f in rec.figures:
             if f.section == "paths" and f.dataset == module and f.extra.get("depth") == 4 \

@@ -50,3 +50,19 @@ def test_admin_report_parsing():
     text = "IMPORT DONE in 6s 760ms. \nImported:\n  10,022 nodes\n  69,764 relationships\n  398,650 properties"
     assert parse_report(text) == {"nodes": 10022, "relationships": 69764, "properties": 398650,
                                   "tool_says": "6s 760ms"}
+
+
+def test_reference_pagerank_solves_the_linear_system_by_hand():
+    """3 nodes: 0->1 (w 1), 0->2 (w 3), 1->2 (w 1), 2 dangling. PageRank x solves
+    x = d M x + (d * x_dangling + 1 - d) / n, with M the out-weight-normalized transition matrix."""
+    from bench.centrality import DAMPING, reference_pagerank
+
+    src, dst, w = np.array([0, 0, 1]), np.array([1, 2, 2]), np.array([1.0, 3.0, 1.0])
+    n, d = 3, DAMPING
+    M = np.zeros((n, n))
+    M[1, 0], M[2, 0], M[2, 1] = 0.25, 0.75, 1.0
+    # dangling node 2 sends its mass uniformly: add d/n to every row of column 2
+    A = np.eye(n) - d * M - (d / n) * np.outer(np.ones(n), [0, 0, 1])
+    x = np.linalg.solve(A, np.full(n, (1 - d) / n))
+    got = reference_pagerank(src, dst, w)
+    assert [got[i] for i in range(n)] == pytest.approx(list(x / x.sum()), abs=1e-14)
