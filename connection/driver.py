@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from neo4j import Driver, GraphDatabase, Query, RoutingControl
+from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, Query, RoutingControl
 
 from connection.config import Settings
 
@@ -29,6 +29,9 @@ def get_driver(settings: Settings | None = None) -> Driver:
                 connection_acquisition_timeout=30.0,
                 connection_timeout=5.0,
                 user_agent="gvn-explorer",
+                # a load into an empty database asks for labels and properties that do not exist yet;
+                # the server's "does not exist" warnings would bury the loaders' own output
+                notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
             )
             _drivers[settings] = drv
         return drv
