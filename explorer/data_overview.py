@@ -12,7 +12,8 @@ _DATASETS = """
 MATCH (d:Dataset)
 OPTIONAL CALL (d) { MATCH (n) WHERE n.source = d.key RETURN count(n) AS nodes }
 RETURN d.key AS key, d.name AS name, coalesce(d.synthetic, false) AS synthetic,
-       d.description AS description, toString(d.loaded_at) AS loaded_at, nodes
+       d.description AS description, toString(d.loaded_at) AS loaded_at, nodes,
+       toString(d['loading']) AS unfinished_since
 ORDER BY key
 """
 

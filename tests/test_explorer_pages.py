@@ -63,6 +63,21 @@ def test_overview_counts_and_synthetic_badge(graph):
     assert "2020" in " ".join(years["years"])
 
 
+def test_overview_flags_a_load_that_did_not_finish(graph):
+    import streamlit as st
+
+    graph.execute_query("MATCH (d:Dataset {key: 'TEST-SYN'}) SET d.loading = datetime('2026-01-02T03:04:05Z')")
+    st.cache_data.clear()  # the page caches the dataset list for a minute
+    try:
+        at = run_page("overview")
+        msgs = [e.value for e in at.error]
+        assert any("TEST-SYN" in m and "did not finish" in m and "2026-01-02" in m for m in msgs), msgs
+    finally:
+        graph.execute_query("MATCH (d:Dataset {key: 'TEST-SYN'}) REMOVE d.loading")
+        st.cache_data.clear()
+    assert not any("did not finish" in e.value for e in run_page("overview").error)
+
+
 def test_network_search_shows_matches_and_draws_a_pick(graph):
     at = run_page("network")
     at.text_input(key="net_q").input("hanbit").run()

@@ -37,6 +37,10 @@ if datasets:
     st.dataframe(frame[["key", "name", "data", "nodes", "loaded_at", "description"]], hide_index=True,
                  width="stretch")
     for d in datasets:
+        if d.get("unfinished_since"):
+            # a batched load stopped half-way: the figures from this source are incomplete until it is rerun
+            st.error(f"**{d['key']}**: the load started {d['unfinished_since']} did not finish, so its data is "
+                     "incomplete. Run the same load command again to complete it.", icon="⛔")
         if d["synthetic"]:
             st.warning(f"**{d['key']}** is synthetic: generated for demonstration, not real observations.",
                        icon="⚠️")
