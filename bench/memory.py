@@ -49,11 +49,29 @@ class PeakWatch:
 
 def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: str | None = None
               ) -> tuple[int, float, str, float]:
-    """Run ``cmd``; returns (exit code, seconds, combined output, the child's peak RSS in MiB)."""
+    """Run ``cmd``; returns (exit code, seconds, combined output, the child's peak RSS in MiB).
+
+    The peak is the child's VmHWM, polled while it runs. wait4's ru_maxrss is not used: it
+    also counts the forked copy of this process before exec, i.e. the benchmark's own memory.
+    """
+    import threading
+
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    peak = [0.0]
+
+    def poll() -> None:
+        while proc.poll() is None:
+            try:
+                peak[0] = max(peak[0], proc_peak_rss_mib(proc.pid) or 0.0)
+            except OSError:
+                return
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=poll, daemon=True)
+    watcher.start()
     out = proc.stdout.read()  # drains until the child closes its output
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc.wait()
+    watcher.join()
     seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, seconds, out.decode(errors="replace"), usage.ru_maxrss / 1024
+    return proc.returncode, seconds, out.decode(errors="replace"), peak[0]

@@ -66,3 +66,19 @@ def test_reference_pagerank_solves_the_linear_system_by_hand():
     x = np.linalg.solve(A, np.full(n, (1 - d) / n))
     got = reference_pagerank(src, dst, w)
     assert [got[i] for i in range(n)] == pytest.approx(list(x / x.sum()), abs=1e-14)
+
+
+def test_child_peak_memory_is_the_childs_own_not_the_forked_parents():
+    """wait4's ru_maxrss would report the parent's 400 MB here (fork before exec); VmHWM does not."""
+    import sys
+
+    from bench.memory import run_child
+
+    parent = bytearray(400 * 1024 * 1024)
+    parent[::4096] = b"x" * len(parent[::4096])  # touch every page so it is resident
+    code, _, _, peak = run_child([sys.executable, "-c",
+                                  "b = bytearray(120 * 1024 * 1024); b[::4096] = b'y' * len(b[::4096]); "
+                                  "import time; time.sleep(0.6)"])
+    assert code == 0
+    assert 120 <= peak < 300, peak
+    del parent
