@@ -170,14 +170,9 @@ class _Writer:
         return records
 
 
-def _batches(rows: list, size: int):
-    for start in range(0, len(rows), size):
-        yield rows[start:start + size]
-
-
 def _existing_props(w: _Writer, label: str, keys: list[str]) -> dict[str, dict]:
     found = {}
-    for batch in _batches(keys, NODE_BATCH):
+    for batch in batches(keys, NODE_BATCH):
         for r in w.read(f"MATCH (n:{check_label(label)}) WHERE n.key IN $keys RETURN n.key AS key, "
                         "properties(n) AS props", keys=batch):
             found[r["key"]] = r["props"]
@@ -195,7 +190,7 @@ def _write_nodes(w: _Writer, cypher: str, rows: list[dict], label: str, summary:
     if fill_only:
         same, changed = same + len(changed), []
     created = 0
-    for batch in _batches(new + changed, NODE_BATCH):
+    for batch in batches(new + changed, NODE_BATCH):
         created += w.run(cypher, rows=batch).nodes_created
     summary.created[label] = summary.created.get(label, 0) + created
     summary.updated[label] = summary.updated.get(label, 0) + len(new) + len(changed) - created
@@ -205,7 +200,7 @@ def _write_nodes(w: _Writer, cypher: str, rows: list[dict], label: str, summary:
 def _write_links(w: _Writer, cypher: str, rows: list[dict], rel_type: str, summary: LoadSummary) -> None:
     """MERGE one relationship per row (they carry no properties: either created or already there)."""
     created = 0
-    for batch in _batches(rows, NODE_BATCH):
+    for batch in batches(rows, NODE_BATCH):
         created += w.run(cypher, rows=batch).relationships_created
     summary.created[rel_type] = summary.created.get(rel_type, 0) + created
     summary.unchanged[rel_type] = summary.unchanged.get(rel_type, 0) + len(rows) - created
@@ -230,11 +225,11 @@ def _write_edges(w: _Writer, rows: MrioRows, year: int, source: str, summary: Lo
         new_rows = [list(r) for r in zip(new["s"], new["t"], new["value"], new["a"], new["b"])]
         ParallelSink(w.settings, WORKERS).write(Q_EDGES, batches(new_rows, EDGE_BATCH), on_batch,
                                                 year=year, source=source)
-        for batch in _batches(plan.changed, EDGE_BATCH):
+        for batch in batches(plan.changed, EDGE_BATCH):
             w.run(Q_UPDATE_EDGES, rows=batch, year=year, source=source)
             bar.update(len(batch))
         deleted = 0
-        for batch in _batches(plan.stale, EDGE_BATCH):
+        for batch in batches(plan.stale, EDGE_BATCH):
             deleted += w.run(Q_DELETE_EDGES, ids=batch, year=year, source=source).relationships_deleted
             bar.update(len(batch))
     summary.supplies_seconds = time.perf_counter() - t0
