@@ -80,10 +80,9 @@ MATCH (y:{SECTOR_YEAR} {{key: row.key}})
 MATCH (s:{SECTOR} {{key: row.sector}})
 MERGE (s)-[:{HAS_YEAR}]->(y)
 """
-# Edges arrive as parallel columns. Only edges the difference against the database
-# found missing come here, so CREATE keeps (supplier, buyer, year) unique. MERGE did the
-# same job but its per-row Expand(Into) check over a transaction's growing state stalled
-# whole batches for minutes on the full WIOD table (see README).
+# Edges arrive as [supplier, buyer, value, a, b] rows. Only edges the difference against
+# the database found missing come here, so CREATE keeps (supplier, buyer, year) unique
+# without a MERGE's per-row search of the dense sector nodes' links.
 Q_EDGES = f"""
 UNWIND $rows AS row
 MATCH (i:{SECTOR} {{key: row[0]}})
