@@ -1,6 +1,8 @@
 """``loader tables DIR``: read -> validate everything -> write (only when there is no problem)."""
 from __future__ import annotations
 
+import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -72,12 +74,30 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     settings = settings or Settings.from_env()
     folder = Path(folder)
     source = source or f"tables:{folder.resolve().name}"
+    say = _stage_printer(progress)
+    say(f"reading and validating {folder} ...")
+    started = time.perf_counter()
     checked, needs_reference = check_folder(folder, settings)
+    validated = time.perf_counter()
+    say(f"{sum(len(r) for r in checked.rows.values()):,} rows valid ({validated - started:.1f} s); building graph rows ...")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    # the files may name reference codes the database lacks: write the reference data in the same transaction
+    # the files may name reference codes the database lacks: write the reference data with the load
     graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
     graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
                                                     description or f"tables loaded from {folder.name}", now).rows
     graph.extend(tables_graph(checked.rows, source))
     del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
-    return write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")
+    built = time.perf_counter()
+    say(f"reading the database and writing {graph.total_rows():,} rows ...")
+    summary = write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")
+    summary.notes.append(f"time: read and validate {validated - started:.1f} s, build rows {built - validated:.1f} s, "
+                         f"read the database, compare and write {summary.seconds:.1f} s")
+    return summary
+
+
+def _stage_printer(progress: bool):
+    """Stage lines on stderr, so a long validation is not a silent wait (the write has its progress bar)."""
+    def say(text: str) -> None:
+        if progress:
+            print(text, file=sys.stderr, flush=True)
+    return say
