@@ -35,6 +35,19 @@ def reset(srv: BenchServer, run: int, reference: bool = True) -> None:
         srv.empty()
 
 
+def _admin_import(rec: Record, srv: BenchServer, name: str, files: dict, rels: int, work: Path,
+                  repeat: int) -> list[dict]:
+    """neo4j-admin import into a scratch home (offline; JVM start-up included), ``repeat`` times."""
+    home = work / "admin-home"
+    runs = []
+    for _ in range(repeat):
+        shutil.rmtree(home, ignore_errors=True)
+        runs.append(load_admin.import_full(srv.jar_lib, home, load_admin.write_scratch_conf(home), files))
+    rec.add(SECTION, name, _timing("neo4j-admin import", runs, rels), child_peak_mib=_peaks(runs, "peak_mib"),
+            imported=runs[-1].get("relationships"), tool_says=runs[-1].get("tool_says"))
+    return runs
+
+
 def _counts() -> tuple[int, int]:
     from connection import get_driver
 
@@ -55,14 +68,7 @@ def firms(rec: Record, srv: BenchServer, name: str, graph: dict, work: Path, *, 
     files = write_admin_files(graph, work / name / "admin", source)
     expected = (n_firms, rels)
 
-    # neo4j-admin import into a scratch home (offline; JVM start-up included)
-    home = work / "admin-home"
-    runs = []
-    for _ in range(repeat):
-        shutil.rmtree(home, ignore_errors=True)
-        runs.append(load_admin.import_full(srv.jar_lib, home, load_admin.write_scratch_conf(home), files))
-    rec.add(SECTION, name, _timing("neo4j-admin import", runs, rels), child_peak_mib=_peaks(runs, "peak_mib"),
-            imported=runs[-1].get("relationships"), tool_says=runs[-1].get("tool_says"))
+    runs = _admin_import(rec, srv, name, files, rels, work, repeat)
     log(f"  {name}: admin import {runs[-1]['seconds']:.1f}s")
 
     # the project loader, end to end: read the files, validate every row, diff against the store, write
@@ -141,13 +147,7 @@ def wiod(rec: Record, srv: BenchServer, io, year: int, work: Path, *, repeat: in
     rels = n_edges + 3 * len(rows.sectors)   # SUPPLIES + LOCATED_IN + IN_INDUSTRY + HAS_YEAR
 
     files = write_wiod_admin_files(rows, year, work / name)
-    home = work / "admin-home"
-    runs = []
-    for _ in range(repeat):
-        shutil.rmtree(home, ignore_errors=True)
-        runs.append(load_admin.import_full(srv.jar_lib, home, load_admin.write_scratch_conf(home), files))
-    rec.add(SECTION, name, _timing("neo4j-admin import", runs, rels), child_peak_mib=_peaks(runs, "peak_mib"),
-            imported=runs[-1].get("relationships"))
+    _admin_import(rec, srv, name, files, rels, work, repeat)
 
     runs = []
     for k in range(repeat):
