@@ -153,7 +153,7 @@ NOTES = [
     "writes). 'raw UNWIND CREATE (server ceiling)' writes the same graph from prebuilt rows with bare CREATE "
     "statements in the same batches and threads: the server's own limit on this machine.",
     "Naive baseline: one auto-commit statement per row on a sample, its time scaled to the whole graph.",
-    "neo4j-admin import time includes the JVM start; its peak memory is that child process's (wait4).",
+    "neo4j-admin import time includes the JVM start; its peak memory is that child process's own VmHWM, polled while it runs.",
     "Peak memory: VmHWM of this Python process and of the Neo4j JVM, reset (clear_refs) before each step.",
 ]
 
