@@ -63,11 +63,6 @@ class LoadSummary:
         return "\n".join(lines + self.notes)
 
 
-    @property
-    def relationships_created(self) -> int:
-        return sum(v for k, v in self.created.items() if "(" in k)
-
-
 def _node_cypher(label: str) -> str:
     # MERGE, not CREATE: cheap for nodes (a unique-index seek) and safe if another load adds the key meanwhile
     return (f"UNWIND $rows AS row "
@@ -181,8 +176,7 @@ def _apply(sink, graph: GraphRows, nodes: dict, rels: dict, summary: "LoadSummar
         rr = graph.rels[k]
         name = _rel_name(rr)
         sink.write(_create_rels_cypher(rr), batches(plan.create, REL_BATCH), counted(name))
-        sink.write(_update_rels_cypher(rr), batches([{"eid": u["eid"], "props": u["props"]} for u in plan.update],
-                                                    REL_BATCH), counted(name))
+        sink.write(_update_rels_cypher(rr), batches(plan.update, REL_BATCH), counted(name))
         loaded = [u for u in plan.update if not u.get("share_only")]
         summary.add(name, len(plan.create), len(loaded), len(plan.create) + len(loaded) + plan.unchanged)
 

@@ -73,8 +73,6 @@ class RelPlan:
     # rows with "eid" (the element id of the relationship to update) and "props"
     update: list[dict] = field(default_factory=list)
     unchanged: int = 0
-    # identity -> (element id, properties) of every matched relationship, for follow-up passes
-    matched: dict[tuple, tuple[str, dict]] = field(default_factory=dict)
 
 
 def plan_rels(rows: list[dict], identity: tuple[str, ...], existing: list[tuple[str, str, str, dict]]) -> RelPlan:
@@ -93,9 +91,9 @@ def plan_rels(rows: list[dict], identity: tuple[str, ...], existing: list[tuple[
         if old is None:
             plan.create.append([row["from"], row["to"], {**row["id"], **row["props"]}])
         else:
-            plan.matched[k] = old
             if _differs(old[1], row["props"]):
-                plan.update.append({"eid": old[0], "props": row["props"]})
+                # a copy: later passes (firm shares) add to it, and the caller's rows stay as they were
+                plan.update.append({"eid": old[0], "props": dict(row["props"])})
             else:
                 plan.unchanged += 1
     return plan
