@@ -16,7 +16,7 @@ import uuid
 import numpy as np
 
 from connection import Settings, get_driver
-from queries.modules_centrality import _PROJECT
+from queries.modules.centrality import _PROJECT
 
 DAMPING = 0.85
 MAX_ITER = 200

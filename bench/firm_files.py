@@ -15,7 +15,7 @@ def write_tables_folder(graph: dict[str, pd.DataFrame], folder: Path) -> Path:
 
 
 def _names(keys, label: str) -> dict[str, str]:
-    from loader.reference_graph import reference_graph
+    from loader.reference.rows import reference_graph
 
     rows = reference_graph(loaded_at="").nodes[label].rows
     by_key = {r["key"]: r["props"].get("name", r["key"]) for r in rows}

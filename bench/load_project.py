@@ -9,14 +9,14 @@ from bench.memory import PeakWatch
 
 def load_reference_untimed() -> None:
     """Countries, industries, ... (every method's database starts with them; not part of any timing)."""
-    from loader.reference_load import load_reference
+    from loader.reference.load import load_reference
 
     load_reference(progress=False)
 
 
 def firms(folder: Path, source: str, jvm_pid: int | None) -> dict:
     """`loader tables FOLDER`: read CSV, validate every row, diff against the store, write (auto commit mode)."""
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     with PeakWatch(jvm_pid) as w:
         t0 = time.perf_counter()
@@ -33,7 +33,7 @@ def firms(folder: Path, source: str, jvm_pid: int | None) -> dict:
 def wiod(io, year: int, source: str, jvm_pid: int | None) -> dict:
     """`load_mrio`: accounts (A, B, L, G, linkages, TiVA) in numpy, then the edges by difference, CREATE in
     two parallel batches."""
-    from loader.mrio_write import load_mrio
+    from loader.mrio.load import load_mrio
 
     with PeakWatch(jvm_pid) as w:
         t0 = time.perf_counter()

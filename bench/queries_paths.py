@@ -4,7 +4,7 @@ Not a test: it prints timings (median and p95 of repeated runs per start sector 
 threshold) and the number of paths found, plus the ratio of depth 4 against depth 3
 measured in the same process. The table must be in the database pointed at by
 NEO4J_URI (sectors keyed COUNTRY|INDUSTRY, SUPPLIES {year: 1995, a, b});
-``--load`` writes it first through ``loader.mrio_write.load_mrio``.
+``--load`` writes it first through ``loader.mrio.load.load_mrio``.
 
   python -m bench.queries_paths [--repeat 5] [--threshold 1e-4 --threshold 1e-3] [--load]
 """
@@ -26,21 +26,21 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threshold", type=float, action="append")
-    ap.add_argument("--load", action="store_true", help="load WIOD 1995 first (loader.mrio_write.load_mrio)")
+    ap.add_argument("--load", action="store_true", help="load WIOD 1995 first (loader.mrio.load.load_mrio)")
     ap.add_argument("--json", type=Path, help="also write the timings here")
     args = ap.parse_args()
     thresholds = args.threshold or [1e-4, 1e-3]
 
-    from connection import read_query
+    from connection import read
     from queries.runner import run_module
 
     if args.load:
         import pymrio
 
-        from loader.mrio_write import load_mrio
+        from loader.mrio.load import load_mrio
 
         load_mrio(pymrio.load_all(str(WIOD)), 1995, "WIOD2013", "WIOD35", progress=True)
-    have = read_query("MATCH (s:Sector) WHERE s.key IN $k RETURN collect(s.key) AS k", {"k": NODES})[0]["k"]
+    have = read("MATCH (s:Sector) WHERE s.key IN $k RETURN collect(s.key) AS k", {"k": NODES})[0]["k"]
     missing = sorted(set(NODES) - set(have))
     if missing:
         raise SystemExit(f"sectors {missing} are not in the database; load WIOD 1995 first (--load)")

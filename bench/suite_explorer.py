@@ -1,7 +1,7 @@
 """Section 4: how long a 50-, 300- and 1,000-node neighbourhood takes to show.
 
 Three parts, each with the explorer's own functions: data access
-(``explorer.data_graph.neighbourhood``, its Streamlit cache cleared before every run),
+(``explorer.data.neighbourhood.neighbourhood``, its Streamlit cache cleared before every run),
 the drawing (``graph_view.merge`` + ``graph_style.to_html``, pyvis ``generate_html``), and,
 when Chromium is there, a real headless Chromium (Playwright) loading that HTML until the
 explorer's bridge script marks vis-network's stabilisation done (``body[data-stabilized]``,
@@ -32,10 +32,10 @@ def hub_firm() -> str:
 
 def run(rec: Record, dataset: str, sizes, work: Path, *, repeat: int, log) -> None:
     logging.getLogger("streamlit").setLevel(logging.ERROR)
-    from explorer import data_graph
-    from explorer.graph_style import to_html
-    from explorer.graph_view import empty_view, merge
-    from explorer.search_text import node_id
+    from explorer.data import neighbourhood
+    from explorer.graph.style import to_html
+    from explorer.graph.scene import empty_view, merge
+    from explorer.transform.search import node_id
 
     key = hub_firm()
     nid = node_id("Firm", key)
@@ -44,9 +44,9 @@ def run(rec: Record, dataset: str, sizes, work: Path, *, repeat: int, log) -> No
         holder = {}
 
         def data():
-            data_graph.neighbourhood.clear()
-            holder["hood"] = data_graph.neighbourhood(nid, types, data_graph.USER_FACING_LABELS, None, None, size)
-            holder["center"] = {"label": "Firm", "props": data_graph.node_details.__wrapped__(nid)}
+            neighbourhood.neighbourhood.clear()
+            holder["hood"] = neighbourhood.neighbourhood(nid, types, neighbourhood.USER_FACING_LABELS, None, None, size)
+            holder["center"] = {"label": "Firm", "props": neighbourhood.node_details.__wrapped__(nid)}
 
         def draw():
             view = merge(empty_view(), nid, holder["center"], holder["hood"])

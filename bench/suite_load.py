@@ -137,8 +137,8 @@ def firms(rec: Record, srv: BenchServer, name: str, graph: dict, work: Path, *, 
 def wiod(rec: Record, srv: BenchServer, io, year: int, work: Path, *, repeat: int, naive_sample: int,
          py2neo_repeat: int, log) -> dict:
     """WIOD: the MRIO loader, naive, py2neo, admin import. Leaves WIOD loaded."""
-    from loader.mrio_read import table_from_iosystem
-    from loader.mrio_rows import build_rows
+    from loader.mrio.read import table_from_iosystem
+    from loader.mrio.rows import build_rows
 
     name = "wiod-1995"
     source = "BENCH_WIOD2013"

@@ -1,5 +1,8 @@
-"""The one place that reads connection settings and owns the Neo4j driver."""
-from connection.config import Settings, ConfigError
-from connection.driver import get_driver, close_driver, read_query, write_query
+"""The one place that reads connection settings and owns the Neo4j driver.
 
-__all__ = ["Settings", "ConfigError", "get_driver", "close_driver", "read_query", "write_query"]
+``read`` and ``write`` are the product's two doors to the database; see ``connection.driver``.
+"""
+from connection.config import ConfigError, Settings
+from connection.driver import check_connection, close_driver, get_driver, read, write
+
+__all__ = ["Settings", "ConfigError", "read", "write", "check_connection", "get_driver", "close_driver"]

@@ -1,17 +1,24 @@
-"""One driver per process, and the two ways the product talks to Neo4j.
+"""One driver per process, and the two doors through which the product talks to Neo4j.
 
-``read_query`` runs in a READ transaction with a time limit (everything typed
-by a user goes through it); ``write_query`` runs in a managed write
-transaction, which the driver retries on transient errors.
+``read`` runs in a managed READ transaction with a server-side time limit; ``write`` runs
+in a managed write transaction, which the driver retries on transient errors (a leader
+switch in a cluster, a deadlock between parallel batches). Each takes either one Cypher
+statement (returning its records as dicts) or a function of the transaction, for work
+that needs several statements in one transaction. Nothing else in the product opens a
+session or a transaction.
 """
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import Any, Callable, TypeVar, Union
 
-from neo4j import Driver, GraphDatabase, NotificationDisabledClassification, Query, RoutingControl
+from neo4j import (READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction,
+                   NotificationMinimumSeverity, unit_of_work)
 
 from connection.config import Settings
+
+T = TypeVar("T")
+Work = Union[str, Callable[[ManagedTransaction], T]]
 
 _lock = threading.Lock()
 _drivers: dict[Settings, Driver] = {}
@@ -29,9 +36,9 @@ def get_driver(settings: Settings | None = None) -> Driver:
                 connection_acquisition_timeout=30.0,
                 connection_timeout=5.0,
                 user_agent="gvn-explorer",
-                # a load into an empty database asks for labels and properties that do not exist yet;
-                # the server's "does not exist" warnings would bury the loaders' own output
-                notifications_disabled_classifications=[NotificationDisabledClassification.UNRECOGNIZED],
+                # nothing in the product reads server notifications; a load into an empty database
+                # would otherwise bury its own output under "does not exist" warnings
+                notifications_min_severity=NotificationMinimumSeverity.OFF,
             )
             _drivers[settings] = drv
         return drv
@@ -44,21 +51,34 @@ def close_driver() -> None:
         _drivers.clear()
 
 
-def read_query(cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,
-               settings: Settings | None = None) -> list[dict[str, Any]]:
-    settings = settings or Settings.from_env()
-    records, _, _ = get_driver(settings).execute_query(
-        Query(cypher, timeout=timeout_s), parameters_=params or {},
-        routing_=RoutingControl.READ, database_=settings.database,
-    )
-    return [r.data() for r in records]
+def _as_function(work: Work, params: dict[str, Any] | None) -> Callable[[ManagedTransaction], Any]:
+    if callable(work):
+        if params:
+            raise TypeError("params go with a Cypher string; a function runs its own statements")
+        return work
+    return lambda tx: [r.data() for r in tx.run(work, params or {})]
 
 
-def write_query(cypher: str, params: dict[str, Any] | None = None, *,
-                settings: Settings | None = None):
-    """Run one write statement in a managed (retried) transaction; return its summary counters."""
+def read(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = 30.0,
+         settings: Settings | None = None) -> Any:
+    """The one way to read: ``work`` in a managed READ transaction stopped by the server after
+    ``timeout_s`` seconds (None: the server's default). A string returns its rows as dicts."""
     settings = settings or Settings.from_env()
-    _, summary, _ = get_driver(settings).execute_query(
-        cypher, parameters_=params or {}, routing_=RoutingControl.WRITE, database_=settings.database,
-    )
-    return summary.counters
+    fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
+    with get_driver(settings).session(database=settings.database, default_access_mode=READ_ACCESS) as session:
+        return session.execute_read(fn)
+
+
+def write(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = None,
+          settings: Settings | None = None) -> Any:
+    """The one way to write: ``work`` in a managed write transaction, retried on transient errors,
+    so ``work`` must be safe to run again from the start. A string returns its rows as dicts."""
+    settings = settings or Settings.from_env()
+    fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
+    with get_driver(settings).session(database=settings.database, default_access_mode=WRITE_ACCESS) as session:
+        return session.execute_write(fn)
+
+
+def check_connection(settings: Settings | None = None) -> None:
+    """Raise at once when the server does not answer (a query would be retried for 30 s)."""
+    get_driver(settings or Settings.from_env()).verify_connectivity()

@@ -1,7 +1,7 @@
 """Streamlit entry point: ``streamlit run explorer/app.py``.
 
-Builds the page navigation; each page is a small script in ``explorer/views/`` that starts
-with ``explorer.page.start`` (database check, synthetic-data badge, title). An outage in the
+Builds the page navigation; each page is a small script in ``explorer/page_scripts/`` that starts
+with ``explorer.ui.page.start`` (database check, synthetic-data badge, title). An outage in the
 middle of a page (server stopped or restarting) is caught here for every page.
 """
 from __future__ import annotations
@@ -14,13 +14,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import streamlit as st  # noqa: E402
 
-from explorer import db  # noqa: E402
+from explorer.ui import outage
 
 
 st.set_page_config(page_title="Global value network explorer", layout="wide", page_icon="🌐")
 
 # not "pages/": Streamlit would also serve files there as old-style pages, run without this script
-_PAGES = Path(__file__).parent / "views"
+_PAGES = Path(__file__).parent / "page_scripts"
 pages = [
     st.Page(_PAGES / "overview.py", title="Overview", default=True),  # served at /
     st.Page(_PAGES / "network.py", title="Network", url_path="network"),
@@ -30,5 +30,5 @@ pages = [
     st.Page(_PAGES / "trade.py", title="Trade & FDI", url_path="trade"),
 ]
 nav = st.navigation(pages)
-with db.page_guard():
+with outage.page_guard():
     nav.run()

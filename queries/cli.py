@@ -23,7 +23,7 @@ from typing import Any, Optional
 
 import typer
 
-from queries import export, registry
+from queries import export, modules
 from queries.errors import QueryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -80,14 +80,14 @@ def _emit(df, fmt: str, output: Optional[Path]) -> None:
 def list_cmd():
     """List the library's modules and the saved reports."""
     typer.echo("Query modules (python -m queries run NAME --param k=v):")
-    for name in registry.names():
-        m = registry.get(name)
+    for name in modules.names():
+        m = modules.get(name)
         typer.echo(f"  {name:22} {m.title}  [{', '.join(p.name for p in m.params)}]")
-    from connection import Settings, get_driver
+    from connection import check_connection
     from queries.reports import list_reports
 
     try:
-        get_driver(Settings.from_env()).verify_connectivity()  # fails at once, without retries
+        check_connection()  # fails at once, without retries
         reports = list_reports()
     except Exception as exc:  # the module list is useful without a database
         typer.echo(f"Saved reports: unavailable ({exc})", err=True)
@@ -101,7 +101,7 @@ def list_cmd():
 def describe(name: str):
     """A module's description (formula, paper), parameters and output columns."""
     try:
-        m = registry.get(name)
+        m = modules.get(name)
     except QueryError as exc:
         _fail(str(exc))
     typer.echo(f"{m.name}: {m.title}\n\n{m.description}\n\nParameters:")
@@ -122,7 +122,7 @@ def run(name: str, param: list[str] = PARAM_OPT, fmt: str = FORMAT_OPT, timeout:
     from queries.runner import run_module
 
     try:
-        if name in registry.MODULES:
+        if name in modules.MODULES:
             df = run_module(name, _parse(param, json_values=False), timeout_s=timeout, row_cap=row_cap)
         else:
             from queries.reports import run_report

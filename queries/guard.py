@@ -26,8 +26,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from neo4j import READ_ACCESS, Driver, NotificationMinimumSeverity
+from neo4j.exceptions import Neo4jError
 
+from connection import Settings, read
 from queries.errors import QueryRefused
 
 # procedures refused by name whatever mode they declare (fnmatch-like regexes)
@@ -129,28 +130,32 @@ def procedure_refusal(name: str, mode: str | None) -> str | None:
     return None
 
 
-def check_read_only(driver: Driver, database: str, cypher: str, params: dict[str, Any] | None = None) -> None:
+def check_read_only(cypher: str, params: dict[str, Any] | None = None, *, settings: Settings | None = None) -> None:
     """Raise ``QueryRefused`` unless ``cypher`` is a read-only query (see module docstring)."""
     text_checks(cypher)
-    from neo4j.exceptions import Neo4jError
+    try:
+        refusal = read(lambda tx: _plan_refusal(tx, cypher, params or {}), settings=settings)
+    except Neo4jError as exc:
+        raise QueryRefused(f"refused: the server could not plan the query: {exc.message}") from None
+    if refusal:
+        raise QueryRefused(refusal)
 
-    with driver.session(database=database, default_access_mode=READ_ACCESS,
-                        notifications_min_severity=NotificationMinimumSeverity.OFF) as session:
-        try:
-            summary = session.run("EXPLAIN " + cypher, params or {}).consume()
-        except Neo4jError as exc:
-            raise QueryRefused(f"refused: the server could not plan the query: {exc.message}") from None
-        qtype = summary.query_type
-        if qtype != "r":
-            raise QueryRefused(f"refused: query type {qtype!r}: {_QUERY_TYPES.get(qtype, 'not read-only')}")
-        for op in _operators(summary.plan):
-            if op in _BAD_PLAN_OPS:
-                raise QueryRefused(f"refused: {_BAD_PLAN_OPS[op]}")
-        names = _procedure_names(summary.plan)
-        if names:
-            modes = {r["name"]: r["mode"] for r in session.run(
-                "SHOW PROCEDURES YIELD name, mode WHERE name IN $names RETURN name, mode", names=names).data()}
-            for name in names:
-                why = procedure_refusal(name, modes.get(name))
-                if why:
-                    raise QueryRefused(why)
+
+def _plan_refusal(tx, cypher: str, params: dict[str, Any]) -> str | None:
+    """Why the plan of ``cypher`` is not read-only, or None; EXPLAIN runs nothing."""
+    summary = tx.run("EXPLAIN " + cypher, params).consume()
+    qtype = summary.query_type
+    if qtype != "r":
+        return f"refused: query type {qtype!r}: {_QUERY_TYPES.get(qtype, 'not read-only')}"
+    for op in _operators(summary.plan):
+        if op in _BAD_PLAN_OPS:
+            return f"refused: {_BAD_PLAN_OPS[op]}"
+    names = _procedure_names(summary.plan)
+    if names:
+        modes = {r["name"]: r["mode"] for r in tx.run(
+            "SHOW PROCEDURES YIELD name, mode WHERE name IN $names RETURN name, mode", names=names).data()}
+        for name in names:
+            why = procedure_refusal(name, modes.get(name))
+            if why:
+                return why
+    return None

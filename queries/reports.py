@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from connection import Settings, get_driver, read_query
+from connection import Settings, read, write
 from queries import guard
 from queries.errors import ParameterError, QueryRefused
 from queries.runner import run_cypher
@@ -73,10 +73,9 @@ def save_report(name: str, title: str, cypher: str, params: dict[str, Any] | Non
     _check_name(name)
     settings = settings or Settings.from_env()
     pj = _params_json(params)
-    guard.check_read_only(get_driver(settings), settings.database, cypher, json.loads(pj))
-    rows = get_driver(settings).execute_query(
-        _SAVE, name=name, title=title or name, description=description or "", cypher=cypher, params_json=pj,
-        database_=settings.database).records
+    guard.check_read_only(cypher, json.loads(pj), settings=settings)
+    rows = write(_SAVE, {"name": name, "title": title or name, "description": description or "",
+                         "cypher": cypher, "params_json": pj}, settings=settings)
     return int(rows[0]["version"])
 
 
@@ -85,7 +84,7 @@ def _iso(v: Any) -> Any:
 
 
 def list_reports(*, settings: Settings | None = None) -> list[dict[str, Any]]:
-    rows = read_query(f"MATCH (r:{REPORT}) OPTIONAL MATCH (r)-[:{HAS_VERSION}]->(v:{VERSION}) "
+    rows = read(f"MATCH (r:{REPORT}) OPTIONAL MATCH (r)-[:{HAS_VERSION}]->(v:{VERSION}) "
                       "WITH r, count(v) AS versions RETURN r.key AS name, r.title AS title, "
                       "r.description AS description, r.version AS version, versions, r.updated_at AS updated_at "
                       "ORDER BY name", settings=settings)
@@ -97,7 +96,7 @@ def list_reports(*, settings: Settings | None = None) -> list[dict[str, Any]]:
 def get_report(name: str, version: int | None = None, *, settings: Settings | None = None) -> dict[str, Any]:
     """One version (default: the latest) of a report, with ``versions``: every version's number and time."""
     _check_name(name)
-    rows = read_query(
+    rows = read(
         f"MATCH (r:{REPORT} {{key: $name}})-[:{HAS_VERSION}]->(v:{VERSION}) "
         "WITH r, v ORDER BY v.version "
         "WITH r, collect(v) AS vs "

@@ -21,11 +21,10 @@ from concurrent.futures import Future, TimeoutError as FutureTimeout
 from typing import Any
 
 import pandas as pd
-from neo4j import READ_ACCESS, unit_of_work
-from neo4j.exceptions import ClientError, Neo4jError
+from neo4j.exceptions import Neo4jError
 
-from connection import Settings, get_driver
-from queries import guard, registry
+from connection import Settings, read
+from queries import guard, modules
 from queries.errors import ParameterError, QueryError, QueryRefused, QueryTimeout
 
 _TIMEOUT_CODES = ("TransactionTimedOut", "TransactionTimedOutClientConfiguration", "Terminated")
@@ -116,15 +115,8 @@ def _read(settings: Settings, work, timeout_s: float, what: str):
 
 
 def _read_now(settings: Settings, work, timeout_s: float, what: str):
-    driver = get_driver(settings)
-
-    @unit_of_work(timeout=timeout_s)
-    def tx_fn(tx):
-        return work(tx)
-
     try:
-        with driver.session(database=settings.database, default_access_mode=READ_ACCESS) as session:
-            return session.execute_read(tx_fn)
+        return read(work, timeout_s=timeout_s, settings=settings)
     except Neo4jError as exc:
         raise _translate(exc, what) from None
 
@@ -138,7 +130,7 @@ _gds_slots = threading.BoundedSemaphore(GDS_PARALLEL_RUNS)
 def run_module(name: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,
                row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
     """Run library module ``name`` with ``params``; see the module docstring."""
-    module = registry.get(name)
+    module = modules.get(name)
     if module.uses_gds_projection:
         with _gds_slots:
             return _run_module(module, params, timeout_s, row_cap, settings)
@@ -170,9 +162,7 @@ def _run_module(module, params, timeout_s: float, row_cap: int, settings: Settin
     finally:
         for cypher, cparams in state.get("cleanup", []):
             try:
-                with get_driver(settings).session(database=settings.database,
-                                                  default_access_mode=READ_ACCESS) as session:
-                    session.run(cypher, cparams).consume()
+                read(cypher, cparams, settings=settings)
             except Neo4jError:
                 pass  # best effort: the graph may never have been created
     df = _frame(rows, module.column_names, state.get("truncated", False), row_cap)
@@ -187,7 +177,7 @@ def run_cypher(cypher: str, params: dict[str, Any] | None = None, *, timeout_s: 
     _check_limits(timeout_s, row_cap)
     settings = settings or Settings.from_env()
     params = dict(params or {})
-    guard.check_read_only(get_driver(settings), settings.database, cypher, params)
+    guard.check_read_only(cypher, params, settings=settings)
     state: dict[str, Any] = {}
 
     def work(tx):

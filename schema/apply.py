@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from connection import Settings, get_driver
+from connection import Settings, read, write
 
 CYPHER_DIR = Path(__file__).resolve().parent / "cypher"
 
@@ -19,14 +19,10 @@ def statements(directory: Path = CYPHER_DIR) -> list[tuple[str, str]]:
 
 def snapshot(settings: Settings | None = None) -> list[tuple]:
     """Every constraint and index, as comparable tuples."""
-    settings = settings or Settings.from_env()
-    drv = get_driver(settings)
-    cons, _, _ = drv.execute_query("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
-                                   "RETURN name, type, labelsOrTypes, properties ORDER BY name",
-                                   database_=settings.database)
-    idx, _, _ = drv.execute_query("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
-                                  "RETURN name, type, labelsOrTypes, properties, state ORDER BY name",
-                                  database_=settings.database)
+    cons = read("SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+                "RETURN name, type, labelsOrTypes, properties ORDER BY name", settings=settings)
+    idx = read("SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
+               "RETURN name, type, labelsOrTypes, properties, state ORDER BY name", settings=settings)
     return [("constraint",) + tuple(map(_freeze, r.values())) for r in cons] + \
            [("index",) + tuple(map(_freeze, r.values())) for r in idx]
 
@@ -37,12 +33,11 @@ def _freeze(v):
 
 def apply(settings: Settings | None = None, wait: bool = True) -> int:
     """Run every statement; returns how many schema objects were added."""
-    settings = settings or Settings.from_env()
-    drv = get_driver(settings)
     added = 0
     for _, stmt in statements():
-        _, summary, _ = drv.execute_query(stmt, database_=settings.database)
-        added += summary.counters.constraints_added + summary.counters.indexes_added
+        # a schema command runs alone in its transaction; its counters say whether it added anything
+        counters = write(lambda tx, s=stmt: tx.run(s).consume().counters, settings=settings)
+        added += counters.constraints_added + counters.indexes_added
     if wait:
-        drv.execute_query("CALL db.awaitIndexes(300)", database_=settings.database)
+        read("CALL db.awaitIndexes(300)", timeout_s=None, settings=settings)
     return added

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.tables_checksum import checksum
+from tests.support.tables_checksum import checksum
 
 N = 400
 
@@ -22,7 +22,7 @@ def graph_state(driver) -> dict:
 
 def load(driver, seed, n=N):
     from tests.conftest import wipe
-    from loader.demo_load import load_demo
+    from loader.demo.load import load_demo
 
     wipe(driver)
     return load_demo(n, seed, progress=False)
@@ -35,7 +35,7 @@ def seed7(driver, schema_applied):
 
 
 def test_same_seed_same_files_and_graph(driver, seed7, tmp_path):
-    from loader.demo_generate import generate, write_demo_folder
+    from loader.demo.generate import generate, write_demo_folder
 
     a = write_demo_folder(generate(N, 7), tmp_path / "a")
     b = write_demo_folder(generate(N, 7), tmp_path / "b")
@@ -47,7 +47,7 @@ def test_same_seed_same_files_and_graph(driver, seed7, tmp_path):
 
 
 def test_different_seed_different_graph(driver, seed7):
-    from loader.demo_generate import generate
+    from loader.demo.generate import generate
 
     _, state = seed7
     assert not generate(N, 7)["firms"].equals(generate(N, 8)["firms"])
@@ -58,7 +58,7 @@ def test_different_seed_different_graph(driver, seed7):
 
 
 def test_second_load_changes_nothing(driver, seed7):
-    from loader.demo_load import load_demo
+    from loader.demo.load import load_demo
 
     _, state = seed7
     again = load_demo(N, 7, progress=False)
@@ -82,7 +82,7 @@ def test_every_demo_record_is_tagged_synthetic(driver, seed7):
 
 def test_graph_matches_generated_files(driver, seed7):
     """Counts and value sums in the database equal those of the generated frames (computed by pandas)."""
-    from loader.demo_generate import generate
+    from loader.demo.generate import generate
 
     f = generate(N, 7)
     assert rows(driver, "MATCH (f:Firm) RETURN count(f) AS c") == [{"c": N}]
@@ -97,7 +97,7 @@ def test_graph_matches_generated_files(driver, seed7):
 
 def test_trade_flows_follow_the_io_table(driver, seed7):
     """EXPORTS values equal the off-diagonal country blocks of Z and Y of the relabelled system (x1000)."""
-    from loader.demo_io import demo_iosystem
+    from loader.demo.iotable import demo_iosystem
 
     io = demo_iosystem()
     z = io.Z.T.groupby(level=0).sum().T.stack()
@@ -108,8 +108,8 @@ def test_trade_flows_follow_the_io_table(driver, seed7):
 
 
 def test_shape_is_realistic(driver, seed7):
-    from loader.demo_generate import generate
-    from loader.demo_io import io_frames
+    from loader.demo.generate import generate
+    from loader.demo.iotable import io_frames
 
     f = generate(N, 7)
     firms = f["firms"]
@@ -122,7 +122,7 @@ def test_shape_is_realistic(driver, seed7):
     assert capital > 0.4  # Greater Seoul holds the largest share of Korean firms
     # supply links only where the IO table has a flow between the two (country, sector) cells
     A, _, _ = io_frames()
-    sector = {d: s for s, ds in __import__("loader.demo_io", fromlist=["x"]).SECTOR_DIVISIONS.items() for d in ds}
+    sector = {d: s for s, ds in __import__("loader.demo.iotable", fromlist=["x"]).SECTOR_DIVISIONS.items() for d in ds}
     cell = firms.set_index("key").apply(lambda r: (r["country"], sector[r["industry"].split("|")[1]]), axis=1)
     links = f["firm_supply"][f["firm_supply"]["product"] != "subcontracting"]
     coef = [A.loc[cell[s], cell[b]] for s, b in zip(links["supplier"], links["buyer"])]
@@ -142,7 +142,7 @@ def test_shape_is_realistic(driver, seed7):
 
 def test_default_size_generates_and_validates_offline():
     """The default demo (3000 firms) passes the same validation as any table folder (no database needed)."""
-    from loader.demo_generate import generate
+    from loader.demo.generate import generate
 
     frames = generate(3000, 7)
     assert len(frames["firms"]) == 3000 and len(frames["firm_supply"]) > 3000

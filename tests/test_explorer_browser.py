@@ -18,13 +18,13 @@ from pathlib import Path
 
 import pytest
 
-from tests import explorer_graph
+from tests.support import explorer_graph
 from tests.conftest import OUTPUT_DIR, REPO
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
-COMPONENT = 'iframe[title="explorer.graph_component.gvn_network"]'
+COMPONENT = 'iframe[title="explorer.graph.component.gvn_network"]'
 CAPTION = re.compile(r"^\d+ nodes · showing \d+ of \d+ relationships")
 
 pytestmark = [pytest.mark.slow,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from explorer import data_graph, data_search, data_spillovers
-from explorer.data_view import Filters, build_view
-from explorer.graph_view import showing
+from explorer.data import neighbourhood
+from explorer.data import search
+from explorer.data import spillovers
+from explorer.data.scene import Filters, build_view
+from explorer.graph.scene import showing
 from schema.model import USER_FACING_LABELS
-from tests import explorer_graph
+from tests.support import explorer_graph
 
 
 @pytest.fixture(scope="module")
@@ -30,17 +32,17 @@ def keys(hits):
     ("Kim Minji", ("Person", "P1")),
 ])
 def test_search_finds_by_name_or_code(graph, text, first):
-    assert keys(data_search.search(text))[0] == first
+    assert keys(search.search(text))[0] == first
 
 
 def test_search_can_be_limited_to_labels(graph):
-    assert {h["label"] for h in data_search.search("elec", 20, ("Sector",))} == {"Sector"}
+    assert {h["label"] for h in search.search("elec", 20, ("Sector",))} == {"Sector"}
     # nothing searchable in the text: no query is sent, rather than a Lucene parse error
-    assert data_search.search("((( ") == []
+    assert search.search("((( ") == []
 
 
 def test_neighbourhood_is_heaviest_first_and_capped(graph):
-    hood = data_graph.neighbourhood("Firm:F1", cap=2)
+    hood = neighbourhood.neighbourhood("Firm:F1", cap=2)
     # F1: 11 relationships; the two heaviest are the FDI of 120 (F5 -> F1) and the supply of 90 (F2 -> F1)
     assert hood["total"] == 11 and hood["shown"] == 2
     assert [(e["source"], e["type"], e["weight"]) for e in hood["edges"]] == [
@@ -48,16 +50,16 @@ def test_neighbourhood_is_heaviest_first_and_capped(graph):
 
 
 def test_neighbourhood_filters_labels_types_year_and_min_value(graph):
-    only_firms = data_graph.neighbourhood("Firm:F1", labels=("Firm",))
+    only_firms = neighbourhood.neighbourhood("Firm:F1", labels=("Firm",))
     assert {n["label"] for n in only_firms["nodes"].values()} == {"Firm"}
-    supplies = data_graph.neighbourhood("Firm:F1", types=("SUPPLIES",), min_value=50.0)
+    supplies = neighbourhood.neighbourhood("Firm:F1", types=("SUPPLIES",), min_value=50.0)
     assert sorted(e["source"] for e in supplies["edges"]) == ["Firm:F2", "Firm:F4"]
-    in_2019 = data_graph.neighbourhood("Firm:F1", types=("INVESTS_IN",), year=2019)
+    in_2019 = neighbourhood.neighbourhood("Firm:F1", types=("INVESTS_IN",), year=2019)
     assert [e["target"] for e in in_2019["edges"]] == ["Firm:F4"]
 
 
 def test_self_loops_appear_once(graph):
-    hood = data_graph.neighbourhood("Sector:KOR|ELEC", types=("SUPPLIES",))
+    hood = neighbourhood.neighbourhood("Sector:KOR|ELEC", types=("SUPPLIES",))
     loops = [e for e in hood["edges"] if e["source"] == e["target"]]
     assert len(loops) == 1 and loops[0]["props"]["value"] == 10.0
 
@@ -84,11 +86,11 @@ def test_unknown_labels_never_reach_cypher(graph):
     from schema.model import UnknownNameError
 
     with pytest.raises(UnknownNameError):
-        data_graph.node_details("Firm) DETACH DELETE (n:Firm")
+        neighbourhood.node_details("Firm) DETACH DELETE (n:Firm")
 
 
 def test_path_nodes_get_their_economic_region(graph):
-    info = data_spillovers.node_info(("F1", "F2", "F4", "KOR|ELEC"))
+    info = spillovers.node_info(("F1", "F2", "F4", "KOR|ELEC"))
     assert info["F1"]["region"] == "KR-ECON-CAPITAL" and info["F2"]["region"] == "KR-ECON-SOUTHEAST"
     assert info["F4"]["region"] is None and info["F4"]["country"] == "CHN"
     assert info["KOR|ELEC"]["label"] == "Sector" and info["KOR|ELEC"]["country"] == "KOR"

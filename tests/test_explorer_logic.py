@@ -6,9 +6,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, strategies as st
 
-from explorer import country_agg, graph_view, paths_view, report_params, result_views
-from explorer.graph_style import metric_colours, strip_external, to_html
-from explorer.search_text import lucene_query, node_id, split_node_id, words_of
+from explorer.transform import country
+from explorer.graph import scene
+from explorer.transform import paths
+from explorer.transform import params
+from explorer.transform import results
+from explorer.graph.style import metric_colours, strip_external, to_html
+from explorer.transform.search import lucene_query, node_id, split_node_id, words_of
 
 
 def test_codes_split_like_the_standard_analyzer():
@@ -43,26 +47,26 @@ def hood(center, others, total=None):
 
 
 def test_merge_counts_shown_and_total_and_dedupes_edges():
-    v = graph_view.merge(graph_view.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}},
+    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}},
                          hood("A", [("B", 2.0), ("C", 3.0)], total=7))
     # expanding B brings the B->A edge again: it must not be drawn twice
-    v = graph_view.merge(v, "B", {"label": "Firm", "props": {"key": "B"}}, hood("A", [("B", 2.0)]))
+    v = scene.merge(v, "B", {"label": "Firm", "props": {"key": "B"}}, hood("A", [("B", 2.0)]))
     assert len(v["edges"]) == 2 and v["expanded"] == ["A", "B"]
-    assert graph_view.showing(v) == (3, 8)
-    assert graph_view.node_metric(v, "degree") == {"A": 2.0, "B": 1.0, "C": 1.0}
-    assert graph_view.node_metric(v, "strength")["A"] == 5.0
+    assert scene.showing(v) == (3, 8)
+    assert scene.node_metric(v, "degree") == {"A": 2.0, "B": 1.0, "C": 1.0}
+    assert scene.node_metric(v, "strength")["A"] == 5.0
 
 
 def test_sizes_grow_with_the_square_root_and_missing_values_get_the_minimum():
-    sizes = graph_view.scale_sizes({"a": 100.0, "b": 25.0, "c": None}, lo=10, hi=50)
+    sizes = scene.scale_sizes({"a": 100.0, "b": 25.0, "c": None}, lo=10, hi=50)
     assert sizes == {"a": 50.0, "b": 30.0, "c": 10.0}
 
 
 def test_graphml_export_reads_back_with_networkx(tmp_path):
-    v = graph_view.merge(graph_view.empty_view(), "A", {"label": "Firm", "props": {"key": "A", "tags": ["x"]}},
+    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A", "tags": ["x"]}},
                          hood("A", [("B", 2.0)]))
     path = tmp_path / "v.graphml"
-    path.write_text(graph_view.graphml(v))
+    path.write_text(scene.graphml(v))
     g = nx.read_graphml(path)
     assert set(g.nodes) == {"A", "B"} and g.nodes["A"]["neo4j_label"] == "Firm"
     assert [d["value"] for _, _, d in g.edges(data=True)] == [2.0]
@@ -75,7 +79,7 @@ def test_metric_colours_bins_and_legend():
 
 
 def test_drawing_is_offline_and_carries_the_click_bridge():
-    v = graph_view.merge(graph_view.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}}, hood("A", [("B", 1)]))
+    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}}, hood("A", [("B", 1)]))
     html = to_html(v)
     assert "cdn.jsdelivr" not in html and "gvnNodeScreenPosition" in html and "vis.Network" in html
     assert strip_external('<script src="https://x/y.js"></script><p>') == "<p>"
@@ -86,7 +90,7 @@ UP = pd.DataFrame({"path": [["M", "E"], ["C", "E"], ["X", "M", "E"], ["E", "E"]]
 
 
 def test_sankey_layers_nodes_by_distance_and_sums_links():
-    sk = paths_view.sankey(UP, "upstream")
+    sk = paths.sankey(UP, "upstream")
     links = {(sk["labels"][s], sk["labels"][t]): v for s, t, v in zip(sk["source"], sk["target"], sk["value"])}
     # M (1 step away) -> E gets its own path and the longer path through it
     assert links[("M (1)", "E")] == pytest.approx(0.24)
@@ -96,14 +100,14 @@ def test_sankey_layers_nodes_by_distance_and_sums_links():
 
 
 def test_region_split_uses_the_far_end_of_each_path():
-    split = paths_view.region_split(UP, "upstream", {"E": "KR", "M": "KR", "C": "CN", "X": "CN"}).set_index("depth")
+    split = paths.region_split(UP, "upstream", {"E": "KR", "M": "KR", "C": "CN", "X": "CN"}).set_index("depth")
     assert split.loc[1, "same_region"] == pytest.approx(0.3) and split.loc[1, "other_region"] == pytest.approx(0.1)
     assert split.loc[2, "same_region"] == 0 and split.loc[2, "other_region"] == pytest.approx(0.04)
     assert split.loc[1, "same_region_share"] == pytest.approx(0.75)
 
 
 def test_ranked_table_orders_all_depths_by_value():
-    t = paths_view.ranked_table(UP, {"E": "Electronics"})
+    t = paths.ranked_table(UP, {"E": "Electronics"})
     assert list(t["path"])[:2] == ["M → Electronics", "C → Electronics"]
     assert list(t["rank"]) == [1, 2, 3, 4]
 
@@ -111,15 +115,15 @@ def test_ranked_table_orders_all_depths_by_value():
 def test_country_aggregates_leave_rest_of_world_out():
     frame = pd.DataFrame({"country": ["KOR", "KOR", "RoW", "CHN"], "output": [1.0, 2.0, 5.0, 4.0],
                           "backward_linkage": [1.0, 2.0, 1.0, 1.0]})
-    agg, left = country_agg.by_country(frame, "output")
+    agg, left = country.by_country(frame, "output")
     assert agg.set_index("country")["output"].to_dict() == {"CHN": 4.0, "KOR": 3.0} and left == ["RoW"]
-    mean, _ = country_agg.by_country(frame, "backward_linkage")
+    mean, _ = country.by_country(frame, "backward_linkage")
     assert mean.set_index("country").loc["KOR", "backward_linkage"] == 1.5
 
 
-SPECS = [report_params.Spec("year", "int"), report_params.Spec("t", "float"), report_params.Spec("on", "bool"),
-         report_params.Spec("mode", "choice", choices=("a", "b")), report_params.Spec("name", "str"),
-         report_params.Spec("keys", "json")]
+SPECS = [params.Spec("year", "int"), params.Spec("t", "float"), params.Spec("on", "bool"),
+         params.Spec("mode", "choice", choices=("a", "b")), params.Spec("name", "str"),
+         params.Spec("keys", "json")]
 
 
 @given(year=st.none() | st.integers(-10**6, 10**6), t=st.none() | st.floats(allow_nan=False, allow_infinity=False),
@@ -127,25 +131,25 @@ SPECS = [report_params.Spec("year", "int"), report_params.Spec("t", "float"), re
        keys=st.none() | st.lists(st.text(max_size=5), max_size=3))
 def test_url_parameters_round_trip(year, t, on, mode, name, keys):
     values = {"year": year, "t": t, "on": on, "mode": mode, "name": name, "keys": keys}
-    back, problems = report_params.from_query(SPECS, report_params.to_query(SPECS, values))
+    back, problems = params.from_query(SPECS, params.to_query(SPECS, values))
     assert problems == []
     assert back == {k: v for k, v in values.items() if v is not None}
 
 
 def test_bad_url_parameters_are_reported_not_raised():
-    back, problems = report_params.from_query(SPECS, {"p_year": "soon", "p_mode": "c", "p_on": "maybe"})
+    back, problems = params.from_query(SPECS, {"p_year": "soon", "p_mode": "c", "p_on": "maybe"})
     assert back == {} and len(problems) == 3
 
 
 def test_saved_report_defaults_give_typed_specs():
-    specs = {s.name: s.type for s in report_params.from_saved_defaults(
+    specs = {s.name: s.type for s in params.from_saved_defaults(
         {"n": 5, "x": 0.5, "flag": True, "who": "", "keys": None})}
     assert specs == {"n": "int", "x": "float", "flag": "bool", "who": "str", "keys": "json"}
 
 
 def test_results_become_graphs_from_paths_or_edge_lists():
-    v = result_views.graph_view(UP, "value")
+    v = results.graph_view(UP, "value")
     assert set(v["nodes"]) == {"M", "E", "C", "X"} and v["edges"]["M->E"]["weight"] == pytest.approx(0.24)
     trade = pd.DataFrame({"exporter": ["KOR"], "importer": ["CHN"], "value": [5.0]})
-    assert list(result_views.graph_view(trade, "value")["edges"]) == ["KOR->CHN"]
-    assert result_views.graph_view(pd.DataFrame({"a": [1]}), None) is None
+    assert list(results.graph_view(trade, "value")["edges"]) == ["KOR->CHN"]
+    assert results.graph_view(pd.DataFrame({"a": [1]}), None) is None

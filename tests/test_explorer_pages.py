@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import explorer_graph
+from tests.support import explorer_graph
 from tests.conftest import TEST_PORT
 
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
@@ -24,7 +24,7 @@ def run_page(page: str, **query) -> AppTest:
         at.query_params[k] = v
     # st.navigation registers the pages on the first run; only then can the test switch to one
     at.run()
-    at.switch_page(f"views/{page}.py")
+    at.switch_page(f"page_scripts/{page}.py")
     at.run()
     assert not at.exception, [e.message for e in at.exception]
     return at

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from connection import ConfigError, Settings, read_query
+from connection import ConfigError, Settings, read
 from connection.config import LOCAL_DEFAULT_PASSWORD
 from schema.apply import apply, snapshot, statements
 from schema.model import NODE_LABELS
@@ -16,14 +16,14 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def test_bolt_answers_and_reports_version(neo4j_server, settings):
-    rows = read_query("CALL dbms.components() YIELD name, versions, edition "
+    rows = read("CALL dbms.components() YIELD name, versions, edition "
                       "RETURN name, versions[0] AS version, edition", settings=settings)
     assert rows[0]["version"].startswith("5.26.")
     assert rows[0]["edition"] == "community"
 
 
 def test_gds_and_apoc_are_callable(neo4j_server, settings):
-    row = read_query("RETURN gds.version() AS gds, apoc.version() AS apoc, "
+    row = read("RETURN gds.version() AS gds, apoc.version() AS apoc, "
                      "apoc.text.join(['KOR', 'CHN'], '>') AS joined", settings=settings)[0]
     assert row["gds"].startswith("2.13.")
     assert row["apoc"].startswith("5.26.")
@@ -33,7 +33,7 @@ def test_gds_and_apoc_are_callable(neo4j_server, settings):
 def test_gds_runs_an_algorithm(empty_db, settings):
     empty_db.execute_query("UNWIND range(0, 3) AS i CREATE (:Firm {key: 'f' + i})")
     empty_db.execute_query("MATCH (a:Firm), (b:Firm) WHERE a.key < b.key CREATE (a)-[:SUPPLIES]->(b)")
-    rows = read_query(
+    rows = read(
         "CALL gds.graph.project('t_found', 'Firm', 'SUPPLIES') YIELD graphName "
         "CALL gds.degree.stream(graphName) YIELD nodeId, score "
         "WITH graphName, collect(score) AS s CALL gds.graph.drop(graphName) YIELD graphName AS d "
@@ -62,7 +62,7 @@ def test_schema_cli_twice(neo4j_server):
 
 def test_explorer_connects_through_shared_configuration(neo4j_server, settings):
     # the explorer's status code path, with the same Settings.from_env the CLI uses
-    from explorer.status import database_status
+    from explorer.data.status import database_status
 
     status = database_status(Settings.from_env())
     assert status.ok, status.error
@@ -71,7 +71,7 @@ def test_explorer_connects_through_shared_configuration(neo4j_server, settings):
 
 
 def test_explorer_reports_a_down_database_without_raising():
-    from explorer.status import database_status
+    from explorer.data.status import database_status
 
     status = database_status(Settings(uri="bolt://127.0.0.1:1", password="x"))
     assert not status.ok

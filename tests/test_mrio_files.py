@@ -11,8 +11,8 @@ import numpy as np
 import pymrio
 import pytest
 
-from loader.mrio_read import MrioInputError, read_mrio
-from tests.mrio_reference import checksum
+from loader.mrio.read import MrioInputError, read_mrio
+from tests.support.mrio_reference import checksum
 
 REPO = Path(__file__).resolve().parent.parent
 

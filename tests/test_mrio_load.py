@@ -5,9 +5,9 @@ import numpy as np
 import pymrio
 import pytest
 
-from loader.mrio_read import MrioInputError, table_from_iosystem
-from loader.mrio_write import load_mrio
-from tests.mrio_reference import checksum, full_dump, reference_accounts, sector_years, supplies
+from loader.mrio.read import MrioInputError, table_from_iosystem
+from loader.mrio.load import load_mrio
+from tests.support.mrio_reference import checksum, full_dump, reference_accounts, sector_years, supplies
 
 YEAR = 2011
 SOURCE = "testmrio"

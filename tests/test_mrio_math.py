@@ -1,12 +1,10 @@
-"""loader.mrio_math against hand-worked examples and textbook identities (no database)."""
+"""iomath.basic against hand-worked examples and textbook identities (no database)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from loader import mrio_math as mm
-
-# Miller & Blair (2009) section 2.3 two-sector example, split into two one-sector
+from iomath import basic as mm
 # countries ('A' holds sector 1, 'B' sector 2) so exports are defined.
 Z2 = np.array([[150.0, 500.0], [200.0, 100.0]])
 Y2 = np.array([[300.0, 50.0], [0.0, 1700.0]])        # columns: final demand of A, of B
@@ -130,7 +128,7 @@ def test_singular_system_raises_a_clear_error():
 
 
 def test_table_country_codes_map_to_iso():
-    from loader.mrio_rows import country_name, iso3_code
+    from loader.mrio.rows import country_name, iso3_code
 
     assert iso3_code("ROM") == "ROU" and iso3_code("KOR") == "KOR" and iso3_code("RoW") == "RoW"
     assert country_name("ROU")[1] == "RO"

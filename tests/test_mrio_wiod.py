@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from loader.mrio_read import read_mrio
-from loader.mrio_write import write_table
-from tests.mrio_reference import full_dump, reference_accounts, sector_years, supplies
+from loader.mrio.read import read_mrio
+from loader.mrio.load import write_table
+from tests.support.mrio_reference import full_dump, reference_accounts, sector_years, supplies
 
 WIOD_1995 = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wiod2013" / "1995"
 PROPS = ("output", "value_added", "va_coef", "final_demand", "exports", "backward_linkage",

@@ -12,7 +12,7 @@ import pytest
 from networkx.algorithms.link_analysis.pagerank_alg import _pagerank_python
 
 from queries.runner import run_module
-from tests.test_queries_helpers import sector_keys, write_flows
+from tests.support.flows import sector_keys, write_flows
 
 YEAR = 2001
 
@@ -131,11 +131,11 @@ def test_sampled_betweenness_sums_over_some_k_sources_and_repeats(small):
 @pytest.mark.parametrize("bad, match", [(-1, "minimum"), (2.5, "valid int"), ("3.5", "valid int"),
                                         ("ten", "valid int"), (True, "valid int"), (10**9, "maximum")])
 def test_betweenness_sampling_refuses_bad_values(bad, match):
-    from queries import registry
+    from queries import modules
     from queries.errors import ParameterError
 
     with pytest.raises(ParameterError, match=f"betweenness_sampling.*{match}"):
-        registry.get("centrality").coerce_params({"betweenness_sampling": bad})
+        modules.get("centrality").coerce_params({"betweenness_sampling": bad})
     with pytest.raises(ParameterError, match="betweenness_sampling"):
         run_module("centrality", {"betweenness_sampling": bad})
-    assert registry.get("centrality").coerce_params({"betweenness_sampling": "250"})["betweenness_sampling"] == 250
+    assert modules.get("centrality").coerce_params({"betweenness_sampling": "250"})["betweenness_sampling"] == 250

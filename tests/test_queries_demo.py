@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from queries import registry
+from queries import modules
 from queries.runner import run_module
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -48,11 +48,11 @@ def _params(name: str, d: dict) -> dict:
     }.get(name, {})
 
 
-@pytest.mark.parametrize("name", registry.names())
+@pytest.mark.parametrize("name", modules.names())
 def test_module_returns_rows_on_the_demo_graph(demo, name):
     df = run_module(name, _params(name, demo), timeout_s=120)
     assert len(df) > 0, f"{name} returned no rows on the demo graph"
-    declared = set(registry.get(name).column_names)
+    declared = set(modules.get(name).column_names)
     assert set(df.columns) <= declared, f"{name}: undeclared columns {set(df.columns) - declared}"
 
 

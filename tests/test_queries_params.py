@@ -6,7 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from queries import export, registry
+from queries import export, modules
 from queries.errors import ParameterError, UnknownModule
 
 REQUIRED = {"sector-linkages", "key-sectors", "fva-share", "centrality", "upstream-paths", "downstream-paths",
@@ -15,8 +15,8 @@ REQUIRED = {"sector-linkages", "key-sectors", "fva-share", "centrality", "upstre
 
 
 def test_every_required_module_is_registered_and_documented():
-    assert REQUIRED <= set(registry.MODULES)
-    for m in registry.MODULES.values():
+    assert REQUIRED <= set(modules.MODULES)
+    for m in modules.MODULES.values():
         assert len(m.description) > 80, m.name
         assert m.columns and all(c.unit for c in m.columns), m.name
         for p in m.params:
@@ -26,7 +26,7 @@ def test_every_required_module_is_registered_and_documented():
 
 
 def test_coercion_and_ranges():
-    m = registry.get("upstream-paths")
+    m = modules.get("upstream-paths")
     p = m.coerce_params({"node": "KOR|x", "depth": "4", "threshold": "1e-4", "limit": 0, "layer": "sector"})
     assert p == {"node": "KOR|x", "year": None, "depth": 4, "threshold": 1e-4, "limit": 0, "layer": "sector",
                  "source": ""}
@@ -35,12 +35,12 @@ def test_coercion_and_ranges():
                        ({"node": "a", "colour": 1}, "no parameter"), ({}, "required")]:
         with pytest.raises(ParameterError, match=match):
             m.coerce_params(bad)
-    s = registry.get("sector-linkages")
+    s = modules.get("sector-linkages")
     assert s.coerce_params({"descending": "no"})["descending"] is False
     with pytest.raises(ParameterError):
         s.coerce_params({"descending": "maybe"})
     with pytest.raises(UnknownModule):
-        registry.get("nope")
+        modules.get("nope")
 
 
 def test_exports_keep_lists():

@@ -7,7 +7,7 @@ import pytest
 
 from queries.errors import ParameterError
 from queries.runner import run_module
-from tests.test_queries_helpers import coefficients, numpy_paths, sector_keys, write_flows
+from tests.support.flows import coefficients, numpy_paths, sector_keys, write_flows
 
 YEAR = 2000
 

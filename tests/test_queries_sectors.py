@@ -1,6 +1,6 @@
 """sector-linkages, key-sectors and fva-share against numpy on pymrio's test system.
 
-The graph is written by the MRIO loader (``loader.mrio_write.load_mrio``); the expected
+The graph is written by the MRIO loader (``loader.mrio.load.load_mrio``); the expected
 values are computed here from Z, Y and x with plain numpy (GUIDE section 3), independently
 of the loader's arithmetic.
 """
@@ -21,7 +21,7 @@ SOURCE = "QTEST_MRIO"
 def reference(driver, schema_applied):
     from tests.conftest import wipe
 
-    load_mrio = pytest.importorskip("loader.mrio_write").load_mrio
+    load_mrio = pytest.importorskip("loader.mrio.load").load_mrio
     wipe(driver)
     io = pymrio.load_test()
     load_mrio(io, YEAR, SOURCE, "PYMRIO_TEST", progress=False)

@@ -1,6 +1,6 @@
 """upstream-paths / downstream-paths on the real WIOD 1995 table equal a numpy enumeration (slow).
 
-The table is loaded by the MRIO loader (``loader.mrio_write.load_mrio``, every non-zero
+The table is loaded by the MRIO loader (``loader.mrio.load.load_mrio``, every non-zero
 flow, no --min-coefficient), so this also checks what the loader writes. The fixture does
 not wipe the database: WIOD's sector keys ('KOR|Electrical and Optical Equipment') and
 year 1995 are used by no other test graph, and the loader writes by difference, so a kept
@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from queries.runner import run_module
-from tests.test_queries_helpers import coefficients, numpy_paths
+from tests.support.flows import coefficients, numpy_paths
 
 WIOD = Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"
 YEAR = 1995
@@ -31,7 +31,7 @@ def wiod(driver, schema_applied):
         pytest.skip(f"WIOD 1995 table not found at {WIOD}")
     import pymrio
 
-    load_mrio = pytest.importorskip("loader.mrio_write").load_mrio
+    load_mrio = pytest.importorskip("loader.mrio.load").load_mrio
     io = pymrio.load_all(str(WIOD))
     load_mrio(io, YEAR, SOURCE, "WIOD35", progress=False)
     # another table of the same year under another source would add parallel edges

@@ -7,9 +7,9 @@ from pathlib import Path
 import pycountry
 import pytest
 
-from tests.tables_checksum import checksum
+from tests.support.tables_checksum import checksum
 
-DATA = Path(__file__).resolve().parent.parent / "loader" / "reference_data"
+DATA = Path(__file__).resolve().parent.parent / "loader" / "reference" / "data"
 
 
 def one(driver, cypher, **params):
@@ -20,7 +20,7 @@ def one(driver, cypher, **params):
 @pytest.fixture(scope="module")
 def loaded(driver, schema_applied):
     from tests.conftest import wipe
-    from loader.reference_load import load_reference
+    from loader.reference.load import load_reference
 
     wipe(driver)
     first = load_reference(progress=False)
@@ -92,7 +92,7 @@ def test_industries_and_concordances(driver, loaded):
 
 
 def test_icio_code_ranges():
-    from loader.reference_industries import icio_divisions
+    from loader.reference.industries import icio_divisions
 
     assert icio_divisions("D10T12") == ["10", "11", "12"]
     assert icio_divisions("D26") == ["26"]
@@ -106,7 +106,7 @@ def test_stages(driver, loaded):
 
 
 def test_loading_twice_changes_nothing(driver, loaded):
-    from loader.reference_load import load_reference
+    from loader.reference.load import load_reference
 
     assert sum(loaded.created.values()) > 0
     before = checksum(driver)

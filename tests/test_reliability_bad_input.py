@@ -15,7 +15,7 @@ Two generators, one per loader:
 Every malformed input must raise the loader's own error naming the file (and the line and
 column where the format has them), and the database fingerprint (counts and sums of every
 numeric property per label and relationship type, plus hashes of the text values, from
-``tests.tables_checksum``) must be exactly what it was before. Validation happens before any
+``tests.support.tables_checksum``) must be exactly what it was before. Validation happens before any
 write, so each example costs a read of the files plus a few lookups.
 """
 from __future__ import annotations
@@ -33,14 +33,14 @@ import pycountry
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from loader.mrio_read import MrioInputError
-from loader.tables_load import load_tables
-from loader.tables_problems import TablesError
-from loader.tables_spec import SPECS
-from tests import reliability_mrio as tiny
-from tests.reliability_db import wipe_all
-from tests.tables_checksum import checksum
-from tests.tables_fixture import VALID, write_folder
+from loader.mrio.read import MrioInputError
+from loader.tables.load import load_tables
+from loader.tables.problems import TablesError
+from loader.tables.spec import SPECS
+from tests.support import reliability_mrio as tiny
+from tests.support.reliability_db import wipe_all
+from tests.support.tables_checksum import checksum
+from tests.support.tables_fixture import VALID, write_folder
 
 pytestmark = pytest.mark.slow
 

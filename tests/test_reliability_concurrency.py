@@ -28,7 +28,7 @@ import pytest
 from queries.reports import run_report, save_report
 from queries.runner import run_module
 from tests.conftest import OUTPUT_DIR, REPO
-from tests.reliability_db import wipe_all
+from tests.support.reliability_db import wipe_all
 
 pytestmark = pytest.mark.slow
 

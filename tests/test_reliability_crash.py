@@ -1,6 +1,6 @@
 """Crashes in the middle of a large load: SIGKILL the Neo4j server, or the loader process.
 
-Runs on a spare server (its own port and data directory, ``tests.reliability_db``) so that
+Runs on a spare server (its own port and data directory, ``tests.support.reliability_db``) so that
 killing it does not disturb the other tests. The large load is the real WIOD 1995 table
 (1,435 sectors; SUPPLIES with --min-coefficient 0.001, ~79,000 relationships, written in
 batches of separate transactions), loaded by a child process exactly as ``loader mrio`` does.
@@ -25,8 +25,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import OUTPUT_DIR, REPO
-from tests.reliability_db import spare_server, spare_settings, wiod_folder, wipe_all
-from tests.tables_checksum import checksum
+from tests.support.reliability_db import spare_server, spare_settings, wiod_folder, wipe_all
+from tests.support.tables_checksum import checksum
 
 pytestmark = pytest.mark.slow
 
@@ -41,7 +41,7 @@ def _env() -> dict:
 
 
 def start_load(*args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "tests.reliability_load", *args], cwd=REPO, env=_env(),
+    return subprocess.Popen([sys.executable, "-m", "tests.support.reliability_load", *args], cwd=REPO, env=_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -178,20 +178,20 @@ def test_table_loader_killed_mid_transaction_leaves_the_database_as_it_was(spare
     """The table loader commits a folder in one transaction: a kill in the middle writes nothing."""
     _, drv = spare
     from connection import get_driver
-    from loader.demo_generate import generate, write_demo_folder
+    from loader.demo.generate import generate, write_demo_folder
 
     drv = get_driver(spare_settings())
     wipe_all(drv)
     # what the demo's firms point at: reference data and the demo's MRIO table (industries, sectors)
-    from loader import demo_io
-    from loader.mrio_read import table_from_iosystem
-    from loader.mrio_write import load_mrio
-    from loader.reference_load import load_reference
+    from loader.demo import iotable
+    from loader.mrio.read import table_from_iosystem
+    from loader.mrio.load import load_mrio
+    from loader.reference.load import load_reference
 
     load_reference(spare_settings(), progress=False)
-    table = table_from_iosystem(demo_io.demo_iosystem(), year=demo_io.YEAR, source="demo:pymrio-test",
-                                classification=demo_io.CLASSIFICATION)
-    load_mrio(table, demo_io.YEAR, "demo:pymrio-test", demo_io.CLASSIFICATION, settings=spare_settings(),
+    table = table_from_iosystem(iotable.demo_iosystem(), year=iotable.YEAR, source="demo:pymrio-test",
+                                classification=iotable.CLASSIFICATION)
+    load_mrio(table, iotable.YEAR, "demo:pymrio-test", iotable.CLASSIFICATION, settings=spare_settings(),
               progress=False)
     before = checksum(drv)
     with tempfile.TemporaryDirectory() as tmp:

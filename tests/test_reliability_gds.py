@@ -20,7 +20,7 @@ import time
 import pytest
 
 from tests.conftest import REPO
-from tests.reliability_db import spare_server, spare_settings, wipe_all
+from tests.support.reliability_db import spare_server, spare_settings, wipe_all
 
 pytestmark = pytest.mark.slow
 

@@ -18,8 +18,8 @@ import pytest
 from queries.errors import ParameterError, QueryError, QueryRefused, QueryTimeout
 from queries.reports import get_report, list_reports, run_report, save_report
 from queries.runner import run_cypher, run_module
-from tests.reliability_db import wipe_all
-from tests.tables_checksum import checksum
+from tests.support.reliability_db import wipe_all
+from tests.support.tables_checksum import checksum
 
 HOSTILE_CYPHER = {
     "lower-case create": "match (n:Firm) with n limit 1 create (m:Firm {key: 'evil'}) return m",

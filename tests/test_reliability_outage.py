@@ -1,7 +1,7 @@
 """Outage: Neo4j stopped and restarted while the explorer is open.
 
 The explorer (``explorer/app.py``, run by streamlit's AppTest in this process) points at the
-spare server (``tests.reliability_db``), which the test stops and starts again. While the
+spare server (``tests.support.reliability_db``), which the test stops and starts again. While the
 server is down every page must say so in plain words (no traceback) and offer Retry; once
 it is back, the same open session shows data again without any reset.
 """
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests import reliability_mrio as tiny
+from tests.support import reliability_mrio as tiny
 from tests.conftest import OUTPUT_DIR, REPO
-from tests.reliability_db import spare_server, spare_settings, wipe_all
+from tests.support.reliability_db import spare_server, spare_settings, wipe_all
 
 pytestmark = pytest.mark.slow
 
@@ -72,11 +72,11 @@ def test_explorer_says_the_database_is_down_and_recovers_by_itself(explorer_on_s
     assert at.button(key="retry-connection").label == "Retry"
     # every page says so, none shows a traceback
     for page in PAGES:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(f"page_scripts/{page}.py")
         at.run()
         assert not at.exception, (page, [e.message for e in at.exception])
         assert any("Neo4j is not reachable" in e.value for e in at.error), (page, texts(at))
-    at.switch_page("views/overview.py")
+    at.switch_page("page_scripts/overview.py")
     at.run()
     # pressing Retry while it is still down: the same message, no error
     at.button(key="retry-connection").click().run()
@@ -94,7 +94,7 @@ def test_explorer_says_the_database_is_down_and_recovers_by_itself(explorer_on_s
     assert not any("not reachable" in e.value for e in at.error), texts(at)
     assert metric(at, "Nodes") == f"{nodes:,}"
     for page in PAGES[1:]:
-        at.switch_page(f"views/{page}.py")
+        at.switch_page(f"page_scripts/{page}.py")
         at.run()
         assert not at.exception, (page, [e.message for e in at.exception])
         assert not any("not reachable" in e.value for e in at.error), (page, texts(at))

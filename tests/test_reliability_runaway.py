@@ -11,7 +11,7 @@ import pytest
 
 from queries import runner
 from queries.errors import QueryTimeout
-from tests.reliability_db import spare_server, spare_settings
+from tests.support.reliability_db import spare_server, spare_settings
 
 pytestmark = pytest.mark.slow
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.tables_checksum import checksum
+from tests.support.tables_checksum import checksum
 
 FIRMS = 1500
 
@@ -26,14 +26,14 @@ def firm_folder(tmp_path_factory):
 @pytest.fixture
 def small_batches(monkeypatch):
     # many batches on a small graph, so "batched" really interleaves commits
-    from loader import tables_write
+    from loader.graph import write
 
-    monkeypatch.setattr(tables_write, "NODE_BATCH", 200)
-    monkeypatch.setattr(tables_write, "REL_BATCH", 500)
+    monkeypatch.setattr(write, "NODE_BATCH", 200)
+    monkeypatch.setattr(write, "REL_BATCH", 500)
 
 
 def load(folder, commit, **kw):
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     return load_tables(folder, source="modes", synthetic=True, progress=False, commit=commit, **kw)
 
@@ -45,7 +45,7 @@ def shares_in_db(driver) -> dict:
 
 
 def test_choose_mode():
-    from loader.tables_write import ATOMIC_MAX_ROWS, choose_mode
+    from loader.graph.write import ATOMIC_MAX_ROWS, choose_mode
 
     assert choose_mode("auto", ATOMIC_MAX_ROWS) == "atomic"
     assert choose_mode("auto", ATOMIC_MAX_ROWS + 1) == "batched"
@@ -90,8 +90,8 @@ def test_batched_shares_equal_numpy(empty_db, firm_folder, small_batches):
 
 def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, firm_folder, small_batches,
                                                                     monkeypatch):
-    from loader import write_sinks
-    from loader.write_sinks import BatchFailed
+    from loader.graph import sinks
+    from loader.graph.sinks import BatchFailed
 
     folder, graph = firm_folder
     clean = None
@@ -104,7 +104,7 @@ def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, f
     wipe(empty_db)
     apply(Settings.from_env())
 
-    real_one = write_sinks.ParallelSink._one
+    real_one = sinks.ParallelSink._one
     calls = {"n": 0}
 
     def failing_one(self, cypher, chunk, on_batch, params):
@@ -115,7 +115,7 @@ def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, f
                 raise ConnectionError("simulated connection loss")
         return real_one(self, cypher, chunk, on_batch, params)
 
-    monkeypatch.setattr(write_sinks.ParallelSink, "_one", failing_one)
+    monkeypatch.setattr(sinks.ParallelSink, "_one", failing_one)
     with pytest.raises(BatchFailed, match="run the same load again to complete it"):
         load(folder, "batched")
     partial = empty_db.execute_query("MATCH (:Firm)-[r:SUPPLIES]->(:Firm) RETURN count(r) AS n")[0][0]["n"]
@@ -123,7 +123,7 @@ def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, f
     marked = empty_db.execute_query("MATCH (d:Dataset {key: 'modes'}) RETURN d['loading'] IS NOT NULL AS m")[0]
     assert marked[0]["m"] is True
 
-    monkeypatch.setattr(write_sinks.ParallelSink, "_one", real_one)
+    monkeypatch.setattr(sinks.ParallelSink, "_one", real_one)
     summary = load(folder, "batched")
     assert any("had not finished; this run completed it" in n for n in summary.notes)
     assert summary.created["SUPPLIES (Firm->Firm)"] == len(graph["firm_supply"]) - partial
@@ -135,9 +135,9 @@ def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, f
 
 def test_reference_data_of_an_interrupted_load_is_completed(empty_db, firm_folder, small_batches, monkeypatch):
     """The first load into an empty database writes the reference data too; if it stops, the rerun rewrites it."""
-    from loader import write_sinks
-    from loader.reference_load import load_reference
-    from loader.write_sinks import BatchFailed
+    from loader.graph import sinks
+    from loader.reference.load import load_reference
+    from loader.graph.sinks import BatchFailed
 
     load_reference(progress=False)
     want = without_load_time(checksum(empty_db))
@@ -149,17 +149,17 @@ def test_reference_data_of_an_interrupted_load_is_completed(empty_db, firm_folde
 
     wipe(empty_db)
     apply(Settings.from_env())
-    real_one = write_sinks.ParallelSink._one
+    real_one = sinks.ParallelSink._one
 
     def fail_on_relationships(self, cypher, chunk, on_batch, params):
         if "CREATE" in cypher:
             raise ConnectionError("simulated connection loss")
         return real_one(self, cypher, chunk, on_batch, params)
 
-    monkeypatch.setattr(write_sinks.ParallelSink, "_one", fail_on_relationships)
+    monkeypatch.setattr(sinks.ParallelSink, "_one", fail_on_relationships)
     with pytest.raises(BatchFailed):
         load(folder := firm_folder[0], "batched")
-    monkeypatch.setattr(write_sinks.ParallelSink, "_one", real_one)
+    monkeypatch.setattr(sinks.ParallelSink, "_one", real_one)
     load(folder, "batched")
     got = without_load_time(checksum(empty_db))
     reference_part = {k: v for k, v in got.items() if k in want and k[1] not in ("Firm", "Dataset", "LOCATED_IN",

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tests.tables_checksum import checksum
-from tests.tables_fixture import VALID, add_line, replace_line, write_folder
+from tests.support.tables_checksum import checksum
+from tests.support.tables_fixture import VALID, add_line, replace_line, write_folder
 
 F = VALID["firms"].splitlines()
 
@@ -75,7 +75,7 @@ CASES = [
 def base(driver, schema_applied, tmp_path_factory):
     """A database holding reference data and one valid folder, so 'unchanged' has something to keep."""
     from tests.conftest import wipe
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     wipe(driver)
     load_tables(write_folder(tmp_path_factory.mktemp("valid")), source="fixture", progress=False)
@@ -84,8 +84,8 @@ def base(driver, schema_applied, tmp_path_factory):
 
 @pytest.mark.parametrize("case,overrides,expected", CASES, ids=[c[0] for c in CASES])
 def test_bad_input_names_file_line_column_and_writes_nothing(driver, base, tmp_path, case, overrides, expected):
-    from loader.tables_load import load_tables
-    from loader.tables_problems import TablesError
+    from loader.tables.load import load_tables
+    from loader.tables.problems import TablesError
 
     folder = write_folder(tmp_path / "bad", overrides)
     with pytest.raises(TablesError) as err:
@@ -101,8 +101,8 @@ def test_bad_input_names_file_line_column_and_writes_nothing(driver, base, tmp_p
 
 
 def test_parquet_wrong_type_and_nan(driver, base, tmp_path):
-    from loader.tables_load import load_tables
-    from loader.tables_problems import TablesError
+    from loader.tables.load import load_tables
+    from loader.tables.problems import TablesError
 
     folder = write_folder(tmp_path / "pq", {"firms": None})
     frame = pd.DataFrame([{"key": "F1", "name": "A", "country": "KOR", "region": "KR-11", "industry": "ISIC4|C26",
@@ -124,8 +124,8 @@ def test_parquet_wrong_type_and_nan(driver, base, tmp_path):
 
 
 def test_csv_and_parquet_of_one_table(driver, base, tmp_path):
-    from loader.tables_load import load_tables
-    from loader.tables_problems import TablesError
+    from loader.tables.load import load_tables
+    from loader.tables.problems import TablesError
 
     folder = write_folder(tmp_path / "both")
     pd.read_csv(folder / "persons.csv").to_parquet(folder / "persons.parquet")

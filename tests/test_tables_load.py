@@ -6,8 +6,8 @@ import io
 import pandas as pd
 import pytest
 
-from tests.tables_checksum import checksum
-from tests.tables_fixture import VALID, replace_line, write_folder
+from tests.support.tables_checksum import checksum
+from tests.support.tables_fixture import VALID, replace_line, write_folder
 
 
 def frame(stem: str) -> pd.DataFrame:
@@ -24,7 +24,7 @@ def without_load_time(cs: dict) -> dict:
 
 @pytest.fixture
 def loaded(empty_db, tmp_path):
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     folder = write_folder(tmp_path / "valid")
     summary = load_tables(folder, source="fixture", progress=False)
@@ -89,7 +89,7 @@ def test_investments_ownership_people_stages(empty_db, loaded):
 
 
 def test_second_load_changes_nothing(empty_db, loaded):
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     folder, _ = loaded
     before = checksum(empty_db)
@@ -99,7 +99,7 @@ def test_second_load_changes_nothing(empty_db, loaded):
 
 
 def test_changed_value_counts_as_update(empty_db, loaded, tmp_path):
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     folder = write_folder(tmp_path / "changed", {
         "firms": replace_line("firms", 3, "F2,Beta Parts,KOR,KR-26,ISIC4|C29,sme,41,2100,0,2001")})
@@ -110,7 +110,7 @@ def test_changed_value_counts_as_update(empty_db, loaded, tmp_path):
 
 def test_references_to_database_entities_and_shares_across_loads(empty_db, loaded, tmp_path):
     """A folder may point at firms an earlier load wrote; a and b then cover both loads' links."""
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     extra = tmp_path / "extra"
     extra.mkdir()
@@ -123,7 +123,7 @@ def test_references_to_database_entities_and_shares_across_loads(empty_db, loade
 
 def test_parquet_folder_loads_like_csv(empty_db, loaded, tmp_path):
     from tests.conftest import wipe
-    from loader.tables_load import load_tables
+    from loader.tables.load import load_tables
 
     folder, _ = loaded
     csv_state = without_load_time(checksum(empty_db))

@@ -1,7 +1,7 @@
 """README's "Data formats" section names every file and column the loader accepts (docs cannot drift)."""
 from pathlib import Path
 
-from loader.tables_spec import SPECS
+from loader.tables.spec import SPECS
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from loader.firm_shares import plan_firm_shares
-from loader.write_diff import plan_nodes, plan_rels
+from loader.graph.shares import plan_firm_shares
+from loader.graph.diff import plan_nodes, plan_rels
 
 
 def node(key, **props):

@@ -1,0 +1,118 @@
+"""Spillover paths turned into what the Spillovers page shows. Pure: DataFrames in, data out.
+
+Paths come from the `upstream-paths` / `downstream-paths` modules: ``path`` lists node keys
+in the direction goods flow (supplier first), so consecutive keys are always supplier ->
+buyer, whichever way the trace went. The start node is the last key upstream, the first
+downstream.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+
+def start_of(path: list[str], direction: str) -> str:
+    return path[-1] if direction == "upstream" else path[0]
+
+
+def far_end(path: list[str], direction: str) -> str:
+    """The node the spillover comes from (upstream: the farthest supplier) or reaches (downstream)."""
+    return path[0] if direction == "upstream" else path[-1]
+
+
+def path_text(path: list[str], names: dict[str, str] | None = None) -> str:
+    names = names or {}
+    return " → ".join(names.get(k, k) for k in path)
+
+
+def ranked_table(paths: pd.DataFrame, names: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per path, strongest first overall (the module ranks within each depth)."""
+    if paths.empty:
+        return pd.DataFrame(columns=["rank", "path", "depth", "value", "share_of_depth"])
+    out = paths.copy()
+    out["share_of_depth"] = out["value"] / out["depth_total"].where(out["depth_total"] > 0)
+    out["path"] = out["path"].map(lambda p: path_text(list(p), names))
+    out = out.sort_values(["value", "depth"], ascending=[False, True]).reset_index(drop=True)
+    out["rank"] = range(1, len(out) + 1)
+    return out[["rank", "path", "depth", "value", "share_of_depth"]]
+
+
+def _positions(path: list[str], direction: str) -> list[int]:
+    # distance of each key from the start node along the path
+    n = len(path)
+    return [n - 1 - i for i in range(n)] if direction == "upstream" else list(range(n))
+
+
+def sankey(paths: pd.DataFrame, direction: str, names: dict[str, str] | None = None) -> dict[str, Any]:
+    """Layered Sankey: a node per (key, distance from start), links summed over paths.
+
+    Layering keeps the diagram acyclic even though paths revisit sectors (self-loops count
+    in the path sums), which a Sankey cannot draw otherwise.
+    """
+    names = names or {}
+    index: dict[tuple[str, int], int] = {}
+    labels: list[str] = []
+    links: dict[tuple[int, int], float] = {}
+
+    def idx(key: str, pos: int) -> int:
+        if (key, pos) not in index:
+            index[(key, pos)] = len(labels)
+            labels.append(f"{names.get(key, key)} ({pos})" if pos else names.get(key, key))
+        return index[(key, pos)]
+
+    for path, value in zip(paths["path"], paths["value"]):
+        path = list(path)
+        pos = _positions(path, direction)
+        for i in range(len(path) - 1):
+            link = (idx(path[i], pos[i]), idx(path[i + 1], pos[i + 1]))
+            links[link] = links.get(link, 0.0) + float(value)
+    return {"labels": labels, "source": [s for s, _ in links], "target": [t for _, t in links],
+            "value": list(links.values())}
+
+
+def region_split(paths: pd.DataFrame, direction: str, region_of: dict[str, str | None]) -> pd.DataFrame:
+    """Path value per depth from/to the start node's own region versus other regions.
+
+    A path counts as same-region when its far end (the farthest supplier upstream, the
+    farthest buyer downstream) lies in the start node's region; unknown regions are their own group.
+    """
+    cols = ["depth", "same_region", "other_region", "unknown_region", "same_region_share"]
+    if paths.empty:
+        return pd.DataFrame(columns=cols)
+    rows = []
+    for path, depth, value in zip(paths["path"], paths["depth"], paths["value"]):
+        path = list(path)
+        home = region_of.get(start_of(path, direction))
+        there = region_of.get(far_end(path, direction))
+        kind = "unknown_region" if home is None or there is None else (
+            "same_region" if there == home else "other_region")
+        rows.append({"depth": int(depth), "kind": kind, "value": float(value)})
+    frame = pd.DataFrame(rows).pivot_table(index="depth", columns="kind", values="value", aggfunc="sum",
+                                           fill_value=0.0)
+    for c in ("same_region", "other_region", "unknown_region"):
+        if c not in frame:
+            frame[c] = 0.0
+    frame = frame.reset_index()
+    known = frame["same_region"] + frame["other_region"]
+    frame["same_region_share"] = (frame["same_region"] / known.where(known > 0)).fillna(0.0)
+    return frame[cols]
+
+
+def path_graph(paths: pd.DataFrame, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The union of the paths as a view for graph_style.to_html (edges weighted by summed path value)."""
+    from explorer.graph.scene import empty_view
+
+    view = empty_view()
+    for path, value in zip(paths["path"], paths["value"]):
+        path = list(path)
+        for k in path:
+            info = nodes.get(k, {"label": "Sector", "props": {"key": k, "name": k}})
+            view["nodes"].setdefault(k, info)
+        for a, b in zip(path, path[1:]):
+            eid = f"{a}->{b}"
+            e = view["edges"].setdefault(eid, {"source": a, "target": b, "type": "SUPPLIES",
+                                               "props": {"path_value": 0.0}, "weight": 0.0})
+            e["weight"] += float(value)
+            e["props"]["path_value"] = e["weight"]
+    return view

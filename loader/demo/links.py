@@ -1,0 +1,89 @@
+"""Synthetic firm supply links, subcontracting, FDI and equity stakes (pure)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from loader.demo import iotable
+from loader.reference.korea import ECONOMIC_REGIONS
+
+SAME_SUBDIVISION = 6.0  # how much likelier a supplier in the buyer's own subdivision is
+SAME_ECON_REGION = 3.0  # ... in the same economic region
+SAME_COUNTRY = 2.0
+FIRM_SHARE_OF_INPUTS = 0.5  # part of a firm's intermediate purchases bought from the firms in the demo
+ECON_OF = {code: econ for econ, (_, codes) in ECONOMIC_REGIONS.items() for code in codes}
+
+
+def supply_links(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Each buyer draws suppliers with probability proportional to the IO coefficient between their
+    (country, sector) cells, times supplier size, times a proximity factor."""
+    A, _, _ = iotable.io_frames()
+    cell = {k: i for i, k in enumerate(A.index)}
+    cells = np.array([cell[(c, s)] for c, s in zip(firms["country"], firms["sector"])])
+    a = iotable.as_array(A)
+    size_w = np.sqrt(firms["employees"].to_numpy(dtype=float))
+    country = firms["country"].to_numpy()
+    region = firms["region"].to_numpy()
+    econ = np.array([ECON_OF.get(r) for r in region], dtype=object)
+    output = firms["output"].to_numpy()
+    n = len(firms)
+    rows = []
+    for j in range(n):
+        w = a[cells, cells[j]] * size_w
+        w = w * np.where(country == country[j], SAME_COUNTRY, 1.0)
+        if region[j] is not None:
+            w = w * np.where(region == region[j], SAME_SUBDIVISION, np.where(econ == econ[j], SAME_ECON_REGION, 1.0))
+        w[j] = 0.0
+        total = w.sum()
+        if total <= 0:
+            continue
+        k = min(int(1 + rng.poisson(1.0 + np.log1p(firms.at[j, "employees"]) / 2)), 25, int((w > 0).sum()))
+        chosen = rng.choice(n, size=k, replace=False, p=w / total)
+        budget = output[j] * a[:, cells[j]].sum() * FIRM_SHARE_OF_INPUTS
+        split = w[chosen] * rng.lognormal(0.0, 0.6, k)
+        for i, v in zip(chosen, budget * split / split.sum()):
+            rows.append((int(i), j, round(float(v), 3), firms.at[int(i), "division"]))
+    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=year)
+
+
+def subcontracting(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
+    """TNC-SME subcontracting: each TNC or large affiliate gets SME subcontractors in its own country,
+    mostly from its own region, in manufacturing-related divisions."""
+    rows = []
+    sme = firms.index[firms["size_class"] == "sme"].to_numpy()
+    for j in firms.index[(firms["size_class"] == "tnc") | ((firms["parent"] >= 0) & (firms["size_class"] == "large"))]:
+        cand = sme[(firms.loc[sme, "country"] == firms.at[j, "country"]).to_numpy()
+                   & (firms.loc[sme, "sector"] == "manufactoring").to_numpy()]
+        if len(cand) == 0:
+            continue
+        w = np.where(firms.loc[cand, "region"].to_numpy() == firms.at[j, "region"], 4.0, 1.0)
+        k = min(len(cand), int(1 + rng.poisson(2)))
+        for i in rng.choice(cand, size=k, replace=False, p=w / w.sum()):
+            value = float(firms.at[int(i), "output"]) * rng.uniform(0.2, 0.7)  # a big share of the SME's sales
+            rows.append((int(i), int(j), round(value, 3), "subcontracting"))
+    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=year)
+
+
+def fdi(firms: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(investments, firm ownership) from the affiliates' parent, motive, mode and stake."""
+    aff = firms[firms["parent"] >= 0]
+    inv, own = [], []
+    for i, r in aff.iterrows():
+        parent = firms.loc[r["parent"]]
+        amount = round(float(r["output"]) / 1000 * rng.uniform(0.3, 1.2) * r["foreign_share"], 3)  # million USD
+        inv.append({"investor": parent["key"], "investor_kind": "firm", "target": r["key"], "target_kind": "firm",
+                    "year": int(r["founded"]), "amount": amount, "motive": r["motive"], "mode": r["mode"]})
+        own.append({"owner": parent["key"], "owner_kind": "firm", "firm": r["key"], "share": r["foreign_share"]})
+    inv = pd.DataFrame(inv)
+    # country-level FDI: the firm-level flows summed per home, host and year, with the main motive and mode
+    if len(inv):
+        home = inv["investor"].map(firms.set_index("key")["country"])
+        host = inv["target"].map(firms.set_index("key")["country"])
+        agg = inv.assign(home=home, host=host).groupby(["home", "host", "year"], sort=True).agg(
+            amount=("amount", "sum"), motive=("motive", lambda s: s.value_counts().sort_index().idxmax()),
+            mode=("mode", lambda s: s.value_counts().sort_index().idxmax())).reset_index()
+        country_rows = pd.DataFrame({"investor": agg["home"], "investor_kind": "country", "target": agg["host"],
+                                     "target_kind": "country", "year": agg["year"], "amount": agg["amount"].round(3),
+                                     "motive": agg["motive"], "mode": agg["mode"]})
+        inv = pd.concat([inv, country_rows], ignore_index=True)
+    return inv, pd.DataFrame(own, columns=["owner", "owner_kind", "firm", "share"])

@@ -1,0 +1,65 @@
+"""Turn validated table rows into GraphRows (pure)."""
+from __future__ import annotations
+
+from typing import Any
+
+from loader.graph.rows import GraphRows
+from loader.tables.validate import industry_key
+
+LABEL = {"firm": "Firm", "person": "Person", "country": "Country", "region": "Region"}
+
+
+def unit_value(value_kusd: float, weight_t: float) -> float | None:
+    """USD per kg from thousand USD and tonnes (the 1000s cancel); None when there is no weight."""
+    return value_kusd / weight_t if weight_t > 0 else None
+
+
+def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str) -> GraphRows:
+    g = GraphRows()
+
+    def each(stem):
+        return [r for _, r in rows.get(stem, [])]
+
+    for r in each("countries"):
+        g.node_rows("Country").add(r["key"], name=r["name"], iso2=r["iso2"], continent=r["continent"],
+                                   un_region=r["un_region"], source=source)
+    for r in each("regions"):
+        g.node_rows("Region").add(r["key"], name=r["name"], kind=r["kind"], country=r["country"], source=source)
+        if r["country"]:
+            g.rel_rows("LOCATED_IN", "Region", "Country").add(r["key"], r["country"])
+        if r["parent"]:
+            g.rel_rows("PART_OF", "Region", "Region").add(r["key"], r["parent"])
+    for r in each("industries"):
+        g.node_rows("Industry").add(industry_key(r), name=r["name"], code=r["code"],
+                                    classification=r["classification"], source=source)
+    for r in each("firms"):
+        props = {k: r[k] for k in ("name", "country", "region", "industry", "size_class", "employees",
+                                   "output", "foreign_share", "founded")}
+        g.node_rows("Firm").add(r["key"], source=source, **props)
+        g.rel_rows("LOCATED_IN", "Firm", "Country").add(r["key"], r["country"])
+        if r["region"]:
+            g.rel_rows("LOCATED_IN", "Firm", "Region").add(r["key"], r["region"])
+        g.rel_rows("IN_INDUSTRY", "Firm", "Industry").add(r["key"], r["industry"])
+    for r in each("persons"):
+        g.node_rows("Person").add(r["key"], name=r["name"], nationality=r["nationality"], source=source)
+    for r in each("employment"):
+        g.rel_rows("WORKS_FOR", "Person", "Firm", ("role",)).add(
+            r["person"], r["firm"], role=r["role"], since=r["since"], source=source)
+    for r in each("ownership"):
+        g.rel_rows("OWNS", LABEL[r["owner_kind"]], "Firm").add(r["owner"], r["firm"], share=r["share"], source=source)
+    for r in each("investments"):
+        g.rel_rows("INVESTS_IN", LABEL[r["investor_kind"]], LABEL[r["target_kind"]], ("year",)).add(
+            r["investor"], r["target"], year=r["year"], amount=r["amount"], motive=r["motive"], mode=r["mode"],
+            source=source)
+    for r in each("firm_supply"):
+        # a and b need the year's totals over the whole database: the graph writer sets them after writing
+        g.rel_rows("SUPPLIES", "Firm", "Firm", ("year", "product")).add(
+            r["supplier"], r["buyer"], year=r["year"], product=r["product"], value=r["value"], source=source)
+    for r in each("trade_flows"):
+        g.rel_rows("EXPORTS", "Country", "Country", ("year", "industry", "use")).add(
+            r["exporter"], r["importer"], year=r["year"], industry=r["industry"], use=r["use"], value=r["value"],
+            weight=r["weight"], unit_value=unit_value(r["value"], r["weight"]), source=source)
+    for r in each("gvc_stages"):
+        g.rel_rows("PERFORMS", "Firm", "Stage", ("year",)).add(
+            r["firm"], r["stage"], stage=r["stage"], year=r["year"], value_added=r["value_added"], source=source)
+    return g

@@ -1,0 +1,81 @@
+"""Test helpers for the MRIO loader: an independent numpy reference and graph checksums.
+
+The reference deliberately takes other routes than iomath.basic (np.divide
+with `where`, np.linalg.solve instead of inv, exports and embodied value added
+by grouping per country), so the loader is never checked against itself.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+
+def reference_accounts(Z: pd.DataFrame, Y: pd.DataFrame, x: pd.Series) -> dict[str, np.ndarray]:
+    z = Z.to_numpy(dtype=float)
+    y = Y.to_numpy(dtype=float)
+    xv = x.to_numpy(dtype=float)
+    n = len(xv)
+    nz = xv != 0
+    A = np.divide(z, xv[np.newaxis, :], out=np.zeros_like(z), where=nz[np.newaxis, :])
+    B = np.divide(z, xv[:, np.newaxis], out=np.zeros_like(z), where=nz[:, np.newaxis])
+    L = np.linalg.solve(np.eye(n) - A, np.eye(n))
+    G = np.linalg.solve(np.eye(n) - B, np.eye(n))
+    v = np.where(nz, 1 - A.sum(axis=0), 0.0)
+    rows = Z.index.get_level_values(0).to_numpy()
+    # gross exports: everything sold to a country, minus what is sold to one's own country
+    to_country = Z.T.groupby(level=0).sum().T.add(Y.T.groupby(level=0).sum().T, fill_value=0)
+    own = np.array([to_country.iloc[i][rows[i]] if rows[i] in to_country.columns else 0.0 for i in range(n)])
+    e = to_country.sum(axis=1).to_numpy() - own
+    dva = np.zeros(n)
+    for c in pd.unique(rows):
+        idx = np.flatnonzero(rows == c)
+        dva[idx] = (v[idx] @ L[np.ix_(idx, idx)]) * e[idx]
+    fva = (v @ L) * e - dva
+    return {
+        "A": A, "B": B, "output": xv, "value_added": xv - z.sum(axis=0), "va_coef": v,
+        "final_demand": y.sum(axis=1), "exports": e,
+        "backward_linkage": L.sum(axis=0) / L.sum(axis=0).mean(),
+        "forward_linkage": G.sum(axis=1) / G.sum(axis=1).mean(),
+        "upstreamness": G @ np.ones(n), "dva_exports": dva, "fva_exports": fva,
+    }
+
+
+def checksum(driver) -> dict:
+    """Counts and value sums per label and relationship type: what a refused load must leave alone."""
+    out = {}
+    # sums in Python with fsum: the server's sum() depends on row order in the last digits
+    for r in driver.execute_query("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c, "
+                                  "collect(coalesce(n.output, 0.0)) AS s ORDER BY l").records:
+        out[("node", r["l"])] = (r["c"], math.fsum(r["s"]))
+    for r in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c, "
+                                  "collect(coalesce(r.value, 0.0)) AS s, collect(coalesce(r.a, 0.0)) AS a "
+                                  "ORDER BY t").records:
+        out[("rel", r["t"])] = (r["c"], math.fsum(r["s"]), math.fsum(r["a"]))
+    return out
+
+
+def full_dump(driver) -> tuple[list, list]:
+    """Every node and relationship with all its properties, in a canonical order."""
+    nodes = driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS l, properties(n) AS p").records
+    rels = driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN type(r) AS t, a.key AS s, b.key AS e, properties(r) AS p").records
+    canon = lambda p: tuple(sorted((k, str(v)) for k, v in p.items()))   # noqa: E731
+    return (sorted((tuple(sorted(r["l"])), canon(r["p"])) for r in nodes),
+            sorted((r["t"], r["s"], r["e"], canon(r["p"])) for r in rels))
+
+
+def sector_years(driver, year: int) -> pd.DataFrame:
+    rows = driver.execute_query("MATCH (s:Sector)-[:HAS_YEAR]->(y:SectorYear {year: $year}) "
+                                "RETURN y.country AS country, y.industry AS industry, properties(y) AS p",
+                                year=year).records
+    return pd.DataFrame([{**r["p"], "country": r["country"], "industry": r["industry"]} for r in rows])
+
+
+def supplies(driver, year: int) -> pd.DataFrame:
+    rows = driver.execute_query("MATCH (i:Sector)-[r:SUPPLIES {year: $year}]->(j:Sector) "
+                                "RETURN i.key AS s, j.key AS t, r.value AS value, r.a AS a, r.b AS b",
+                                year=year).records
+    return pd.DataFrame([r.data() for r in rows], columns=["s", "t", "value", "a", "b"])
