@@ -177,7 +177,7 @@ def _read(file: Path, columns: dict[str, str]) -> pa.Table:
         t = table.schema.field(name).type
         ok = {"text": pa.types.is_string(t) or pa.types.is_large_string(t),
               "position": pa.types.is_unsigned_integer(t) or pa.types.is_integer(t),
-              }.get(kind, str(t) in VALUE_TYPES)
+              }.get(kind, pa.types.is_int64(t) or pa.types.is_float64(t))
         if not ok:
             want = {"text": "text", "position": "whole numbers"}.get(kind, " or ".join(VALUE_TYPES))
             problems.append(f"{file}: column {name!r} has type {t}, expected {want}")
