@@ -43,8 +43,9 @@ def exio3_to_iso3() -> dict[str, str]:
     from loader.reference.countries import coco_table
 
     t = coco_table()
-    countries = t[t["EXIO3"] == t["ISO2"]]
-    return dict(zip(countries["EXIO3"], countries["ISO3"]))
+    # every country of a rest-of-world region carries that region's code; the others their own
+    members = t[~t["EXIO3"].isin(ROW_REGIONS)].groupby("EXIO3")["ISO3"].unique()
+    return {code: iso3[0] for code, iso3 in members.items() if len(iso3) == 1 and code}
 
 
 def region_key(code: str) -> str | None:

@@ -157,7 +157,7 @@ def read_wiod2016(path: str | Path, *, year: int | None = None, source: str | No
     engine = "pyxlsb" if name.lower().endswith(".xlsb") else "openpyxl"
     book = pd.ExcelFile(io.BytesIO(data), engine=engine)
     sheet_name = str(year) if str(year) in book.sheet_names else book.sheet_names[0]
-    sheet = book.parse(sheet_name, header=None)
+    sheet = pd.read_excel(book, sheet_name=sheet_name, header=None)
     Z, Y, x = parse_sheet(sheet, f"{where} sheet {sheet_name}")
     return MrioTable(Z=Z, Y=Y, x=x, year=int(year), classification=classification or "WIOD56",
                      source=source or "wiod-2016-release", name="WIOD 2016 release",
