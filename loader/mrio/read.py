@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FORMATS = ("pymrio", "parquet", "oecd", "wiod", "wiod2016", "exiobase")
+FORMATS = ("pymrio", "oecd", "wiod", "exiobase", "parquet", "wiod2016")
 KEY_SEPARATOR = "|"   # Sector keys are 'COUNTRY|INDUSTRY', so names must not contain it
 
 
