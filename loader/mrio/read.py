@@ -88,13 +88,12 @@ def _year_from_text(text: str) -> int | None:
 
 
 def default_classification(fmt: str, meta_name: str, n_sectors: int) -> str:
-    """The Industry classification name for a table (CONTRACT: ICIO45, WIOD35, EXIO3, PYMRIO_TEST...)."""
-    if fmt == "oecd":
-        return f"ICIO{n_sectors}"
+    """The Industry classification of a table read through pymrio (WIOD35, PYMRIO_TEST, ...).
+
+    The release readers (oecd, wiod2016, exiobase, parquet) name their own classification.
+    """
     if fmt == "wiod":
         return "WIOD35" if n_sectors == 35 else f"WIOD{n_sectors}"
-    if fmt == "exiobase":
-        return "EXIO3"
     low = (meta_name or "").lower()
     if low == "testmrio":
         return "PYMRIO_TEST"
@@ -105,9 +104,8 @@ def default_classification(fmt: str, meta_name: str, n_sectors: int) -> str:
 
 def default_source(fmt: str, meta_name: str, year: int | None) -> str:
     """The Dataset key: one per data set, the same for every year of it."""
-    fixed = {"oecd": "oecd-icio", "wiod": "wiod-2013", "exiobase": "exiobase-3"}
-    if fmt in fixed:
-        return fixed[fmt]
+    if fmt == "wiod":
+        return "wiod-2013"
     return _slug(_without_year(meta_name or "mrio", year)) or "mrio"
 
 
@@ -118,8 +116,8 @@ def table_from_iosystem(io, *, year: int, source: str | None = None, classificat
     """Take Z, Y and x out of a pymrio IOSystem (no validation; see :func:`validate_table`).
 
     x is taken from the system when it has one (a table's own gross output) and
-    otherwise computed as Z 1 + Y 1; Z is rebuilt from A and x when a parser
-    delivered coefficients only (EXIOBASE).
+    otherwise computed as Z 1 + Y 1; Z is rebuilt from A and x when a system
+    carries coefficients and x but no Z.
     """
     files = dict(files or {})
     where = files.get("system", "the IOSystem")
