@@ -167,3 +167,22 @@ def test_extract_command_rebuilds_a_year_exactly(tmp_path, small):
     assert r.returncode == 0, r.stderr
     assert "read back identical" in r.stdout
     assert same_table(read_mrio(folder, "pymrio"), read_mrio(tmp_path / "out", "parquet")) == []
+
+
+@pytest.mark.slow
+def test_shipped_2008_extract_loads_every_flow(empty_db):
+    """The real table from the repository alone: every non-zero flow becomes one SUPPLIES edge."""
+    from tests.support.mrio_reference import supplies
+
+    r = _cli(DATA, "--format", "parquet", "--year", "2008", "--quiet")
+    assert r.returncode == 0, r.stderr
+    t = read_mrio(DATA, "parquet", year=2008)
+    z = t.Z.to_numpy()
+    edges = supplies(empty_db, 2008)
+    assert len(edges) == int((z != 0).sum()) == 429_265
+    pos = {f"{c}|{s}": i for i, (c, s) in enumerate(t.Z.index)}
+    i, j = edges["s"].map(pos).to_numpy(), edges["t"].map(pos).to_numpy()
+    np.testing.assert_array_equal(edges["value"].to_numpy(), z[i, j].astype(float))
+    ds = empty_db.execute_query("MATCH (d:Dataset {key: 'wiod-2013-release'}) RETURN d.name AS n",
+                                database_="neo4j").records
+    assert ds[0]["n"] == "WIOD 2013 release"
