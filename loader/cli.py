@@ -62,16 +62,17 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
 
 
 @app.command("mrio")
-def mrio(path: Path = typer.Argument(..., help="a saved pymrio folder, or the OECD/WIOD/EXIOBASE download"),
+def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet) or the OECD/WIOD/EXIOBASE download"),
          fmt: str = typer.Option(..., "--format", help="|".join(FORMATS)),
          year: Optional[int] = typer.Option(None, help="table year (default: from the table's name or folder)"),
          min_coefficient: float = typer.Option(0.0, "--min-coefficient",
                                                help="drop SUPPLIES edges with max(a, b) below this"),
          source: Optional[str] = typer.Option(None, help="source tag (Dataset key); default from the table"),
          classification: Optional[str] = typer.Option(
-             None, help="Industry classification name; default WIOD35, ICIO<n>, EXIO3 or from the table"),
+             None, help="Industry classification name; default from the release (WIOD35, WIOD56, ICIO36, "
+                        "ICIO45, ICIO2023, EXIO3, EXIO3P) or the table"),
          quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
-    """Read and validate one MRIO year with pymrio, then write sectors, their yearly accounts and SUPPLIES."""
+    """Read and validate one MRIO year, then write sectors, their yearly accounts and SUPPLIES."""
     from iomath.basic import SingularSystemError
     from loader.mrio.load import write_table
     from loader.mrio.read import MrioInputError, read_mrio
@@ -109,7 +110,8 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
 @fetch_app.command("oecd-icio")
 def fetch_oecd(folder: Path = typer.Argument(..., help="where to store the download"),
                year: Optional[List[int]] = typer.Option(None, "--year", help="repeatable; default all"),
-               version: str = typer.Option("v2023", help="v2016, v2018, v2021 or v2023"),
+               version: str = typer.Option("v2023", help="v2016, v2018 (ICIO2018_<year>.zip, 2005-2015), "
+                                           "v2021 (1995-2018) or v2023 (1995-2020)"),
                mirror: Optional[str] = MIRROR_OPT):
     """OECD Inter-Country Input-Output tables (pymrio.download_oecd); load with --format oecd."""
     from loader.mrio.fetch import fetch_oecd as download
@@ -137,3 +139,39 @@ def fetch_wiod(folder: Path = typer.Argument(..., help="where to store the downl
         typer.echo(f"fetch wiod into {folder}: {type(e).__name__}: {e}", err=True)
         raise typer.Exit(1)
     typer.echo(f"{folder}: downloaded; load with: python -m loader mrio {folder} --format wiod --year YEAR")
+
+
+@fetch_app.command("wiod2016")
+def fetch_wiod2016(folder: Path = typer.Argument(..., help="where to store the download"),
+                   mirror: Optional[str] = MIRROR_OPT):
+    """WIOD 2016 release (WIOTS_in_EXCEL.zip: 43 countries + RoW, 56 industries, 2000-2014); load with --format wiod2016."""
+    from loader.mrio.fetch import fetch_wiod2016 as download
+
+    try:
+        target = download(folder, mirror=mirror)
+    except Exception as e:   # network errors come in many types; say what failed and where
+        typer.echo(f"fetch wiod2016 into {folder}: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{target}: downloaded; load with: python -m loader mrio {target} --format wiod2016 --year YEAR")
+
+
+@fetch_app.command("exiobase")
+def fetch_exiobase(folder: Path = typer.Argument(..., help="where to store the download"),
+                   year: Optional[List[int]] = typer.Option(None, "--year", help="repeatable; default all"),
+                   system: List[str] = typer.Option(["pxp"], "--system", help="pxp (products) and/or ixi (industries)"),
+                   doi: str = typer.Option("10.5281/zenodo.3583070", help="Zenodo DOI of the EXIOBASE 3 version"),
+                   mirror: Optional[str] = MIRROR_OPT):
+    """EXIOBASE 3 monetary tables IOT_<year>_<pxp|ixi>.zip (pymrio.download_exiobase3); load with --format exiobase."""
+    from loader.mrio.fetch import fetch_exiobase as download
+
+    bad = [s for s in system if s not in ("pxp", "ixi")]
+    if bad:
+        typer.echo(f"--system {bad[0]}: expected pxp or ixi", err=True)
+        raise typer.Exit(2)
+    try:
+        got = download(folder, year, system, mirror=mirror, doi=doi)
+    except Exception as e:
+        typer.echo(f"fetch exiobase into {folder}: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{folder}: downloaded {', '.join(p.name for p in got)}; "
+               f"load with: python -m loader mrio {got[0]} --format exiobase")

@@ -70,7 +70,8 @@ def test_groupings(driver, loaded):
 def test_industries_and_concordances(driver, loaded):
     by_class = {r["c"]: r["n"] for r in driver.execute_query(
         "MATCH (i:Industry) RETURN i.classification AS c, count(i) AS n", database_="neo4j")[0]}
-    assert by_class == {"ISIC4": 21 + 88, "WIOD35": 35, "ICIO45": 45}
+    assert by_class == {"ISIC4": 21 + 88, "WIOD35": 35, "ICIO45": 45, "ICIO36": 36, "ICIO2023": 45,
+                        "WIOD56": 56, "EXIO3": 163, "EXIO3P": 200}
     # every ISIC4 division maps to exactly one WIOD35 industry, and all but 99 to one ICIO45 industry
     rows = driver.execute_query(
         "MATCH (d:Industry {classification: 'ISIC4', level: 'division'}) "

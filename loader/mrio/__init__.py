@@ -1,2 +1,3 @@
-"""Multi-regional input-output tables: download, read and check with pymrio, compute the
-sector accounts (with iomath) and turn one table year into graph rows for the writer."""
+"""Multi-regional input-output tables: download (fetch), read and check each release (read and its
+release readers: parquet, oecd, wiod2016, exiobase), compute the sector accounts (with iomath) and
+turn one table year into graph rows for the writer."""

@@ -87,3 +87,84 @@ def fetch_wiod(folder: Path, years: list[int] | None, mirror: str | None = None,
     if not got:
         raise FetchError(f"WIOD: no wiotYY table found at {_mirror(mirror) or 'www.wiod.org'} for years {years}")
     return log
+
+
+# ---------------------------------------------------------------- WIOD 2016 and EXIOBASE 3
+
+# The WIOD 2016 release's Excel tables, one zip of WIOT<year>_Nov16_ROW.xlsb for 2000-2014, as
+# wiod.org served it (the release now lives in the University of Groningen's Dataverse,
+# doi:10.34894/PJ2M1C: when this address fails, download it there or point --mirror at a copy).
+WIOD2016_URL = "http://www.wiod.org/protected3/data16/wiot_ROW/WIOTS_in_EXCEL.zip"
+WIOD2016_FILE = "WIOTS_in_EXCEL.zip"
+EXIOBASE_DOI = "10.5281/zenodo.3583070"   # the concept DOI: Zenodo resolves it to the newest version
+
+
+def _download(url: str, target: Path) -> None:
+    """Stream `url` to `target` (via a temporary name, so a failed download leaves no file)."""
+    import requests
+
+    from pymrio.tools.iodownloader import HEADERS
+
+    tmp = target.with_name(target.name + ".part")
+    with requests.get(url, stream=True, headers=HEADERS, timeout=60) as r:
+        if r.status_code != 200:
+            raise FetchError(f"{url}: HTTP {r.status_code} (expected the file {target.name})")
+        with open(tmp, "wb") as fh:
+            for chunk in r.iter_content(1 << 16):
+                fh.write(chunk)
+    if not zipfile.is_zipfile(tmp):
+        head = tmp.read_bytes()[:80]
+        tmp.unlink()
+        raise FetchError(f"{target.name}: not a zip archive (the server answered {head!r}...)")
+    tmp.replace(target)
+
+
+def fetch_wiod2016(folder: Path, mirror: str | None = None) -> Path:
+    """Download the WIOD 2016 release's WIOTS_in_EXCEL.zip into `folder`; returns its path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = _mirror(mirror)
+    url = base.rstrip("/") + "/" + WIOD2016_FILE if base else WIOD2016_URL
+    target = folder / WIOD2016_FILE
+    _download(url, target)
+    with zipfile.ZipFile(target) as z:
+        books = [n for n in z.namelist() if n.lower().endswith((".xlsb", ".xlsx")) and "WIOT" in n]
+    if not books:
+        raise FetchError(f"{target}: holds no WIOT<year>_Nov16_ROW.xlsb workbook (is it the WIOD 2016 Excel zip?)")
+    return target
+
+
+def fetch_exiobase(folder: Path, years: list[int] | None, systems: list[str], mirror: str | None = None,
+                   doi: str = EXIOBASE_DOI) -> list[Path]:
+    """Download EXIOBASE 3 IOT_<year>_<pxp|ixi>.zip files into `folder`.
+
+    Without a mirror this is pymrio.download_exiobase3 (it reads the Zenodo record of `doi`
+    and downloads the matching files). A mirror holds the same file names at its root
+    (``<mirror>/IOT_2009_pxp.zip``) and has no listing, so years must be given.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    base = _mirror(mirror)
+    if base is None:
+        from pymrio.tools import iodownloader as dl
+
+        dl.download_exiobase3(str(folder), years=years or None, system=systems, doi=doi)
+        got = sorted(folder.glob("IOT_*_*.zip"))
+    else:
+        if not years:
+            raise FetchError(f"--mirror {base}: a mirror has no listing; pass --year for each table")
+        got = []
+        for year in years:
+            for system in systems:
+                target = folder / f"IOT_{year}_{system}.zip"
+                _download(f"{base.rstrip('/')}/{target.name}", target)
+                got.append(target)
+    for path in got:
+        if not zipfile.is_zipfile(path):
+            raise FetchError(f"{path.name}: not a zip archive")
+        with zipfile.ZipFile(path) as z:
+            if not any(n.endswith("file_parameters.json") for n in z.namelist()):
+                raise FetchError(f"{path.name}: no file_parameters.json inside (expected an EXIOBASE 3 release zip)")
+    if not got:
+        raise FetchError(f"EXIOBASE 3 ({doi}): no IOT_<year>_<pxp|ixi>.zip found for years {years}")
+    return got

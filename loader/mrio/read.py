@@ -1,9 +1,11 @@
-"""Read an input-output table with pymrio and check it before anything is written.
+"""Read an input-output table and check it before anything is written.
 
 Formats: ``pymrio`` (a folder saved by ``IOSystem.save_all``, read with
-``pymrio.load_all``), ``oecd`` (OECD ICIO zip/csv, ``pymrio.parse_oecd``),
-``wiod`` (WIOD 2013 xlsx, ``pymrio.parse_wiod``) and ``exiobase``
-(EXIOBASE 3 zip/folder, ``pymrio.parse_exiobase3``).
+``pymrio.load_all``), ``parquet`` (the product's Parquet table format,
+:mod:`loader.mrio.parquet`), ``oecd`` (OECD ICIO 2016/2018/2021/2023 csv, zip
+or release bundle, :mod:`loader.mrio.oecd`), ``wiod`` (WIOD 2013 xlsx,
+``pymrio.parse_wiod``), ``wiod2016`` (WIOD 2016 release, :mod:`loader.mrio.wiod2016`)
+and ``exiobase`` (EXIOBASE 3 zip/folder with A and Y, :mod:`loader.mrio.exiobase`).
 
 The result is an :class:`MrioTable` of pandas frames indexed by a (region,
 sector) MultiIndex. :func:`validate_table` lists every problem it finds, each
@@ -20,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FORMATS = ("pymrio", "oecd", "wiod", "exiobase")
+FORMATS = ("pymrio", "oecd", "wiod", "exiobase", "parquet", "wiod2016")
 KEY_SEPARATOR = "|"   # Sector keys are 'COUNTRY|INDUSTRY', so names must not contain it
 
 
@@ -45,6 +47,12 @@ class MrioTable:
     synthetic: bool = False
     # where each matrix came from, so errors can name the file
     files: dict[str, str] = field(default_factory=dict)
+    # what the numbers are (e.g. 'million US dollars, current prices') and whom to cite, when known
+    units: str | None = None
+    citation: str | None = None
+    # display names of the table's aggregate regions that are no ISO 3166 country
+    # (EXIOBASE 'WA' -> 'RoW Asia and Pacific'); countries are named from pycountry
+    region_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:
@@ -64,23 +72,28 @@ def _slug(text: str) -> str:
 def _without_year(text: str, year: int | None) -> str:
     """'WIOD 2013 release, 1995' -> 'WIOD 2013 release': one name per data set, not per year."""
     if year is not None:
-        text = re.sub(rf"\b{year}\b", "", text)
+        text = re.sub(rf"(?<!\d){year}(?!\d)", "", text)
     return re.sub(r"[\s,;:_-]+$", "", text).strip()
 
 
 def _year_from_text(text: str) -> int | None:
-    found = re.findall(r"\b(19\d\d|20\d\d)\b", text or "")
+    """The last four-digit year not inside a longer number: 'ICIO2018_2010.CSV' -> 2010.
+
+    Release names glue the release year to the table year with letters or '_'
+    ('ICIO2023_2015', 'WIOT2014_Nov16_ROW', 'IOT_2009_pxp'), so the year is delimited by
+    "not a digit" rather than by a word boundary.
+    """
+    found = re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", text or "")
     return int(found[-1]) if found else None
 
 
 def default_classification(fmt: str, meta_name: str, n_sectors: int) -> str:
-    """The Industry classification name for a table (CONTRACT: ICIO45, WIOD35, EXIO3, PYMRIO_TEST...)."""
-    if fmt == "oecd":
-        return f"ICIO{n_sectors}"
+    """The Industry classification of a table read through pymrio (WIOD35, PYMRIO_TEST, ...).
+
+    The release readers (oecd, wiod2016, exiobase, parquet) name their own classification.
+    """
     if fmt == "wiod":
         return "WIOD35" if n_sectors == 35 else f"WIOD{n_sectors}"
-    if fmt == "exiobase":
-        return "EXIO3"
     low = (meta_name or "").lower()
     if low == "testmrio":
         return "PYMRIO_TEST"
@@ -91,9 +104,8 @@ def default_classification(fmt: str, meta_name: str, n_sectors: int) -> str:
 
 def default_source(fmt: str, meta_name: str, year: int | None) -> str:
     """The Dataset key: one per data set, the same for every year of it."""
-    fixed = {"oecd": "oecd-icio", "wiod": "wiod-2013", "exiobase": "exiobase-3"}
-    if fmt in fixed:
-        return fixed[fmt]
+    if fmt == "wiod":
+        return "wiod-2013"
     return _slug(_without_year(meta_name or "mrio", year)) or "mrio"
 
 
@@ -104,8 +116,8 @@ def table_from_iosystem(io, *, year: int, source: str | None = None, classificat
     """Take Z, Y and x out of a pymrio IOSystem (no validation; see :func:`validate_table`).
 
     x is taken from the system when it has one (a table's own gross output) and
-    otherwise computed as Z 1 + Y 1; Z is rebuilt from A and x when a parser
-    delivered coefficients only (EXIOBASE).
+    otherwise computed as Z 1 + Y 1; Z is rebuilt from A and x when a system
+    carries coefficients and x but no Z.
     """
     files = dict(files or {})
     where = files.get("system", "the IOSystem")
@@ -257,13 +269,26 @@ def _parse(path: Path, fmt: str, year: int | None):
 
     if fmt == "pymrio":
         return pymrio.load_all(path, subfolders=[])
-    if fmt == "oecd":
-        return pymrio.parse_oecd(path, year=year)
     if fmt == "wiod":
         return pymrio.parse_wiod(path, year=year)
-    if fmt == "exiobase":
-        return pymrio.parse_exiobase3(path)
     raise MrioInputError([f"format {fmt!r}: expected one of {', '.join(FORMATS)}"])
+
+
+def _release_reader(fmt: str):
+    """The reader of a format this package parses itself (no pymrio parser fits the release)."""
+    if fmt == "parquet":
+        from loader.mrio.parquet import read_table
+        return read_table
+    if fmt == "oecd":
+        from loader.mrio.oecd import read_oecd
+        return read_oecd
+    if fmt == "wiod2016":
+        from loader.mrio.wiod2016 import read_wiod2016
+        return read_wiod2016
+    if fmt == "exiobase":
+        from loader.mrio.exiobase import read_exiobase
+        return read_exiobase
+    return None
 
 
 def read_mrio(path: str | Path, fmt: str, *, year: int | None = None, source: str | None = None,
@@ -274,6 +299,16 @@ def read_mrio(path: str | Path, fmt: str, *, year: int | None = None, source: st
         raise MrioInputError([f"format {fmt!r}: expected one of {', '.join(FORMATS)}"])
     if not path.exists():
         raise MrioInputError([f"{path}: does not exist (expected a {fmt} table)"])
+    reader = _release_reader(fmt)
+    if reader is not None:
+        try:
+            table = reader(path, year=year, source=source, classification=classification)
+        except MrioInputError:
+            raise
+        except Exception as exc:   # pandas/zip/Excel readers raise many kinds; name the file and the reason
+            raise MrioInputError([f"{path}: cannot be read as a {fmt} table ({type(exc).__name__}: {exc})"]) from exc
+        validate_table(table)
+        return table
     files = _pymrio_files(path) if fmt == "pymrio" else {n: str(path) for n in ("system", "Z", "Y", "x")}
     try:
         io = _parse(path, fmt, year)

@@ -12,7 +12,8 @@ from loader.graph.rows import GraphRows, dataset_rows
 SOURCE = "reference"
 DESCRIPTION = ("Countries from pycountry; continents, UN regions, EU, OECD, G20, APEC and ASEAN from "
                "country_converter's data table; BRICS from countrygroups; Korean subdivisions from "
-               "pycountry grouped into seven economic regions; ISIC4/WIOD35/ICIO45 from loader/reference/data.")
+               "pycountry grouped into seven economic regions; ISIC4, WIOD35, WIOD56, ICIO36, ICIO45 and ICIO2023 from loader/reference/data; "
+               "EXIOBASE 3 industries and products from pymrio's model files.")
 
 
 def reference_graph(loaded_at: str | None = None) -> GraphRows:
@@ -55,11 +56,11 @@ def reference_graph(loaded_at: str | None = None) -> GraphRows:
         part_of.add(s["key"], s["economic_region"])
 
     industries = g.node_rows("Industry")
-    for row in ri.isic4() + ri.wiod35() + ri.icio45():
+    for row in ri.all_industries():
         props = {k: v for k, v in row.items() if k != "key"}
         industries.add(row["key"], source=SOURCE, **props)
     maps = g.rel_rows("MAPS_TO", "Industry", "Industry")
-    for frm, to, weight in ri.concordance():
+    for frm, to, weight in ri.concordance() + ri.release_concordance():
         maps.add(frm, to, weight=weight)
 
     stages = g.node_rows("Stage")
