@@ -404,3 +404,38 @@ def test_every_isic4_division_shares_add_to_one(cls):
     expected = {"ICIO36": {"ISIC4|U99"}, "ICIO2023": {"ISIC4|U99"}, "WIOD56": set(),
                 "EXIO3": {"ISIC4|T98"}, "EXIO3P": {"ISIC4|T98"}}[cls]
     assert missing == expected
+
+
+def test_oecd_2016_discrepancy_column_stays_domestic(tmp_path):
+    """ICIO 2016 release: final demand named ``HFCE_AUS`` (category first) and one ``DISC``
+    column of statistical discrepancies for all countries (pymrio's parse_oecd notes both).
+    The discrepancy must keep x = Z 1 + Y 1 and must not count as exports."""
+    from iomath.basic import exports
+
+    regions, codes = ["AUS", "KOR", "ROW"], ["C01T05", "C26"]
+    rng = np.random.default_rng(5)
+    labels = [f"{r}_{c}" for r in regions for c in codes]
+    n = len(labels)
+    z = np.round(rng.uniform(0, 50, (n, n)), 3)
+    fd_labels = [f"{f}_{r}" for r in regions for f in ("HFCE", "GFCF")]
+    y = np.round(rng.uniform(20, 200, (n, len(fd_labels))), 3)
+    disc = np.round(rng.uniform(-3, 3, n), 3)
+    x = z.sum(axis=1) + y.sum(axis=1) + disc
+    lines = [",".join([""] + labels + fd_labels + ["DISC", "TOTAL"])]
+    for i, lab in enumerate(labels):
+        lines.append(",".join([lab] + [repr(float(v)) for v in (*z[i], *y[i], disc[i], x[i])]))
+    lines.append(",".join(["OUT"] + [repr(float(v)) for v in x] + ["0"] * (len(fd_labels) + 2)))
+    path = tmp_path / "ICIO2016_2011.csv"
+    path.write_text("\n".join(lines) + "\n")
+    t = read_mrio(path, "oecd")
+    assert t.year == 2011
+    Y = t.Y.to_numpy()
+    np.testing.assert_allclose(t.Z.to_numpy().sum(axis=1) + Y.sum(axis=1), x, rtol=1e-12)
+    assert set(t.Y.columns.get_level_values(0)) == set(regions)          # no pseudo-region
+    row_country = np.array([lab.split("_")[0] for lab in labels])
+    # exports by hand: Z and final demand (without DISC) in columns of other countries
+    col_country = np.array([lab.split("_")[1] for lab in fd_labels])
+    by_hand = (z * (row_country[:, None] != row_country[None, :])).sum(axis=1) + \
+        (y * (row_country[:, None] != col_country[None, :])).sum(axis=1)
+    e = exports(t.Z.to_numpy(), Y, row_country, row_country, t.Y.columns.get_level_values(0).to_numpy())
+    np.testing.assert_allclose(e, by_hand, rtol=1e-12)

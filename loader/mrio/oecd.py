@@ -137,6 +137,25 @@ def _numeric(frame: pd.DataFrame, where: str, header_lines: int = 1) -> np.ndarr
     return values.fillna(0).to_numpy(dtype=float)
 
 
+def _discrepancy_per_country(y: np.ndarray, categories: list, row_country: list) -> tuple[np.ndarray, list]:
+    """A column of no country (the 2016 release's statistical discrepancy, ``DISC``) becomes one
+    column per country holding that country's own rows: it keeps x = Z 1 + Y 1 and stays
+    domestic use. Left as one column of a pseudo-region, every entry would count as exports."""
+    lone = [i for i, (region, _) in enumerate(categories) if region == "ALL"]
+    if not lone:
+        return y, categories
+    keep = [i for i in range(len(categories)) if i not in lone]
+    countries = list(dict.fromkeys(row_country))
+    rows = np.asarray(row_country, dtype=object)
+    extra, extra_cats = [], []
+    for i in lone:
+        for c in countries:
+            extra.append(np.where(rows == c, y[:, i], 0.0))
+            extra_cats.append((c, categories[i][1]))
+    return (np.column_stack([y[:, keep]] + extra) if extra else y[:, keep],
+            [categories[i] for i in keep] + extra_cats)
+
+
 def parse_matrix(raw: pd.DataFrame, where: str) -> tuple[pd.DataFrame, pd.DataFrame, pd.Series | None]:
     """Split the OECD matrix into Z, Y (region, category) and the OUT/OUTPUT row, CN/MX summed in."""
     raw.index = [str(v).strip() for v in raw.index]
@@ -187,6 +206,7 @@ def parse_matrix(raw: pd.DataFrame, where: str) -> tuple[pd.DataFrame, pd.DataFr
     # sum split rows/columns into their country; groupby keeps the order of first appearance
     Z = pd.DataFrame(z, index=keys, columns=keys)
     Z = Z.T.groupby(level=[0, 1], sort=False).sum().T.groupby(level=[0, 1], sort=False).sum()
+    y, categories = _discrepancy_per_country(y, categories, merged)
     ycols = pd.MultiIndex.from_tuples([(SPLIT_REGIONS.get(r, r), c) for r, c in categories],
                                       names=["region", "category"])
     Y = pd.DataFrame(y, index=keys, columns=ycols).groupby(level=[0, 1], sort=False).sum()
