@@ -2,7 +2,7 @@
 
 Full run (about an hour on 2 cores): WIOD 1995 (load with four methods, centrality, path
 tracing), generated firm graphs of 10k and 100k firms (load with five methods; centrality
-and explorer views on 100k), 200k firms (about 1M SUPPLIES: centrality, the issue's target
+and explorer views on 100k), 200k firms (about 1M SUPPLIES: centrality, the benchmark's target
 size), 1M firms (the project loader once, then neo4j-admin import into the benchmark server,
 naive sample, centrality). ``--quick``: WIOD with fewer repeats and depths, one 3,000-firm
 graph, a few minutes plus server restarts. Uses its own server on port 7751
@@ -216,7 +216,7 @@ def _import_into_server(rec, srv, name: str, files: dict, rels: int, log) -> Non
 
 
 def run_imported_centrality(rec, srv, n: int, cfg, log) -> None:
-    """A graph of about 1M SUPPLIES (the issue's size for the PageRank targets), imported, then centrality."""
+    """A graph of about 1M SUPPLIES (the size the PageRank targets name), imported, then centrality."""
     from bench.firm_files import write_admin_files
     from bench.firm_graph import generate, relationship_count
 

@@ -45,7 +45,7 @@ PR_CONFIG = {"relationshipWeightProperty": "w", "dampingFactor": DAMPING, "maxIt
              "tolerance": GDS_TOLERANCE}
 
 
-# the issue asks for agreement to 1e-6: the loosest tolerance of these that reaches it is timed
+# the target is agreement to 1e-6: the loosest tolerance of these that reaches it is timed
 ACCURACY = 1e-6
 TOLERANCES = (1e-6, 1e-7, 1e-8, 1e-9, 1e-10)
 

@@ -32,7 +32,7 @@ def firm_key(i: np.ndarray | int, width: int = 7):
 
 
 def shares(supplier: np.ndarray, buyer: np.ndarray, value: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """a = value / buyer's purchases from firms, b = value / seller's sales to firms (CONTRACT)."""
+    """a = value / buyer's purchases from firms, b = value / seller's sales to firms (the loader's rule: loader/graph/shares.py, docs/methods.md section 10)."""
     bought = np.bincount(buyer, weights=value, minlength=n)
     sold = np.bincount(supplier, weights=value, minlength=n)
     return value / bought[buyer], value / sold[supplier]

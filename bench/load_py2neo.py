@@ -1,8 +1,9 @@
-"""py2neo 2021.2.4's bulk helpers (`py2neo.bulk.merge_nodes` / `merge_relationships`) as a baseline.
+"""py2neo 2021.2.4's bulk functions (`py2neo.bulk.merge_nodes` / `merge_relationships`) as a baseline.
 
-Each helper sends one UNWIND ... MERGE statement per batch; every batch is its own
+Each function sends one UNWIND ... MERGE statement per batch; every batch is its own
 transaction (py2neo's documented pattern: ``tx = graph.begin(); merge_...(tx, ...);
-graph.commit(tx)``). py2neo is end-of-life: the product never uses it (GUIDE section 5).
+graph.commit(tx)``). py2neo is end-of-life: the product never uses it; it talks to Neo4j only
+through the official driver, in connection/ (docs/architecture.md).
 """
 from __future__ import annotations
 

@@ -2,9 +2,11 @@
 
 Not a test: it prints timings (median and p95 of repeated runs per start sector and
 threshold) and the number of paths found, plus the ratio of depth 4 against depth 3
-measured in the same process. The table must be in the database pointed at by
-NEO4J_URI (sectors keyed COUNTRY|INDUSTRY, SUPPLIES {year: 1995, a, b});
-``--load`` writes it first through ``loader.mrio.load.load_mrio``.
+measured in the same process. Each run's paths per depth are checked against the numpy
+enumeration of the same table (``tests.support.paths.per_depth`` over A computed from the
+pymrio files): a disagreement is printed and makes the command exit with status 1. The table
+must be in the database pointed at by NEO4J_URI (sectors keyed COUNTRY|INDUSTRY, SUPPLIES
+{year: 1995, a, b}); ``--load`` writes it first through ``loader.mrio.load.load_mrio``.
 
   python -m bench.queries_paths [--repeat 5] [--threshold 1e-4 --threshold 1e-3] [--load]
 """
@@ -31,21 +33,26 @@ def main() -> None:
     args = ap.parse_args()
     thresholds = args.threshold or [1e-4, 1e-3]
 
+    import pymrio
+
     from connection import read
     from queries.runner import run_module
+    from tests.support.flows import coefficients
+    from tests.support.paths import per_depth as reference
 
+    io = pymrio.load_all(str(WIOD))
     if args.load:
-        import pymrio
-
         from loader.mrio.load import load_mrio
 
-        load_mrio(pymrio.load_all(str(WIOD)), 1995, "WIOD2013", "WIOD35", progress=True)
+        load_mrio(io, 1995, "WIOD2013", "WIOD35", progress=True)
+    A, _ = coefficients(io.Z.to_numpy(dtype=float), io.x.to_numpy(dtype=float).ravel())
+    index = {f"{c}|{s}": i for i, (c, s) in enumerate(io.Z.index)}
     have = read("MATCH (s:Sector) WHERE s.key IN $k RETURN collect(s.key) AS k", {"k": NODES})[0]["k"]
     missing = sorted(set(NODES) - set(have))
     if missing:
         raise SystemExit(f"sectors {missing} are not in the database; load WIOD 1995 first (--load)")
 
-    results = []
+    results, disagreements = [], []
     for threshold in thresholds:
         per_depth = {}
         for depth in (3, 4):
@@ -56,7 +63,11 @@ def main() -> None:
                 t = measure(f"{node} d{depth}", lambda: run_module("upstream-paths", params, timeout_s=600),
                             repeat=args.repeat)
                 df = run_module("upstream-paths", params, timeout_s=600)
-                n = int(df.groupby("depth")["depth_paths"].first().sum())
+                got = {int(d): int(g["depth_paths"].iloc[0]) for d, g in df.groupby("depth")}
+                expected = {r["depth"]: r["paths"] for r in reference(A, index[node], depth, threshold, upstream=True)}
+                if got != expected:
+                    disagreements.append(f"{node} depth {depth} threshold {threshold:g}: module {got}, numpy {expected}")
+                n = sum(got.values())
                 runs.extend(t.runs_s)
                 paths += n
                 print(f"threshold {threshold:g} depth {depth} {node:42} median {t.median_s * 1000:8.1f} ms  "
@@ -71,6 +82,9 @@ def main() -> None:
         print(f"== threshold {threshold:g}: depth 4 takes {1 / ratio(per_depth[3], per_depth[4]):.2f}x depth 3")
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
+    if disagreements:
+        raise SystemExit("paths per depth differ from the numpy enumeration:\n" + "\n".join(disagreements))
+    print("paths per depth equal the numpy enumeration in every run")
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ def firms(rec: Record, srv: BenchServer, name: str, graph: dict, work: Path, *, 
             supply_rows_per_s=[r["supply_rows_per_s"] for r in runs])
     log(f"  {name}: naive {runs[-1]['supply_rows_per_s']:.0f} supply rows/s")
 
-    # py2neo bulk helpers
+    # py2neo bulk functions
     runs = []
     py2neo_rate = rec.facts.get("py2neo.relationships_per_s")
     if py2neo_rate and rels / py2neo_rate > py2neo_max_s:

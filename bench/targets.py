@@ -1,4 +1,4 @@
-"""The issue's targets, checked against the figures of one run (reported, never asserted)."""
+"""The benchmark targets, checked against the figures of one run (reported, never asserted)."""
 from __future__ import annotations
 
 from bench.record import Record

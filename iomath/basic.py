@@ -2,10 +2,11 @@
 
 Every function takes and returns plain arrays, in the spirit of pymrio's
 ``tools/iomath.py``, so each one can be checked against a hand-worked example.
-The formulas are those of GUIDE section 3 (Miller & Blair 2009, "Input-Output
-Analysis", 2nd ed., ch. 2 (Leontief), 12.1 (Ghosh), 12.2 (linkages);
-Antras, Chor, Fally & Hillberry 2012 (upstreamness); Koopman, Wang & Wei 2014
-(value added embodied in exports)).
+Each formula, its conventions and the full references are in docs/methods.md
+(sections 2 to 6): Miller & Blair 2009, "Input-Output Analysis", 2nd ed., ch. 2
+(Leontief), 12.1 (Ghosh), 12.2 (linkages); Antras, Chor, Fally & Hillberry 2012
+(upstreamness); Hummels, Ishii & Yi 2001 and Koopman, Wang & Wei 2014 (value added
+embodied in exports).
 
 Notation: ``Z`` (n x n) inter-industry flows from row sector i to column
 sector j, ``Y`` (n x f) final demand, ``x`` (n) gross output.
@@ -141,7 +142,8 @@ def embodied_value_added(v: np.ndarray, L: np.ndarray, e: np.ndarray,
     diag(v) L diag(e) has entry (k, i) = v_k L_ki e_i: value added of producer k
     embodied in the exports of sector i (Koopman, Wang & Wei 2014). Summing it
     over producers k in i's own country gives dva_i, over the other countries
-    fva_i. Because v L = 1' in a balanced table, dva_i + fva_i = e_i.
+    fva_i. Because v' = 1'(I - A), v' L = 1' for every sector with positive output, so
+    dva_i + fva_i = e_i (docs/methods.md, section 6).
     """
     country = np.asarray(row_country)
     vl = np.asarray(v, dtype=float)[:, np.newaxis] * np.asarray(L, dtype=float)   # v_k L_ki
@@ -174,7 +176,7 @@ class SectorAccounts:
 
 def sector_accounts(Z: np.ndarray, Y: np.ndarray, x: np.ndarray, row_country: np.ndarray,
                     z_col_country: np.ndarray, y_col_country: np.ndarray) -> SectorAccounts:
-    """All per-sector quantities of GUIDE section 3 for one table, from Z, Y and x."""
+    """All per-sector quantities the loader stores for one table (docs/methods.md, sections 2 to 6), from Z, Y and x."""
     Z = np.asarray(Z, dtype=float)
     x = np.asarray(x, dtype=float)
     A = technical_coefficients(Z, x)

@@ -5,7 +5,7 @@ import pytest
 from bench.centrality import agreement, dangling
 from bench.firm_graph import generate, shares
 from bench.load_admin import parse_report
-from bench.path_enum import per_depth
+from tests.support.paths import per_depth
 
 
 def test_shares_by_hand():

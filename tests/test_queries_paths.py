@@ -7,7 +7,8 @@ import pytest
 
 from queries.errors import ParameterError
 from queries.runner import run_module
-from tests.support.flows import coefficients, numpy_paths, sector_keys, write_flows
+from tests.support.flows import coefficients, sector_keys, write_flows
+from tests.support.paths import all_paths
 
 YEAR = 2000
 
@@ -63,7 +64,7 @@ def test_downstream_threshold_zero_totals_are_row_sums_of_powers_of_B(mrio):
 def test_exactly_the_numpy_paths_with_equal_values(mrio, direction, threshold):
     start, depth = 9, 4
     up = direction == "upstream-paths"
-    expected = numpy_paths(mrio["A"] if up else mrio["B"], start, depth, threshold, upstream=up)
+    expected = all_paths(mrio["A"] if up else mrio["B"], start, depth, threshold, upstream=up)
     df = run_module(direction, {"node": mrio["keys"][start], "year": YEAR, "depth": depth,
                                 "threshold": threshold, "limit": 0}, row_cap=1_000_000)
     idx = {k: i for i, k in enumerate(mrio["keys"])}

@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from queries.runner import run_module
-from tests.support.flows import coefficients, numpy_paths
+from tests.support.flows import coefficients
+from tests.support.paths import all_paths
 
 WIOD = Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"
 YEAR = 1995
@@ -58,7 +59,7 @@ def test_exactly_the_numpy_paths(wiod, module, node, depth, threshold):
     keys = wiod["keys"]
     assert node in keys
     up = module == "upstream-paths"
-    expected = numpy_paths(wiod["A"] if up else wiod["B"], keys.index(node), depth, threshold, upstream=up)
+    expected = all_paths(wiod["A"] if up else wiod["B"], keys.index(node), depth, threshold, upstream=up)
     df = run_module(module, {"node": node, "year": YEAR, "depth": depth, "threshold": threshold, "limit": 0,
                              "source": SOURCE},
                     timeout_s=300, row_cap=1_000_000)

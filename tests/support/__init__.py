@@ -1,1 +1,1 @@
-"""Helpers of the test suite (fixtures' data, independent reference computations); no tests here."""
+"""Support code of the test suite: fixtures' data and independent reference computations; no tests here."""

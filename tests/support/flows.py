@@ -1,10 +1,10 @@
-"""Helpers of the query-module tests (no tests here).
+"""Input-output flows for the query-module tests, written from numpy arrays (no tests here).
 
-``write_flows`` writes a small input-output system straight into the CONTRACT shape
-(Sector nodes, SUPPLIES {year, value, a, b, source} with a = z_ij / x_j, b = z_ij / x_i, zero
-flows skipped, self-loops kept) from numpy arrays, so the path modules can be checked
-against numpy on exactly the matrices they read. ``numpy_paths`` is the independent
-reference: a plain depth-first enumeration over the matrix with the same pruning rule.
+``write_flows`` writes a small input-output system straight into the graph shape the MRIO
+loader produces (``schema.model``: Sector nodes, SUPPLIES {year, value, a, b, source} with
+a = z_ij / x_j, b = z_ij / x_i, zero flows skipped, self-loops kept), so the path and
+centrality modules can be checked against numpy on exactly the matrices they read. The
+independent path reference is ``tests.support.paths``.
 """
 from __future__ import annotations
 
@@ -47,26 +47,3 @@ def write_flows(driver, keys: list[str], Z: np.ndarray, x: np.ndarray, year: int
             "SET r.value = row.value, r.a = row.a, r.b = row.b, r.source = $source",
             rows=edges[start:start + 20000], year=year, source=source)
 
-
-def numpy_paths(M: np.ndarray, start: int, depth: int, threshold: float, upstream: bool) -> dict[tuple, float]:
-    """All paths of length 1..depth from ``start`` whose product of M entries stays >= threshold.
-
-    Upstream: paths k_m -> ... -> k_1 -> start over columns of M (M = A), returned as tuples
-    of node indices with the start LAST; downstream: start -> k_1 -> ... over rows (M = B),
-    start FIRST. Zero entries are no links.
-    """
-    out: dict[tuple, float] = {}
-    stack = [((start,), 1.0)]
-    while stack:
-        path, value = stack.pop()
-        if len(path) - 1 >= depth:
-            continue
-        end = path[0] if upstream else path[-1]
-        coefs = M[:, end] if upstream else M[end, :]
-        for k in np.nonzero(coefs)[0]:
-            v = value * coefs[k]
-            if v >= threshold:
-                new = (int(k),) + path if upstream else path + (int(k),)
-                out[new] = v
-                stack.append((new, v))
-    return out
