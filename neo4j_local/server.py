@@ -11,7 +11,6 @@ from pathlib import Path
 from neo4j_local.jars import MissingToolError, ensure_jars, require_tool
 from neo4j_local.settings import LocalSettings
 
-INITIAL_PASSWORD = "neo4j"  # what a fresh Neo4j database accepts once
 
 
 class LocalNeo4jError(RuntimeError):
@@ -115,11 +114,11 @@ class LocalNeo4j:
             (self.s.data_dir / sub).mkdir(parents=True, exist_ok=True)
         (conf_dir / "neo4j.conf").write_text(render_conf(self.s, plugins))
         started = time.monotonic()
+        if fresh:
+            self._set_initial_password(java, lib, plugins, conf_dir)
         proc = self._launch(java, lib, plugins, conf_dir)
         self.pid_file.write_text(f"{proc.pid}\n")
         self._wait_for_bolt(proc)
-        if fresh:
-            self._set_password()
         self.log(f"Neo4j {self.s.uri} ready in {time.monotonic() - started:.1f}s (pid {proc.pid})")
         return self.s.uri
 
@@ -156,13 +155,16 @@ class LocalNeo4j:
         raise LocalNeo4jError(f"Bolt did not answer on port {self.s.bolt_port} within "
                               f"{self.s.start_timeout_s:.0f}s; see {self.console_log}")
 
-    def _set_password(self) -> None:
-        from neo4j import GraphDatabase
-
-        with GraphDatabase.driver(self.s.uri, auth=("neo4j", INITIAL_PASSWORD)) as drv:
-            with drv.session(database="system") as session:
-                session.run("ALTER CURRENT USER SET PASSWORD FROM $old TO $new",
-                            old=INITIAL_PASSWORD, new=self.s.password).consume()
+    def _set_initial_password(self, java: str, lib: Path, plugins: Path, conf_dir: Path) -> None:
+        """Write the password into a fresh store offline (neo4j-admin), before the first start:
+        no window in which the server answers with the default password, and no Bolt client here."""
+        env = {**os.environ, "NEO4J_HOME": str(self.s.data_dir), "NEO4J_CONF": str(conf_dir)}
+        done = subprocess.run([java, "-cp", f"{lib}/*:{plugins}/*", "org.neo4j.cli.AdminTool", "dbms",
+                               "set-initial-password", self.s.password],
+                              env=env, cwd=self.s.data_dir, capture_output=True, text=True, timeout=180)
+        if done.returncode != 0:
+            raise LocalNeo4jError(f"neo4j-admin dbms set-initial-password failed ({done.returncode}): "
+                                  f"{(done.stderr or done.stdout).strip()[-800:]}")
 
     def _tail(self, lines: int = 30) -> str:
         try:

@@ -5,9 +5,19 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from connection.config import LOCAL_DEFAULT_PASSWORD, load_dotenv_once
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The documented password of the local development server; connection.config refuses it for any
+# non-loopback URI (a test checks the two constants agree). Kept here so that the server
+# package depends on nothing else of the product.
+LOCAL_DEFAULT_PASSWORD = "gvn-local-dev"
+
+
+def load_dotenv_once() -> None:
+    """Read ``.env`` from the working directory; real environment variables win."""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
 
 # Versions are pinned together: GDS 2.13 is the line whose compatibility
 # matrix lists Neo4j 5.26, and APOC core follows Neo4j's own numbering.

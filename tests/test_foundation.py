@@ -87,3 +87,10 @@ def test_default_password_refused_for_remote_uri():
 def test_bad_scheme_refused():
     with pytest.raises(ConfigError, match="scheme"):
         Settings(uri="http://127.0.0.1:7474").validate()
+
+
+def test_the_local_server_and_the_connection_agree_on_the_development_password():
+    # neo4j_local keeps its own copy so that it imports nothing of the product (tests/test_layers.py)
+    from neo4j_local.settings import LOCAL_DEFAULT_PASSWORD as server_default
+
+    assert server_default == LOCAL_DEFAULT_PASSWORD

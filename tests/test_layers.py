@@ -62,15 +62,7 @@ SESSION_API = {"get_driver", "session", "execute_query", "execute_read", "execut
 
 # Crossings in today's code, each waiting for the change named here. The test fails when one of
 # them disappears (delete its entry with the fix) and when any crossing not listed appears.
-PENDING = {
-    ("neo4j_local/settings.py", "connection.config"):
-        "own copies of the development password and the .env loading, with a test that the two "
-        "passwords are equal",
-    ("neo4j_local/server.py", "neo4j.GraphDatabase"):
-        "set the initial password offline with `org.neo4j.cli.AdminTool dbms set-initial-password` "
-        "before the first start, instead of over Bolt",
-    ("neo4j_local/server.py", ".session()"): "the same change: no Bolt session to set the password",
-}
+PENDING: dict[tuple[str, str], str] = {}
 
 
 @dataclass(frozen=True)
