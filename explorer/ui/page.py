@@ -9,7 +9,7 @@ import logging
 
 import streamlit as st
 
-from explorer.data import modules
+from explorer.data import catalogue
 from explorer.ui import outage
 from explorer.ui.badge import synthetic_badge
 from queries.errors import QueryError
@@ -26,11 +26,18 @@ def start(title: str) -> None:
         synthetic_badge()
 
 
-def run_module(name: str, params: dict):
-    """Run a query module with a spinner; show its error on the page and return None."""
+def run(name: str, params: dict):
+    """Run a query module or saved report with a spinner; show its error on the page and return None."""
     try:
         with st.spinner(f"Running {name}…"):
-            return modules.run(name, params)
+            return catalogue.run(name, params)
     except QueryError as exc:
-        st.error(f"{name}: {type(exc).__name__}: {exc}")
+        st.error(f"{name}: {exc}")
         return None
+
+
+def url_problems(problems: list[str]) -> bool:
+    """Show each refused URL value on its own line; True when there were any."""
+    for message in problems:
+        st.error(message)
+    return bool(problems)
