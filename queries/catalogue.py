@@ -79,6 +79,9 @@ _CYPHER_TOKENS = re.compile(r"\$(?:([A-Za-z_][A-Za-z0-9_]*)|`([^`]+)`)|'(?:[^'\\
                             r"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
+_COUNT_PARAM = re.compile(r"\b(?:LIMIT|SKIP)\s+\$([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
+
+
 def cypher_parameters(cypher: str) -> list[str]:
     """The parameter names a Cypher text uses, in order of first use."""
     found = (a or b for a, b in _CYPHER_TOKENS.findall(cypher) if a or b)
@@ -100,8 +103,13 @@ def _type_of(value: Any) -> str:
 def report_params(cypher: str, defaults: dict[str, Any]) -> tuple[Param, ...]:
     """A saved report's Params: one per saved default (typed by its value), then one required
     json Param per ``$name`` of the Cypher that has no default."""
-    out = [Param(name, _type_of(value), value, help=f"saved default: {Param(name, 'json').to_text(value)}")
-           for name, value in sorted(defaults.items())]
+    counts = set(_COUNT_PARAM.findall(cypher))  # LIMIT $n / SKIP $n: Cypher takes only n >= 0
+    out = []
+    for name, value in sorted(defaults.items()):
+        kind = _type_of(value)
+        floor = 0 if name in counts and kind == "int" else None
+        out.append(Param(name, kind, value, floor, help=f"saved default: {Param(name, 'json').to_text(value)}"
+                         + ("; a row count (LIMIT/SKIP)" if floor is not None else "")))
     for name in cypher_parameters(cypher):
         if name not in defaults:
             out.append(Param(name, "json", None, required=True,

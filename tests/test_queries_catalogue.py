@@ -67,6 +67,11 @@ def test_a_reports_params_come_from_its_defaults_and_its_cypher():
                                                        "x": "float", "odd name": "json"}
     assert [p.name for p in params if p.required] == ["odd name"]
     assert by_name["n"].default == 5 and by_name["keys"].default is None and not by_name["keys"].required
+    # a row count Cypher takes only when it is >= 0 gets that floor, so -1 is refused before the server sees it
+    (limit,) = catalogue.report_params("MATCH (f:Firm) RETURN f LIMIT $top", {"top": 20})
+    assert limit.min == 0
+    with pytest.raises(ParameterError, match="'top': '-1' is below the minimum 0"):
+        limit.coerce("-1")
 
 
 @pytest.fixture(scope="module")

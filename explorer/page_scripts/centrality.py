@@ -33,7 +33,7 @@ fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "linka
           "map": MAP}
 qp = st.query_params
 from_url, problems = url.read(fields, qp)
-page.url_problems(problems)
+page.url_problems(problems, stop=True)
 
 
 def initial(key: str):

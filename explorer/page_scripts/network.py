@@ -37,6 +37,7 @@ for key, allowed in (("labels", USER_FACING_LABELS), ("types", neighbourhood.BRO
     if key in qp:
         lists[key], msg = network_state.names_list(key, qp[key], allowed)
         problems += [msg] if msg else []
+bad_settings = bool(problems)  # so far: settings and filters; missing nodes follow
 url_nodes = []
 for nid in qp.get_all("node"):
     checked = network_state.check_node_id(nid)
@@ -65,7 +66,8 @@ def _start_from_search() -> None:
 # --- search with autocomplete: results follow the typing (live input), the pick draws the node
 q = st.text_input("Search a country, region, industry, sector, firm or person (name or code)", key="net_q",
                   live=True, placeholder="e.g. Korea, KR-11, Electrical, F00012")
-page.url_problems(problems)
+# a bad setting or filter stops the page: the drawing would not be the one the link asked for
+page.url_problems(problems, stop=bad_settings)
 found = search.find(q) if q.strip() else None
 hits = found.hits if found else []
 labels_of = {node_id(h["label"], h["key"]): f"{h['name']} · {h['label']} · {h['key']}" for h in hits}

@@ -30,7 +30,7 @@ fields = {"fdi_year": fdi["year"], "origin": fdi["origin"], "destination": fdi["
           "importer": trade_params["importer"], "use": trade_params["use"]}
 qp = st.query_params
 from_url, problems = url.read(fields, qp)
-page.url_problems(problems)
+page.url_problems(problems, stop=True)
 state: dict = {}
 
 

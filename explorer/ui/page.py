@@ -36,8 +36,15 @@ def run(name: str, params: dict):
         return None
 
 
-def url_problems(problems: list[str]) -> bool:
-    """Show each refused URL value on its own line; True when there were any."""
+def url_problems(problems: list[str], stop: bool = False) -> bool:
+    """Show each refused URL value on its own line; True when there were any.
+
+    ``stop``: end the page there (pages that compute as soon as they open, so that nothing is
+    computed with a value the link did not ask for).
+    """
     for message in problems:
         st.error(message)
+    if problems and stop:
+        st.caption("Fix the value in the address bar, or open the page from the menu to start from its defaults.")
+        st.stop()
     return bool(problems)
