@@ -135,14 +135,21 @@ def test_a_spillovers_link_keeps_year_depth_and_node(app_url, page, browser):
     page.get_by_role("option", name="2020").click()
     page.get_by_text("year 2020").wait_for()
     idle(page)
-    link = page.url
-    assert "depth=1" in link and "year=2020" in link and "node=KOR%7CELEC" in link and "run=1" in link, link
     first = download(page, "Download paths (CSV)", "explorer-link-paths-1.csv")
     assert len(first.splitlines()) == 5   # header + KOR|METAL, CHN|ELEC, the self-loop and USA|SERV at depth 1
+    page.get_by_role("tab", name="Sankey").click()
+    page.locator(".js-plotly-plot").first.wait_for()
+    idle(page)
+    link = page.url
+    assert "depth=1" in link and "year=2020" in link and "node=KOR%7CELEC" in link and "run=1" in link, link
+    assert "tab=Sankey" in link, link
     ctx, other = fresh_page(browser)
     try:
         other.goto(link)
         other.get_by_text("paths listed (upstream, depth ≤ 1").wait_for()
+        other.get_by_role("tab", name="Sankey", selected=True).wait_for()   # the link's tab is open
+        other.get_by_role("tab", name="Ranked paths").click()
+        idle(other)
         assert download(other, "Download paths (CSV)", "explorer-link-paths-2.csv") == first
     finally:
         ctx.close()

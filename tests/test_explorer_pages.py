@@ -307,3 +307,12 @@ def test_the_spillovers_url_holds_the_year_and_every_trace_parameter(graph):
     # the same URL in a new session traces the same paths without a click
     again = run_page("spillovers", **got)
     assert again.dataframe[0].value.equals(at.dataframe[0].value)
+
+
+def test_the_open_tab_is_in_the_url_and_a_wrong_one_is_named(graph):
+    at = run_page("spillovers", node="KOR|ELEC", run="1", tab="Sankey")
+    assert at.session_state["sp_tab"] == "Sankey"
+    assert at.query_params["tab"] in ("Sankey", ["Sankey"])
+    at = run_page("centrality", tab="Nowhere")
+    assert [e.value for e in at.error] == ["URL parameter tab: 'Nowhere' is not a tab of this page; allowed: one of "
+                                           "Centrality ranking, Linkages, Key sectors, World map"]

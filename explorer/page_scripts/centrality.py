@@ -45,7 +45,8 @@ year = widget(centrality["year"], from_url.get("year", years[-1]), "ce_year", la
 state = {"year": year}
 run = page.run
 
-tab_rank, tab_link, tab_key, tab_map = st.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"])
+tab_rank, tab_link, tab_key, tab_map = page.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"],
+                                                 "ce_tab")
 
 with tab_rank:
     cols = st.columns(5)
@@ -103,4 +104,4 @@ with tab_map:
             st.caption(f"Not on the map (no single country): {', '.join(left_out)}")
         st.dataframe(agg, hide_index=True, width="stretch")
 
-qp.from_dict(url.write(fields, state))
+qp.from_dict({**url.write(fields, state), **page.selected_tab("ce_tab")})

@@ -102,7 +102,7 @@ if submitted or (qp.get("run") == "1" and from_url and not url_refused) or ss.ge
     truncated = " (row cap reached: more rows exist)" if df.attrs.get("truncated") else ""
     st.success(f"{len(df)} rows{truncated}")
 
-    tab_table, tab_chart, tab_graph = st.tabs(["Table", "Chart", "Graph"])
+    tab_table, tab_chart, tab_graph = page.tabs(["Table", "Chart", "Graph"], "rp_tab")
     with tab_table:
         st.dataframe(df, hide_index=True, width="stretch")
         if entry.columns:
@@ -133,6 +133,7 @@ if submitted or (qp.get("run") == "1" and from_url and not url_refused) or ss.ge
             st.caption("No graph: the result has neither a path column (list of keys) nor source/target columns.")
 
     # written after every widget that shapes the result, so the link always has the current values
+    share.update(page.selected_tab("rp_tab"))
     qp.from_dict(share)
     base = (st.context.url or "").split("?")[0]
     st.caption("Shareable link to this result (the parameters of this run):")

@@ -81,7 +81,8 @@ if not (clicked or ss.get("sp_ran") or (qp.get("run") == "1" and not url_refused
 ss["sp_ran"] = True
 state = {"node": node, "direction": direction, "by": by, "depth": depth, "threshold": threshold, "limit": limit,
          "year": year}
-qp.from_dict({**url.write(fields, state), "run": "1"})
+# the trace's URL now (kept if it finds nothing); the open tab is added once the tabs exist
+qp.from_dict({**url.write(fields, state), "run": "1", **({"tab": qp["tab"]} if "tab" in qp else {})})
 
 params = {"node": node, "depth": depth, "threshold": threshold, "limit": limit, "year": year}
 with st.spinner(f"Tracing {direction} paths…"):
@@ -99,7 +100,9 @@ display = {k: (v["props"].get("name") or k) for k, v in info.items()}
 st.success(f"{len(paths)} paths listed ({direction}, depth ≤ {depth}, threshold {threshold:g}, "
            f"year {int(paths['year'].iloc[0]) if 'year' in paths and pd.notna(paths['year'].iloc[0]) else '—'}).")
 
-tab_table, tab_sankey, tab_graph, tab_region = st.tabs(["Ranked paths", "Sankey", "Path graph", "Same vs other region"])
+tab_table, tab_sankey, tab_graph, tab_region = page.tabs(["Ranked paths", "Sankey", "Path graph",
+                                                          "Same vs other region"], "sp_tab")
+qp.from_dict({**url.write(fields, state), "run": "1", **page.selected_tab("sp_tab")})
 with tab_table:
     table = path_tables.ranked_table(paths, display)
     st.dataframe(table, hide_index=True, width="stretch",

@@ -44,7 +44,7 @@ def show(key: str, where, label: str | None = None, options=None):
     return value
 
 
-tab_fdi, tab_trade, tab_regions = st.tabs(["FDI by motive and mode", "Trade and unit values", "Regions"])
+tab_fdi, tab_trade, tab_regions = page.tabs(["FDI by motive and mode", "Trade and unit values", "Regions"], "tr_tab")
 
 with tab_fdi:
     c1, c2, c3 = st.columns(3)
@@ -106,4 +106,4 @@ with tab_regions:
     elif regions is not None:
         st.info("No regions with firms.")
 
-qp.from_dict(url.write(fields, state))
+qp.from_dict({**url.write(fields, state), **page.selected_tab("tr_tab")})

@@ -45,7 +45,9 @@ def widget(p: Param, value: Any, key: str, *, label: str | None = None, options:
             opts.append(value)
         if not p.required and None not in opts:
             opts.insert(0, None)
-        shown = {None: f"({EMPTY}: {p.help})" if p.help else EMPTY}
+        # what empty means, in the Param's own words ('year ...; empty = the latest' -> 'the latest')
+        meaning = p.help.split("empty =", 1)[1].split(";")[0].strip() if "empty =" in p.help else "default"
+        shown = {None: f"({meaning})"}
         raw = ui.selectbox(text, opts, index=opts.index(value), key=key, help=help_,
                            format_func=lambda v: shown.get(v, str(v)) if v is None else p.to_text(v))
     elif p.type == "bool":
