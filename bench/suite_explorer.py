@@ -2,7 +2,7 @@
 
 Three parts, each with the explorer's own functions: data access
 (``explorer.data.neighbourhood.neighbourhood``, its Streamlit cache cleared before every run),
-the drawing (``graph_view.merge`` + ``graph_style.to_html``, pyvis ``generate_html``), and,
+the drawing (``scene.merge_into_scene`` + ``style.to_html``, pyvis ``generate_html``), and,
 when Chromium is there, a real headless Chromium (Playwright) loading that HTML until the
 explorer's bridge script marks vis-network's stabilisation done (``body[data-stabilized]``,
 set on ``stabilizationIterationsDone``). The Streamlit page around the drawing is not part
@@ -34,7 +34,7 @@ def run(rec: Record, dataset: str, sizes, work: Path, *, repeat: int, log) -> No
     logging.getLogger("streamlit").setLevel(logging.ERROR)
     from explorer.data import neighbourhood
     from explorer.graph.style import to_html
-    from explorer.graph.scene import empty_view, merge
+    from explorer.graph.scene import empty_scene, merge_into_scene
     from explorer.transform.search import node_id
 
     key = hub_firm()
@@ -49,7 +49,7 @@ def run(rec: Record, dataset: str, sizes, work: Path, *, repeat: int, log) -> No
             holder["center"] = {"label": "Firm", "props": neighbourhood.node_details.__wrapped__(nid)}
 
         def draw():
-            view = merge(empty_view(), nid, holder["center"], holder["hood"])
+            view = merge_into_scene(empty_scene(), nid, holder["center"], holder["hood"])
             holder["nodes"] = len(view["nodes"])
             holder["html"] = to_html(view, size_by="degree", colour_by="label", selected=nid)
 

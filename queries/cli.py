@@ -1,17 +1,18 @@
 """Command line of the query modules and saved reports (``python -m queries ...``).
 
   list                                   modules of the library and saved reports
-  describe NAME                          a module's formula, parameters and columns
-  run NAME --param k=v ... --format table|csv|json [--output FILE]
-                                         run a module (or, if no module has that name, a saved report)
+  describe NAME [--version N]            a module's or report's description, parameters and columns
+  run NAME [--version N] --param k=v ... --format table|csv|json [--output FILE]
+                                         run a module or a saved report (one catalogue, one name space)
   cypher 'QUERY' --param k=v ... --format ...   ad-hoc read-only Cypher
   save NAME --cypher 'QUERY' | --file F --title T --description D --param k=v
                                          save a new version of a report (read-only Cypher only)
   show NAME [--version N]                a saved report's Cypher, parameters and version history
 
-Parameter values: for modules they are converted to the declared type; for Cypher and
-reports a value that parses as JSON (numbers, true/false, null, lists) is that value,
-anything else a string. Every query runs in a READ transaction with --timeout seconds and
+Parameter values of ``run`` are converted to the type each parameter declares
+(``queries.catalogue``: a report's types come from its saved defaults; ``$names`` without one
+take JSON). For ``cypher`` and the defaults given to ``save``, a value that parses as JSON
+(numbers, true/false, null, lists) is that value, anything else a string. Every query runs in a READ transaction with --timeout seconds and
 at most --row-cap rows; refused or failing queries exit with status 2 and a message.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Optional
 
 import typer
 
-from queries import export, modules
+from queries import catalogue, export
 from queries.errors import QueryError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -76,58 +77,58 @@ def _emit(df, fmt: str, output: Optional[Path]) -> None:
         typer.echo(f"(result cut at the row cap of {df.attrs.get('row_cap')} rows)", err=True)
 
 
+def _params_line(entry: catalogue.Entry) -> str:
+    return ", ".join(p.name + ("*" if p.required else "") for p in entry.params)
+
+
 @app.command("list")
 def list_cmd():
-    """List the library's modules and the saved reports."""
+    """List the library's modules and the saved reports (* = required parameter)."""
     typer.echo("Query modules (python -m queries run NAME --param k=v):")
-    for name in modules.names():
-        m = modules.get(name)
-        typer.echo(f"  {name:22} {m.title}  [{', '.join(p.name for p in m.params)}]")
+    for e in catalogue.entries(("module",)):
+        typer.echo(f"  {e.name:22} {e.title}  [{_params_line(e)}]")
     from connection import check_connection
-    from queries.reports import list_reports
 
     try:
         check_connection()  # fails at once, without retries
-        reports = list_reports()
+        saved = catalogue.entries(("report",))
     except Exception as exc:  # the module list is useful without a database
         typer.echo(f"Saved reports: unavailable ({exc})", err=True)
         return
-    typer.echo("Saved reports:" + ("" if reports else " none"))
-    for r in reports:
-        typer.echo(f"  {r['name']:22} {r['title']}  (version {r['version']}, {r['versions']} saved)")
+    typer.echo("Saved reports:" + ("" if saved else " none"))
+    for e in saved:
+        typer.echo(f"  {e.name:22} {e.title}  [{_params_line(e)}]  (version {e.version}, {len(e.versions)} saved)")
 
 
 @app.command()
-def describe(name: str):
-    """A module's description (formula, paper), parameters and output columns."""
+def describe(name: str, version: Optional[int] = typer.Option(None, "--version", help="a saved report's version")):
+    """A module's or saved report's description (formula, paper), parameters and output columns."""
     try:
-        m = modules.get(name)
+        e = catalogue.get(name, version)
     except QueryError as exc:
         _fail(str(exc))
-    typer.echo(f"{m.name}: {m.title}\n\n{m.description}\n\nParameters:")
-    for p in m.params:
-        rng = "" if p.min is None and p.max is None else f" range [{p.min}, {p.max}]"
-        ch = f" one of {list(p.choices)}" if p.choices else ""
-        req = " (required)" if p.required else f" default {p.default!r}"
-        typer.echo(f"  {p.name} ({p.type}){req}{rng}{ch}: {p.help}")
-    typer.echo("Columns:")
-    for c in m.columns:
-        typer.echo(f"  {c.name} [{c.unit}]: {c.description}")
+    kind = "built-in query module" if e.kind == "module" else \
+        f"saved report, version {e.version} of {list(e.versions)}, saved {e.saved_at}"
+    typer.echo(f"{e.name}: {e.title}  ({kind})\n\n{e.description}\n\nParameters:")
+    for p in e.params:
+        req = " (required)" if p.required else f" default {p.to_text(p.default) or 'empty'}"
+        unit = f" [{p.unit}]" if p.unit else ""
+        typer.echo(f"  {p.name} ({p.type}){unit}{req}: {p.help}; allowed: {p.allowed()}")
+    if e.columns:
+        typer.echo("Columns:")
+        for c in e.columns:
+            typer.echo(f"  {c.name} [{c.unit}]: {c.description}")
+    if e.cypher:
+        typer.echo(f"Cypher:\n{e.cypher}")
 
 
 @app.command()
 def run(name: str, param: list[str] = PARAM_OPT, fmt: str = FORMAT_OPT, timeout: float = TIMEOUT_OPT,
-        row_cap: int = CAP_OPT, output: Optional[Path] = OUT_OPT):
-    """Run a module (or a saved report of that name) and print or export the result."""
-    from queries.runner import run_module
-
+        row_cap: int = CAP_OPT, output: Optional[Path] = OUT_OPT,
+        version: Optional[int] = typer.Option(None, "--version", help="a saved report's version (default latest)")):
+    """Run a module or a saved report and print or export the result."""
     try:
-        if name in modules.MODULES:
-            df = run_module(name, _parse(param, json_values=False), timeout_s=timeout, row_cap=row_cap)
-        else:
-            from queries.reports import run_report
-
-            df = run_report(name, _parse(param, json_values=True), timeout_s=timeout, row_cap=row_cap)
+        df = catalogue.run(name, _parse(param, json_values=False), version, timeout_s=timeout, row_cap=row_cap)
     except QueryError as exc:
         _fail(str(exc))
     _emit(df, fmt, output)

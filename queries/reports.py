@@ -5,10 +5,12 @@ created_at, updated_at, source: 'user'})-[:HAS_VERSION]->(:ReportVersion {key: '
 name, report, version, title, description, cypher, params_json, saved_at, source: 'user'})``.
 Like Datasette's canned queries, a report is data (name, title, Cypher, named parameters
 with default values, description). Saving checks the Cypher with ``queries.guard`` (it must
-be read-only) and adds a new version unless the text, parameters, title and description
-equal the latest version's (then the latest version number is returned). Running a report
-merges the given parameters over the saved defaults and goes through
-``queries.runner.run_cypher`` (guard again, READ transaction, time limit, row cap).
+be read-only), refuses the name of a built-in query module (a name means one query), and adds
+a new version unless the text, parameters, title and description equal the latest version's
+(then the latest version number is returned). Reports are described and run through
+``queries.catalogue`` (typed Params from the saved defaults and the Cypher's ``$names``;
+``queries.runner.run_cypher``: guard again, READ transaction, time limit, row cap);
+``run_report`` is that door for a name known to be a report.
 """
 from __future__ import annotations
 
@@ -19,9 +21,8 @@ from typing import Any
 import pandas as pd
 
 from connection import Settings, read, write
-from queries import guard
+from queries import guard, modules
 from queries.errors import ParameterError, QueryRefused
-from queries.runner import run_cypher
 from schema.model import check_label, check_rel_type
 
 REPORT, VERSION = check_label("Report"), check_label("ReportVersion")
@@ -56,6 +57,13 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _check_free(name: str) -> None:
+    """A report may not take a module's name: ``python -m queries run NAME`` must mean one query."""
+    if name in modules.MODULES:
+        raise ParameterError(f"report name {name!r} is the name of the built-in query module "
+                             f"{name!r} ({modules.get(name).title}); choose another name")
+
+
 def _params_json(params: dict[str, Any] | None) -> str:
     params = dict(params or {})
     for k in params:
@@ -71,6 +79,7 @@ def save_report(name: str, title: str, cypher: str, params: dict[str, Any] | Non
                 description: str = "", *, settings: Settings | None = None) -> int:
     """Save a new version of report ``name`` (read-only Cypher only); return its version number."""
     _check_name(name)
+    _check_free(name)
     settings = settings or Settings.from_env()
     pj = _params_json(params)
     guard.check_read_only(cypher, json.loads(pj), settings=settings)
@@ -93,31 +102,46 @@ def list_reports(*, settings: Settings | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+# one version (default: the latest) of each report, with the number and time of every version
+_VERSIONS = f"""
+MATCH (r:{REPORT})-[:{HAS_VERSION}]->(v:{VERSION})
+WHERE $name IS NULL OR r.key = $name
+WITH r, v ORDER BY v.version
+WITH r, collect(v) AS vs
+RETURN r.key AS name, [x IN vs WHERE x.version = coalesce($version, r.version)][0] AS v,
+       [x IN vs | {{version: x.version, saved_at: x.saved_at}}] AS versions
+ORDER BY name
+"""
+
+
+def _described(row: dict[str, Any]) -> dict[str, Any]:
+    v = row["v"]
+    return {"name": row["name"], "version": v["version"], "title": v["title"], "description": v["description"],
+            "cypher": v["cypher"], "params": json.loads(v["params_json"] or "{}"), "saved_at": _iso(v["saved_at"]),
+            "versions": [{"version": x["version"], "saved_at": _iso(x["saved_at"])} for x in row["versions"]]}
+
+
+def latest_versions(*, settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Every report's latest version, as ``get_report`` gives it, in one read."""
+    return [_described(r) for r in read(_VERSIONS, {"name": None, "version": None}, settings=settings)]
+
+
 def get_report(name: str, version: int | None = None, *, settings: Settings | None = None) -> dict[str, Any]:
     """One version (default: the latest) of a report, with ``versions``: every version's number and time."""
     _check_name(name)
-    rows = read(
-        f"MATCH (r:{REPORT} {{key: $name}})-[:{HAS_VERSION}]->(v:{VERSION}) "
-        "WITH r, v ORDER BY v.version "
-        "WITH r, collect(v) AS vs "
-        "WITH r, vs, [x IN vs WHERE x.version = coalesce($version, r.version)] AS chosen "
-        "RETURN r.key AS name, chosen[0] AS v, [x IN vs | {version: x.version, saved_at: x.saved_at}] AS versions",
-        {"name": name, "version": version}, settings=settings)
+    rows = read(_VERSIONS, {"name": name, "version": version}, settings=settings)
     if not rows:
         raise QueryRefused(f"no saved report {name!r}")
-    v = rows[0]["v"]
-    if v is None:
-        raise ParameterError(f"report {name!r} has no version {version}")
-    return {"name": name, "version": v["version"], "title": v["title"], "description": v["description"],
-            "cypher": v["cypher"], "params": json.loads(v["params_json"] or "{}"), "saved_at": _iso(v["saved_at"]),
-            "versions": [{"version": x["version"], "saved_at": _iso(x["saved_at"])} for x in rows[0]["versions"]]}
+    if rows[0]["v"] is None:
+        saved = [x["version"] for x in rows[0]["versions"]]
+        raise ParameterError(f"report {name!r} has no version {version}; saved versions: {saved}")
+    return _described(rows[0])
 
 
 def run_report(name: str, params: dict[str, Any] | None = None, *, version: int | None = None,
                timeout_s: float = 30.0, row_cap: int = 10000, settings: Settings | None = None) -> pd.DataFrame:
-    """Run a saved report (given parameters override the saved defaults)."""
-    rep = get_report(name, version, settings=settings)
-    merged = {**rep["params"], **dict(params or {})}
-    df = run_cypher(rep["cypher"], merged, timeout_s=timeout_s, row_cap=row_cap, settings=settings)
-    df.attrs.update({"report": name, "version": rep["version"], "params": merged})
-    return df
+    """Run a saved report (given parameters override the saved defaults) through the catalogue."""
+    from queries import catalogue  # the catalogue builds on this module
+
+    return catalogue.run_entry(catalogue.report_entry(name, version, settings=settings), params,
+                               timeout_s=timeout_s, row_cap=row_cap, settings=settings)

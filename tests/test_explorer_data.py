@@ -7,7 +7,7 @@ import pytest
 from explorer.data import neighbourhood
 from explorer.data import search
 from explorer.data import spillovers
-from explorer.data.scene import Filters, build_view
+from explorer.data.scene import Filters, build_scene
 from explorer.graph.scene import showing
 from schema.model import USER_FACING_LABELS
 from tests.support import explorer_graph
@@ -66,19 +66,19 @@ def test_self_loops_appear_once(graph):
 
 def test_a_view_of_two_expansions_counts_each(graph):
     f = Filters(USER_FACING_LABELS, ("SUPPLIES",), None, None, 300)
-    view = build_view(["Firm:F1", "Firm:F3"], f)
+    scene = build_scene(["Firm:F1", "Firm:F3"], f)
     # F1: 3 suppliers; F3: supplies F1 (already drawn) and buys from F2
-    assert set(view["nodes"]) == {"Firm:F1", "Firm:F2", "Firm:F3", "Firm:F4"}
-    assert len(view["edges"]) == 4 and showing(view) == (5, 5)
+    assert set(scene["nodes"]) == {"Firm:F1", "Firm:F2", "Firm:F3", "Firm:F4"}
+    assert len(scene["edges"]) == 4 and showing(scene) == (5, 5)
 
 
 def test_sectors_in_a_view_carry_their_yearly_accounts(graph):
     f = Filters(USER_FACING_LABELS, ("SUPPLIES",), None, None, 300)
-    view = build_view(["Sector:KOR|ELEC"], f)
-    metal = view["nodes"]["Sector:KOR|METAL"]["props"]
+    scene = build_scene(["Sector:KOR|ELEC"], f)
+    metal = scene["nodes"]["Sector:KOR|METAL"]["props"]
     assert (metal["output"], metal["backward_linkage"], metal["accounts_year"]) == (50.0, 0.9, 2020)
     # a year without accounts leaves the sector without numbers rather than showing another year's
-    view_1999 = build_view(["Sector:KOR|ELEC"], Filters(USER_FACING_LABELS, ("SUPPLIES",), 1999, None, 300))
+    view_1999 = build_scene(["Sector:KOR|ELEC"], Filters(USER_FACING_LABELS, ("SUPPLIES",), 1999, None, 300))
     assert "output" not in view_1999["nodes"]["Sector:KOR|ELEC"]["props"]
 
 

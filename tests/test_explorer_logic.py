@@ -1,4 +1,4 @@
-"""The explorer's pure pieces (no database, no Streamlit): search text, views, paths, URL parameters."""
+"""The explorer's pure pieces (no database, no Streamlit): search text, scenes, paths, URL parameters."""
 from __future__ import annotations
 
 import networkx as nx
@@ -9,7 +9,8 @@ from hypothesis import given, strategies as st
 from explorer.transform import country
 from explorer.graph import scene
 from explorer.transform import paths
-from explorer.transform import params
+from explorer.transform import url
+from queries.model import Param
 from explorer.transform import results
 from explorer.graph.style import metric_colours, strip_external, to_html
 from explorer.transform.search import lucene_query, node_id, split_node_id, words_of
@@ -47,10 +48,10 @@ def hood(center, others, total=None):
 
 
 def test_merge_counts_shown_and_total_and_dedupes_edges():
-    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}},
+    v = scene.merge_into_scene(scene.empty_scene(), "A", {"label": "Firm", "props": {"key": "A"}},
                          hood("A", [("B", 2.0), ("C", 3.0)], total=7))
     # expanding B brings the B->A edge again: it must not be drawn twice
-    v = scene.merge(v, "B", {"label": "Firm", "props": {"key": "B"}}, hood("A", [("B", 2.0)]))
+    v = scene.merge_into_scene(v, "B", {"label": "Firm", "props": {"key": "B"}}, hood("A", [("B", 2.0)]))
     assert len(v["edges"]) == 2 and v["expanded"] == ["A", "B"]
     assert scene.showing(v) == (3, 8)
     assert scene.node_metric(v, "degree") == {"A": 2.0, "B": 1.0, "C": 1.0}
@@ -63,7 +64,7 @@ def test_sizes_grow_with_the_square_root_and_missing_values_get_the_minimum():
 
 
 def test_graphml_export_reads_back_with_networkx(tmp_path):
-    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A", "tags": ["x"]}},
+    v = scene.merge_into_scene(scene.empty_scene(), "A", {"label": "Firm", "props": {"key": "A", "tags": ["x"]}},
                          hood("A", [("B", 2.0)]))
     path = tmp_path / "v.graphml"
     path.write_text(scene.graphml(v))
@@ -79,7 +80,7 @@ def test_metric_colours_bins_and_legend():
 
 
 def test_drawing_is_offline_and_carries_the_click_bridge():
-    v = scene.merge(scene.empty_view(), "A", {"label": "Firm", "props": {"key": "A"}}, hood("A", [("B", 1)]))
+    v = scene.merge_into_scene(scene.empty_scene(), "A", {"label": "Firm", "props": {"key": "A"}}, hood("A", [("B", 1)]))
     html = to_html(v)
     assert "cdn.jsdelivr" not in html and "gvnNodeScreenPosition" in html and "vis.Network" in html
     assert strip_external('<script src="https://x/y.js"></script><p>') == "<p>"
@@ -121,35 +122,33 @@ def test_country_aggregates_leave_rest_of_world_out():
     assert mean.set_index("country").loc["KOR", "backward_linkage"] == 1.5
 
 
-SPECS = [params.Spec("year", "int"), params.Spec("t", "float"), params.Spec("on", "bool"),
-         params.Spec("mode", "choice", choices=("a", "b")), params.Spec("name", "str"),
-         params.Spec("keys", "json")]
+PARAMS = [Param("year", "int"), Param("t", "float"), Param("on", "bool"),
+          Param("mode", "choice", choices=("a", "b")), Param("name", "str"), Param("keys", "json")]
+FIELDS = url.report_fields(PARAMS)
 
 
 @given(year=st.none() | st.integers(-10**6, 10**6), t=st.none() | st.floats(allow_nan=False, allow_infinity=False),
        on=st.booleans(), mode=st.sampled_from(["a", "b"]), name=st.text(min_size=1),
        keys=st.none() | st.lists(st.text(max_size=5), max_size=3))
 def test_url_parameters_round_trip(year, t, on, mode, name, keys):
-    values = {"year": year, "t": t, "on": on, "mode": mode, "name": name, "keys": keys}
-    back, problems = params.from_query(SPECS, params.to_query(SPECS, values))
+    values = {"p_year": year, "p_t": t, "p_on": on, "p_mode": mode, "p_name": name, "p_keys": keys}
+    back, problems = url.read(FIELDS, url.write(FIELDS, values))
     assert problems == []
     assert back == {k: v for k, v in values.items() if v is not None}
 
 
 def test_bad_url_parameters_are_reported_not_raised():
-    back, problems = params.from_query(SPECS, {"p_year": "soon", "p_mode": "c", "p_on": "maybe"})
+    back, problems = url.read(FIELDS, {"p_year": "soon", "p_mode": "c", "p_on": "maybe"})
     assert back == {} and len(problems) == 3
-
-
-def test_saved_report_defaults_give_typed_specs():
-    specs = {s.name: s.type for s in params.from_saved_defaults(
-        {"n": 5, "x": 0.5, "flag": True, "who": "", "keys": None})}
-    assert specs == {"n": "int", "x": "float", "flag": "bool", "who": "str", "keys": "json"}
+    # one line each, naming the URL parameter and what it allows
+    assert problems[0] == "URL parameter p_year: 'soon' is not a valid int; allowed: an integer, or empty"
+    assert problems[1] == "URL parameter p_on: 'maybe' is not a valid bool; allowed: true or false"
+    assert problems[2] == "URL parameter p_mode: 'c' is not a choice; allowed: one of a, b"
 
 
 def test_results_become_graphs_from_paths_or_edge_lists():
-    v = results.graph_view(UP, "value")
+    v = results.to_scene(UP, "value")
     assert set(v["nodes"]) == {"M", "E", "C", "X"} and v["edges"]["M->E"]["weight"] == pytest.approx(0.24)
     trade = pd.DataFrame({"exporter": ["KOR"], "importer": ["CHN"], "value": [5.0]})
-    assert list(results.graph_view(trade, "value")["edges"]) == ["KOR->CHN"]
-    assert results.graph_view(pd.DataFrame({"a": [1]}), None) is None
+    assert list(results.to_scene(trade, "value")["edges"]) == ["KOR->CHN"]
+    assert results.to_scene(pd.DataFrame({"a": [1]}), None) is None

@@ -43,7 +43,12 @@ def test_every_page_runs_on_an_empty_database(empty_db, page):
     st.cache_data.clear()
     try:
         at = run_page(page, node="Firm:NOPE")
-        assert not at.error
+        # the pages that open a node say it does not exist (one line), instead of drawing or tracing nothing
+        errors = [e.value for e in at.error]
+        if page in ("network", "spillovers"):
+            assert len(errors) == 1 and errors[0].startswith("URL parameter node:") and "NOPE" in errors[0], errors
+        else:
+            assert not errors
         assert not any("SYNTHETIC" in w.value for w in at.sidebar.warning)
     finally:
         st.cache_data.clear()
@@ -256,3 +261,58 @@ def test_reports_runs_a_builtin_module(graph):
     at = run_page("reports", report="module:key-sectors", run="1")
     assert not at.exception
     assert list(at.dataframe[0].value["sector"]) == ["KOR|ELEC"]
+
+
+BAD_URLS = [
+    ("spillovers", {"node": "NOPE-FIRM"}, "URL parameter node: no sector or firm has the key 'NOPE-FIRM'"),
+    ("spillovers", {"node": "KOR|ELEC", "threshold": "5", "run": "1"},
+     "URL parameter threshold: '5' is above the maximum 1; allowed: a number from 0 to 1"),
+    ("spillovers", {"node": "KOR|ELEC", "depth": "99", "run": "1"}, "URL parameter depth: '99' is above the maximum 6"),
+    ("network", {"node": "NoLabel"}, "URL parameter node: 'NoLabel' is not a node id"),
+    ("network", {"node": "Firm:F1", "size": "colour"}, "URL parameter size: 'colour' is not a choice; allowed: one of"),
+    ("reports", {"report": "module:upstream-paths", "p_node": "KOR|ELEC", "p_depth": "99", "run": "1"},
+     "URL parameter p_depth: '99' is above the maximum 6"),
+    ("reports", {"report": "module:key-sectors", "p_colour": "red", "run": "1"},
+     "URL parameter p_colour: module 'key-sectors' has no parameter 'colour'"),
+    ("centrality", {"year": "abc"}, "URL parameter year: 'abc' is not a valid int"),
+    ("trade", {"fdi_year": "1700"}, "URL parameter fdi_year: '1700' is below the minimum 1900"),
+]
+
+
+@pytest.mark.parametrize("page, query, message", BAD_URLS, ids=[f"{p}-{'-'.join(q)}" for p, q, _ in BAD_URLS])
+def test_a_bad_url_value_is_named_and_nothing_runs_with_another(graph, page, query, message):
+    at = run_page(page, **query)
+    errors = [e.value for e in at.error]
+    assert any(m.startswith(message) and "\n" not in m for m in errors), errors
+    assert not at.dataframe and not at.success   # no result computed from a value the URL did not give
+
+
+def test_the_shareable_report_link_follows_the_last_run(saved_report):
+    at = run_page("reports", report=saved_report)
+    at.button[0].click().run()
+    assert "p_min_output=100.0" in at.code[0].value
+    at.number_input(key="rp_report:top-firms_1_min_output").set_value(350.0)
+    at.button[0].click().run()
+    assert "p_min_output=350.0" in at.code[0].value and "p_min_output=100.0" not in at.code[0].value
+
+
+def test_the_spillovers_url_holds_the_year_and_every_trace_parameter(graph):
+    at = run_page("spillovers", node="KOR|ELEC")
+    at.selectbox(key="sp_year").set_value(2020)
+    at.button(key="sp_run").click().run()
+    got = {k: at.query_params[k] for k in ("node", "direction", "depth", "threshold", "limit", "year", "by", "run")}
+    got = {k: v[0] if isinstance(v, list) else v for k, v in got.items()}
+    assert got == {"node": "KOR|ELEC", "direction": "upstream", "depth": "3", "threshold": "0.001", "limit": "20",
+                   "year": "2020", "by": "region", "run": "1"}
+    # the same URL in a new session traces the same paths without a click
+    again = run_page("spillovers", **got)
+    assert again.dataframe[0].value.equals(at.dataframe[0].value)
+
+
+def test_the_open_tab_is_in_the_url_and_a_wrong_one_is_named(graph):
+    at = run_page("spillovers", node="KOR|ELEC", run="1", tab="Sankey")
+    assert at.session_state["sp_tab"] == "Sankey"
+    assert at.query_params["tab"] in ("Sankey", ["Sankey"])
+    at = run_page("centrality", tab="Nowhere")
+    assert [e.value for e in at.error] == ["URL parameter tab: 'Nowhere' is not a tab of this page; allowed: one of "
+                                           "Centrality ranking, Linkages, Key sectors, World map"]

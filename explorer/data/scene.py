@@ -1,11 +1,11 @@
-"""Builds the Network page's view from the expanded node ids and the filters (cached I/O + pure merge)."""
+"""Builds the Network page's scene from the expanded node ids and the filters (cached I/O + pure merge)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 from explorer.data import neighbourhood
-from explorer.graph.scene import empty_view, merge
+from explorer.graph.scene import empty_scene, merge_into_scene
 from explorer.transform.search import split_node_id
 
 
@@ -18,27 +18,27 @@ class Filters:
     cap: int
 
 
-def build_view(expanded: list[str], f: Filters) -> dict[str, Any]:
+def build_scene(expanded: list[str], f: Filters) -> dict[str, Any]:
     """Every expanded node with its (filtered, capped) neighbourhood; unknown ids are skipped."""
-    view = empty_view()
+    scene = empty_scene()
     for nid in expanded:
         details = neighbourhood.node_details(nid)
         if details is None:
             continue
         label, _ = split_node_id(nid)
         hood = neighbourhood.neighbourhood(nid, f.types, f.labels, f.year, f.min_value, f.cap)
-        view = merge(view, nid, {"label": label, "props": details}, hood)
-    return with_sector_accounts(view, f.year)
+        scene = merge_into_scene(scene, nid, {"label": label, "props": details}, hood)
+    return with_sector_accounts(scene, f.year)
 
 
-def with_sector_accounts(view: dict[str, Any], year: int | None) -> dict[str, Any]:
+def with_sector_accounts(scene: dict[str, Any], year: int | None) -> dict[str, Any]:
     """Sector nodes get their SectorYear numbers (that year, else the latest) as properties."""
-    sectors = {nid: split_node_id(nid)[1] for nid, n in view["nodes"].items() if n["label"] == "Sector"}
+    sectors = {nid: split_node_id(nid)[1] for nid, n in scene["nodes"].items() if n["label"] == "Sector"}
     if not sectors:
-        return view
+        return scene
     accounts = neighbourhood.sector_accounts(tuple(sorted(sectors.values())), year)
-    nodes = dict(view["nodes"])
+    nodes = dict(scene["nodes"])
     for nid, key in sectors.items():
         if key in accounts:
             nodes[nid] = {**nodes[nid], "props": {**nodes[nid]["props"], **accounts[key]}}
-    return {**view, "nodes": nodes}
+    return {**scene, "nodes": nodes}

@@ -1,5 +1,15 @@
-"""Finding nodes by name or code through the `entity_search` full-text index."""
+"""Finding nodes by name or code through the `entity_search` full-text index, the way people ask.
+
+Country names and common aliases ('South Korea', 'Republic of Korea', 'USA', 'UK') are read with
+country_converter's name patterns (the table the reference loader uses) and match the country's
+ISO3 code, so 'Korea Electrical' finds the sector 'KOR|Electrical and Optical Equipment'; long
+words also match their stem ('electronics' -> 'Electrical'). A cut list says so and how to narrow it.
+"""
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import streamlit as st
 
@@ -9,22 +19,89 @@ from schema.model import USER_FACING_LABELS
 
 TTL_S = 300
 
-# The index covers key and name of every user-facing label; an exact key match ranks first
-# so that typing a code ('KOR', 'KR-11', 'F0001') puts that node on top.
+# The index covers key and name of every user-facing label; an exact key match ranks first so
+# that typing a code ('KOR', 'KR-11', 'F0001') puts that node on top, then the country a name
+# means ('Korea' -> the Country KOR), then Lucene's score.
 _SEARCH = """
-CALL db.index.fulltext.queryNodes('entity_search', $q, {limit: $limit}) YIELD node, score
+CALL db.index.fulltext.queryNodes('entity_search', $q) YIELD node, score
 WITH node, score, [l IN labels(node) WHERE l IN $labels][0] AS label
 WHERE label IS NOT NULL
-RETURN label, node.key AS key, coalesce(node.name, node.key) AS name,
-       score + CASE WHEN toLower(node.key) = toLower($raw) THEN 100.0 ELSE 0.0 END AS score
+WITH label, node.key AS key, coalesce(node.name, node.key) AS name,
+     score + CASE WHEN toLower(node.key) = toLower($raw) THEN 100.0 ELSE 0.0 END
+           + CASE WHEN node.key IN $codes THEN 50.0 ELSE 0.0 END AS score
 ORDER BY score DESC, name
-LIMIT $limit
+WITH collect({label: label, key: key, name: name, score: score}) AS rows
+RETURN rows[0..$limit] AS hits, size(rows) AS total
 """
 
 
+@dataclass(frozen=True)
+class Found:
+    hits: list[dict] = field(default_factory=list)
+    total: int = 0          # every match, of which ``hits`` are the best ``limit``
+    countries: tuple[str, ...] = ()  # ISO3 codes the text was read as naming
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.hits)
+
+    @property
+    def summary(self) -> str:
+        if self.cut:
+            return f"best {len(self.hits)} of {self.total} matches"
+        return f"{self.total} match{'es' if self.total != 1 else ''}"
+
+    @property
+    def note(self) -> str:
+        """What to do when the list is cut or empty (empty text when neither)."""
+        read_as = f" (read as {', '.join(self.countries)})" if self.countries else ""
+        if not self.total:
+            return (f"No match{read_as}. Check the spelling, use fewer words, or type a code "
+                    "(KOR, KR-11, a firm key).")
+        if self.cut:
+            return (f"The list is cut at the best {len(self.hits)} of {self.total} matches{read_as}: add a word "
+                    "(a country, an industry, a region) or type a code (e.g. KOR|Electrical) to narrow it.")
+        return f"Read as {', '.join(self.countries)}." if self.countries else ""
+
+
+@lru_cache(maxsize=1)
+def _country_patterns() -> list[tuple[re.Pattern, str, str, str]]:
+    from loader.reference.countries import coco_table
+
+    table = coco_table()
+    return [(re.compile(rx, re.IGNORECASE), iso3, short.lower(), official.lower())
+            for rx, iso3, short, official in zip(table["regex"], table["ISO3"], table["name_short"],
+                                                 table["name_official"]) if rx and iso3]
+
+
+@lru_cache(maxsize=4096)
+def country_of(phrase: str) -> str | None:
+    """The ISO3 code a phrase names as a whole ('south korea', 'usa', 'united kingdom'), else None."""
+    phrase = phrase.strip().lower()
+    if len(phrase) < 2:
+        return None
+    codes = {iso3 for rx, iso3, short, official in _country_patterns()
+             if phrase in (short, official) or rx.fullmatch(phrase)}
+    return codes.pop() if len(codes) == 1 else None
+
+
 @st.cache_data(ttl=TTL_S, show_spinner=False)
-def search(text: str, limit: int = 20, labels: tuple[str, ...] = USER_FACING_LABELS) -> list[dict]:
-    q = lucene_query(text)
+def find(text: str, limit: int = 20, labels: tuple[str, ...] = USER_FACING_LABELS) -> Found:
+    codes: list[str] = []
+
+    def named(phrase: str) -> str | None:
+        code = country_of(phrase)
+        if code:
+            codes.append(code)
+        return code
+
+    q = lucene_query(text, named)
     if not q:
-        return []
-    return read(_SEARCH, {"q": q, "raw": text.strip(), "limit": int(limit), "labels": list(labels)})
+        return Found()
+    rows = read(_SEARCH, {"q": q, "raw": text.strip(), "limit": int(limit), "labels": list(labels), "codes": codes})
+    return Found(rows[0]["hits"], rows[0]["total"], tuple(dict.fromkeys(codes))) if rows else Found()
+
+
+def search(text: str, limit: int = 20, labels: tuple[str, ...] = USER_FACING_LABELS) -> list[dict]:
+    """The best ``limit`` matches (``find`` also says how many there were)."""
+    return find(text, limit, labels).hits

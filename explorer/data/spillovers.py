@@ -5,6 +5,7 @@ import streamlit as st
 
 from connection import read
 from explorer.transform.search import node_id
+from queries.model import Param
 
 TTL_S = 120
 
@@ -31,3 +32,11 @@ def node_info(keys: tuple[str, ...]) -> dict[str, dict]:
     rows = read(_NODE_INFO, {"keys": list(keys)})
     return {r["key"]: {"label": r["label"], "props": r["props"], "country": r["country"],
                        "region": r["region"], "id": node_id(r["label"], r["key"])} for r in rows}
+
+
+# The page's own choices (the path modules' parameters come from the modules themselves).
+DIRECTION = Param("direction", "choice", "upstream", choices=("upstream", "downstream"), label="Direction",
+                  help="upstream: suppliers of the node (upstream-paths); downstream: its buyers (downstream-paths)")
+COMPARE_BY = Param("by", "choice", "region", choices=("region", "country"), label="Compare regions by",
+                   help="Firms: economic region (a subdivision counts as the economic region it is part of). "
+                        "Sectors have a country only.")

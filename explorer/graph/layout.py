@@ -1,10 +1,10 @@
-"""A cheap starting layout for big views, computed in Python so the browser need not find one.
+"""A cheap starting layout for big scenes, computed in Python so the browser need not find one.
 
-Pure: a view in (graph_view's dict), ``{node id: (x, y)}`` out, in vis-network pixels.
+Pure: a scene in (the dict of explorer.graph.scene), ``{node id: (x, y)}`` out, in vis-network pixels.
 
-A view is the union of the neighbourhoods the user expanded (``view["expanded"]``), so it is
+A scene is the union of the neighbourhoods the user expanded (``scene["expanded"]``), so it is
 laid out that way: every node joins the group of its nearest expanded node (a breadth-first
-search from all of them at once; parts of the view no expanded node reaches get their own
+search from all of them at once; parts of the scene no expanded node reaches get their own
 best-connected node as centre), each group sits on concentric rings around its centre,
 nearest nodes on the inner rings, and a node that is a direct neighbour of two or more
 centres sits between them. The centres themselves are spread by a small spring layout
@@ -29,9 +29,9 @@ SPRING_CENTRES = 60   # more centres than this: sunflower spiral instead of a sp
 GOLDEN_ANGLE = math.pi * (3.0 - math.sqrt(5.0))
 
 
-def _adjacency(view: dict[str, Any]) -> dict[str, set[str]]:
-    adj: dict[str, set[str]] = {nid: set() for nid in view["nodes"]}
-    for e in view["edges"].values():
+def _adjacency(scene: dict[str, Any]) -> dict[str, set[str]]:
+    adj: dict[str, set[str]] = {nid: set() for nid in scene["nodes"]}
+    for e in scene["edges"].values():
         s, t = e["source"], e["target"]
         if s != t and s in adj and t in adj:
             adj[s].add(t)
@@ -39,9 +39,9 @@ def _adjacency(view: dict[str, Any]) -> dict[str, set[str]]:
     return adj
 
 
-def _groups(view: dict[str, Any], adj: dict[str, set[str]]) -> tuple[list[str], dict[str, str], dict[str, int]]:
+def _groups(scene: dict[str, Any], adj: dict[str, set[str]]) -> tuple[list[str], dict[str, str], dict[str, int]]:
     """Centres in order, each node's centre and its distance from it (multi-source BFS)."""
-    centres = [c for c in dict.fromkeys(view.get("expanded", [])) if c in adj]
+    centres = [c for c in dict.fromkeys(scene.get("expanded", [])) if c in adj]
     owner: dict[str, str] = {}
     dist: dict[str, int] = {}
 
@@ -108,12 +108,12 @@ def _centre_positions(centres: list[str], sizes: dict[str, float], links: dict[t
     return {c: (float(pos[c][0]) * scale, float(pos[c][1]) * scale) for c in centres}
 
 
-def seed_positions(view: dict[str, Any]) -> dict[str, tuple[float, float]]:
-    """Starting positions for every node of ``view``."""
-    adj = _adjacency(view)
+def seed_positions(scene: dict[str, Any]) -> dict[str, tuple[float, float]]:
+    """Starting positions for every node of ``scene``."""
+    adj = _adjacency(scene)
     if not adj:
         return {}
-    centres, owner, dist = _groups(view, adj)
+    centres, owner, dist = _groups(scene, adj)
     out: dict[str, tuple[float, float]] = {}
     lonely = sorted(n for n in adj if n not in owner)
     if centres:
@@ -145,7 +145,7 @@ def seed_positions(view: dict[str, Any]) -> dict[str, tuple[float, float]]:
             a = k * GOLDEN_ANGLE   # a small deterministic spread so shared partners do not sit on one point
             r = NODE_SPACING * 0.5 * math.sqrt(k % 50)
             out[n] = (x + r * math.cos(a), y + r * math.sin(a))
-    if lonely:   # nodes without any edge in the view: a block below everything else
+    if lonely:   # nodes without any edge in the scene: a block below everything else
         top = max((y for _, y in out.values()), default=0.0) + 2 * RING_GAP
         per_row = max(1, int(math.sqrt(len(lonely))))
         for i, n in enumerate(lonely):

@@ -1,4 +1,4 @@
-"""Colours, legends and the pyvis drawing of a view. Pure: returns HTML text, touches no I/O."""
+"""Colours, legends and the pyvis drawing of a scene. Pure: returns HTML text, touches no I/O."""
 from __future__ import annotations
 
 import json
@@ -24,12 +24,12 @@ MISSING = "#cccccc"
 
 # Physics that settles: a bounded stabilisation run, then physics is switched off by the
 # bridge script, so a large drawing stops moving (and stops using the CPU).
-# Views of more than LARGE_VIEW_NODES nodes start from positions computed in Python
-# (explorer.graph.layout) and get only LARGE_VIEW_ITERATIONS stabilisation steps to polish
+# Scenes of more than LARGE_SCENE_NODES nodes start from positions computed in Python
+# (explorer.graph.layout) and get only LARGE_SCENE_ITERATIONS stabilisation steps to polish
 # them: 400 Barnes-Hut steps from vis-network's own start took 9-10 s for 1,000 nodes
 # in headless Chromium.
-LARGE_VIEW_NODES = 500
-LARGE_VIEW_ITERATIONS = 30
+LARGE_SCENE_NODES = 500
+LARGE_SCENE_ITERATIONS = 30
 OPTIONS = {
     "physics": {"enabled": True, "solver": "barnesHut",
                 "barnesHut": {"gravitationalConstant": -8000, "springLength": 120, "damping": 0.4},
@@ -104,15 +104,15 @@ def metric_colours(values: dict[str, float | None]) -> tuple[dict[str, str], lis
     return colours, legend
 
 
-def style(view: dict[str, Any], size_by: str, colour_by: str) -> dict[str, Any]:
+def style(scene: dict[str, Any], size_by: str, colour_by: str) -> dict[str, Any]:
     """Per-node size and colour plus the legend rows that explain them."""
-    sizes = scale_sizes(node_metric(view, size_by))
+    sizes = scale_sizes(node_metric(scene, size_by))
     if colour_by == "label":
-        colours = {nid: LABEL_COLOURS.get(n["label"], MISSING) for nid, n in view["nodes"].items()}
-        present = sorted({n["label"] for n in view["nodes"].values()})
+        colours = {nid: LABEL_COLOURS.get(n["label"], MISSING) for nid, n in scene["nodes"].items()}
+        present = sorted({n["label"] for n in scene["nodes"].values()})
         legend = [(LABEL_COLOURS.get(label, MISSING), label) for label in present]
     else:
-        colours, legend = metric_colours(node_metric(view, colour_by))
+        colours, legend = metric_colours(node_metric(scene, colour_by))
     return {"sizes": sizes, "colours": colours, "legend": legend}
 
 
@@ -125,46 +125,46 @@ def _short(text: str, n: int = 28) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def is_large(view: dict[str, Any]) -> bool:
-    return len(view["nodes"]) > LARGE_VIEW_NODES
+def is_large(scene: dict[str, Any]) -> bool:
+    return len(scene["nodes"]) > LARGE_SCENE_NODES
 
 
-def view_options(large: bool, physics: bool = True) -> dict[str, Any]:
-    """vis-network options: small views as before; large ones keep the given positions and polish briefly."""
+def drawing_options(large: bool, physics: bool = True) -> dict[str, Any]:
+    """vis-network options: small scenes as before; large ones keep the given positions and polish briefly."""
     options = json.loads(json.dumps(OPTIONS))
     options["physics"]["enabled"] = bool(physics)
     if large:
-        options["physics"]["stabilization"]["iterations"] = LARGE_VIEW_ITERATIONS
+        options["physics"]["stabilization"]["iterations"] = LARGE_SCENE_ITERATIONS
         options["physics"]["stabilization"]["updateInterval"] = 10
         # vis-network's own start (Kamada-Kawai on clusters) is slow and gives up on big graphs
         options["layout"] = {"improvedLayout": False}
     return options
 
 
-def to_html(view: dict[str, Any], size_by: str = "degree", colour_by: str = "label",
+def to_html(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "label",
             selected: str | None = None, height_px: int = 620, physics: bool = True) -> str:
-    """The view drawn by pyvis (``Network.generate_html``), self-contained, with the click bridge.
+    """The scene drawn by pyvis (``Network.generate_html``), self-contained, with the click bridge.
 
-    Views above ``LARGE_VIEW_NODES`` nodes carry starting positions (``graph_layout``) and a short
+    Scenes above ``LARGE_SCENE_NODES`` nodes carry starting positions (``graph_layout``) and a short
     stabilisation; with ``physics`` off they are drawn at those positions straight away.
     """
-    st_ = style(view, size_by, colour_by)
-    large = is_large(view)
-    pos = seed_positions(view) if large else {}
+    st_ = style(scene, size_by, colour_by)
+    large = is_large(scene)
+    pos = seed_positions(scene) if large else {}
     net = Network(height=f"{height_px}px", width="100%", directed=True, cdn_resources="in_line")
-    for nid, node in view["nodes"].items():
+    for nid, node in scene["nodes"].items():
         props = node["props"]
         at = {"x": round(pos[nid][0], 1), "y": round(pos[nid][1], 1)} if nid in pos else {}
         net.add_node(nid, label=_short(str(props.get("name") or props.get("key") or nid)),
                      title=_tooltip(node["label"], props), color=st_["colours"][nid], size=st_["sizes"][nid],
                      shape="dot", borderWidth=4 if nid == selected else 1, **at)
-    for e in view["edges"].values():
+    for e in scene["edges"].values():
         p = e.get("props", {})
         bits = [e["type"]] + [f"{k}: {p[k]}" for k in ("year", "value", "amount", "share", "product", "motive", "mode",
                                                         "role") if p.get(k) is not None]
         net.add_edge(e["source"], e["target"], title="\n".join(str(b) for b in bits),
                      color=REL_COLOURS.get(e["type"], "#999999"))
-    net.set_options(json.dumps(view_options(large, physics)))
+    net.set_options(json.dumps(drawing_options(large, physics)))
     html = strip_external(net.generate_html())
     return html.replace("</body>", BRIDGE + "</body>", 1)
 

@@ -1,11 +1,19 @@
-"""Centrality & linkages: rankings (table + bar chart), key sectors, a world map by country, per year."""
+"""Centrality & linkages: rankings (table + bar chart), key sectors, a world map by country, per year.
+
+Widgets come from the modules' own Params; the URL holds every choice (``?year=2020&layer=sector
+&order_by=pagerank&weight=value&limit=100&betweenness_sampling=0&linkage_order=backward_linkage
+&map=output``), and a value a module refuses is named with what is allowed.
+"""
 import streamlit as st
 
 from explorer.transform import charts
 from explorer.transform import country
-from explorer.data import modules
+from explorer.transform import url
+from explorer.data import catalogue
 from explorer.data import overview
 from explorer.ui import page
+from explorer.ui.widgets import widget
+from queries.model import Param
 
 page.start("Centrality & linkages")
 
@@ -14,33 +22,44 @@ years = sorted(set(overview.years_by_kind().get("SectorYear", []))
 if not years:
     st.info("No input-output or supply data loaded yet.")
     st.stop()
+
+centrality = catalogue.params("centrality")
+linkages = catalogue.params("sector-linkages")
+# the map's colour: a column of sector-linkages, or PageRank from centrality (summed per country)
+MAP = Param("map", "choice", "output", choices=("output", "value_added", "exports", "backward_linkage", "pagerank"),
+            label="Colour countries by", help="sums over a country's sectors (mean for linkages)")
+RANK = ("layer", "order_by", "weight", "limit", "betweenness_sampling")  # centrality's parameters shown here
+fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "linkage_order": linkages["order_by"],
+          "map": MAP}
 qp = st.query_params
-year_default = int(qp["year"]) if qp.get("year", "").isdigit() and int(qp["year"]) in years else years[-1]
-year = st.select_slider("Year", options=years, value=year_default, key="ce_year") if len(years) > 1 else years[0]
-if len(years) == 1:
-    st.caption(f"Year: {year} (the only one loaded)")
-qp["year"] = str(year)
+from_url, problems = url.read(fields, qp)
+page.url_problems(problems, stop=True)
 
 
-run = page.run_module
+def initial(key: str):
+    return from_url.get(key, fields[key].default)
 
 
-tab_rank, tab_link, tab_key, tab_map = st.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"])
+# one year for every tab: the latest loaded unless the URL names one
+year = widget(centrality["year"], from_url.get("year", years[-1]), "ce_year", label="Year", options=years)
+state = {"year": year}
+run = page.run
+
+tab_rank, tab_link, tab_key, tab_map = page.tabs(["Centrality ranking", "Linkages", "Key sectors", "World map"],
+                                                 "ce_tab")
 
 with tab_rank:
-    c1, c2, c3, c4, c5 = st.columns(5)
-    layer = c1.radio("Network", ["sector", "firm"], horizontal=True, key="ce_layer")
-    order = c2.selectbox("Rank by", modules.param("centrality", "order_by").choices, key="ce_order")
-    weight = c3.selectbox("Edge weight", ["value", "a", "b"], key="ce_weight",
-                          help="value: flow; a: technical coefficient; b: allocation coefficient")
-    top = c4.number_input("Top", 5, 500, 20, key="ce_top")
-    sampling_param = modules.param("centrality", "betweenness_sampling")
-    sampling = c5.number_input("Betweenness sources (0 = exact)", int(sampling_param.min), int(sampling_param.max),
-                               int(sampling_param.default), step=100, key="ce_bc_sampling", help=sampling_param.help)
-    ranking = run("centrality", {"layer": layer, "year": year, "order_by": order, "weight": weight, "limit": int(top),
-                                 "betweenness_sampling": int(sampling)})
+    cols = st.columns(5)
+    labels = {"layer": "Network", "order_by": "Rank by", "weight": "Edge weight", "limit": "Top",
+              "betweenness_sampling": "Betweenness sources (0 = exact)"}
+    for (k, label), col in zip(labels.items(), cols):
+        state[k] = widget(centrality[k], initial(k), f"ce_{'bc_sampling' if k == 'betweenness_sampling' else k}",
+                          label=label, where=col)
+    layer, order, sampling = state["layer"], state["order_by"], state["betweenness_sampling"]
+    ranking = run("centrality", {k: state[k] for k in ("year",) + RANK})
     if ranking is not None and not ranking.empty:
-        st.bar_chart(ranking, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 28 * len(ranking)))
+        head = ranking.head(30)
+        st.bar_chart(head, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 28 * len(head)))
         if sampling and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
             st.caption(f"Betweenness sampled from {int(sampling)} source nodes (GDS, fixed seed): sums over those "
                        "sources only, not rescaled; compare ranks, not values, with an exact run.")
@@ -49,33 +68,33 @@ with tab_rank:
         st.info(f"No {layer} flows in {year}.")
 
 with tab_link:
-    metric = st.selectbox("Rank sectors by", ["backward_linkage", "forward_linkage", "upstreamness", "output",
-                                              "value_added", "exports"], key="ce_metric")
-    linkages = run("sector-linkages", {"year": year, "order_by": metric, "limit": 1000})
-    if linkages is not None and not linkages.empty:
-        head = linkages.head(30)
+    metric = state["linkage_order"] = widget(linkages["order_by"], initial("linkage_order"), "ce_metric",
+                                             label="Rank sectors by")
+    every_sector = int(linkages["limit"].max)  # the table lists all sectors of the year, as far as the module allows
+    ranked = run("sector-linkages", {"year": year, "order_by": metric, "limit": every_sector})
+    if ranked is not None and not ranked.empty:
+        head = ranked.head(30)
         st.bar_chart(head, x="sector", y=metric, sort=f"-{metric}", horizontal=True, height=max(240, 28 * len(head)))
-        st.dataframe(linkages, hide_index=True, width="stretch")
-    elif linkages is not None:
+        st.dataframe(ranked, hide_index=True, width="stretch")
+    elif ranked is not None:
         st.info(f"No sector accounts (SectorYear) for {year}.")
 
 with tab_key:
     st.caption("Key sectors pull strongly on suppliers (backward linkage > 1) and push strongly to buyers "
                "(forward linkage > 1), both relative to the economy's mean of 1.")
-    key = run("key-sectors", {"year": year, "limit": 1000})
-    linkages_all = run("sector-linkages", {"year": year, "order_by": "output", "limit": 100000})
+    key = run("key-sectors", {"year": year, "limit": int(catalogue.params("key-sectors")["limit"].max)})
+    linkages_all = run("sector-linkages", {"year": year, "order_by": "output", "limit": every_sector})
     if linkages_all is not None and not linkages_all.empty:
         st.plotly_chart(charts.key_sector_scatter(linkages_all), width="stretch", key="ce_scatter")
     if key is not None:
         st.dataframe(key, hide_index=True, width="stretch")
 
 with tab_map:
-    source = st.radio("Colour countries by", ["output", "value_added", "exports", "backward_linkage", "pagerank"],
-                      horizontal=True, key="ce_map_metric")
+    source = state["map"] = widget(MAP, initial("map"), "ce_map_metric")
     if source == "pagerank":
-        frame = run("centrality", {"layer": "sector", "year": year, "limit": 1000000})
+        frame = run("centrality", {"layer": "sector", "year": year, "limit": int(centrality["limit"].max)})
     else:
-        frame = run("sector-linkages", {"year": year, "order_by": "output", "limit": 100000})
+        frame = run("sector-linkages", {"year": year, "order_by": "output", "limit": every_sector})
     if frame is not None and not frame.empty:
         agg, left_out = country.by_country(frame, source)
         how = country.HOW.get(source, "sum")
@@ -84,3 +103,5 @@ with tab_map:
         if left_out:
             st.caption(f"Not on the map (no single country): {', '.join(left_out)}")
         st.dataframe(agg, hide_index=True, width="stretch")
+
+qp.from_dict({**url.write(fields, state), **page.selected_tab("ce_tab")})

@@ -1,18 +1,25 @@
-"""Spillovers: upstream/downstream paths of a sector or firm, as table, Sankey, path graph and region split."""
+"""Spillovers: upstream/downstream paths of a sector or firm, as table, Sankey, path graph and region split.
+
+The URL holds the whole trace (``?node=KOR|ELEC&direction=upstream&depth=3&threshold=0.001&limit=20
+&year=2020&by=region&run=1``); the path parameters are the modules' own Params, so a value
+they refuse is named with what is allowed, and a node that does not exist is said so, never
+swapped for another.
+"""
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from explorer.data import modules
+from explorer.data import catalogue
 from explorer.data import overview
 from explorer.data import search
 from explorer.data import spillovers
 from explorer.ui import page
 from explorer.transform import paths as path_tables
+from explorer.transform import url
 from explorer.graph.component import network_graph
 from explorer.graph.style import legend_html, style, to_html
 from explorer.transform.search import split_node_id
-from queries.errors import QueryError
+from explorer.ui.widgets import widget
 
 page.start("Spillovers")
 st.caption("Upstream: who supplies the node, directly and through their own suppliers (product of technical "
@@ -21,48 +28,67 @@ st.caption("Upstream: who supplies the node, directly and through their own supp
 
 qp = st.query_params
 ss = st.session_state
-# the Network page's selection, or a shared link, gives the starting node
-default_node = qp.get("node")
-if not default_node and ss.get("net_selected"):
+TRACE = ("depth", "threshold", "limit", "year")  # the path modules' parameters this page shows
+module_params = catalogue.params("upstream-paths")
+fields = {"node": module_params["node"], "direction": spillovers.DIRECTION, "by": spillovers.COMPARE_BY,
+          **{k: module_params[k] for k in TRACE}}
+from_url, problems = url.read(fields, qp)
+# the URL's node must be a sector or firm that exists: a search would otherwise trace a look-alike
+url_node = from_url.get("node")
+if url_node and url_node not in spillovers.node_info((url_node,)):
+    problems.append(f"URL parameter node: no sector or firm has the key {url_node!r}; allowed: the key of a Sector "
+                    "(COUNTRY|INDUSTRY) or Firm; search for one below")
+    url_node = None
+url_refused = page.url_problems(problems)
+if not url_node and not qp.get("node") and ss.get("net_selected"):
+    # the Network page's selection gives the starting node
     label, key = split_node_id(ss["net_selected"])
-    default_node = key if label in ("Sector", "Firm") else None
+    url_node = key if label in ("Sector", "Firm") else None
 
-q = st.text_input("Sector or firm (name or code)", value=default_node or "", key="sp_q", live=True)
-hits = search.search(q, 20, ("Sector", "Firm")) if q.strip() else []
-if not hits:
-    st.info("Type a sector (e.g. KOR|Electrical) or a firm name, then pick it.")
+q = st.text_input("Sector or firm (name or code)", value=url_node or "", key="sp_q", live=True)
+found = search.find(q, 20, ("Sector", "Firm")) if q.strip() else None
+names = {h["key"]: f"{h['name']} · {h['label']}" for h in (found.hits if found else [])}
+if url_node and url_node not in names and q.strip() == url_node:
+    info = spillovers.node_info((url_node,))[url_node]
+    names = {url_node: f"{info['props'].get('name') or url_node} · {info['label']}", **names}
+if not names:
+    st.info("Type a sector (e.g. Korea electrical, KOR|Electrical) or a firm name, then pick it." if not found
+            else f"No sector or firm matches {q!r}. {found.note}")
     st.stop()
-options = [h["key"] for h in hits]
-names = {h["key"]: f"{h['name']} · {h['label']}" for h in hits}
-node = st.selectbox("Start node", options, format_func=lambda k: f"{names[k]} · {k}", key="sp_node")
+if found and found.note:
+    st.caption(found.note)
+options = list(names)
+node = st.selectbox("Start node", options, format_func=lambda k: f"{names[k]} · {k}", key="sp_node",
+                    index=options.index(url_node) if url_node in options else 0)
 
 c1, c2, c3, c4, c5 = st.columns(5)
-direction = c1.radio("Direction", ["upstream", "downstream"], key="sp_dir",
-                     index=1 if qp.get("direction") == "downstream" else 0, horizontal=True)
-depth = c2.slider("Depth (links)", 1, 6, int(qp.get("depth", 3)), key="sp_depth")
-threshold = c3.number_input("Threshold (path value)", 0.0, 1.0, float(qp.get("threshold", 0.001)),
-                            step=0.001, format="%.4f", key="sp_threshold")
-limit = c4.number_input("Paths per depth", 1, 1000, int(qp.get("limit", 20)), key="sp_limit")
-years = overview.years_by_kind().get("SUPPLIES", [])
-year = c5.selectbox("Year", [None] + years, format_func=lambda y: "latest" if y is None else str(y), key="sp_year")
-by = st.radio("Compare regions by", ["region", "country"], horizontal=True, key="sp_by",
-              help="Firms: economic region (a subdivision counts as the economic region it is part of). "
-                   "Sectors have a country only.")
+direction = widget(spillovers.DIRECTION, from_url.get("direction", spillovers.DIRECTION.default), "sp_dir", where=c1)
+module = f"{direction}-paths"
+module_params = catalogue.params(module)
+depth = widget(module_params["depth"], from_url.get("depth", module_params["depth"].default), "sp_depth",
+               label="Depth (links)", where=c2)
+threshold = widget(module_params["threshold"], from_url.get("threshold", module_params["threshold"].default),
+                   "sp_threshold", label="Threshold (path value)", where=c3)
+limit = widget(module_params["limit"], from_url.get("limit", module_params["limit"].default), "sp_limit",
+               label="Paths per depth (0 = all)", where=c4)
+year = widget(module_params["year"], from_url.get("year", module_params["year"].default), "sp_year", label="Year",
+              options=overview.years_by_kind().get("SUPPLIES", []), where=c5)
+by = widget(spillovers.COMPARE_BY, from_url.get("by", spillovers.COMPARE_BY.default), "sp_by")
 
-if not st.button("Trace paths", type="primary", key="sp_run") and not ss.get("sp_ran"):
+clicked = st.button("Trace paths", type="primary", key="sp_run")
+if not (clicked or ss.get("sp_ran") or (qp.get("run") == "1" and not url_refused)):
     st.stop()
 ss["sp_ran"] = True
-st.query_params.update({"node": node, "direction": direction, "depth": str(depth), "threshold": str(threshold),
-                        "limit": str(limit)})
+state = {"node": node, "direction": direction, "by": by, "depth": depth, "threshold": threshold, "limit": limit,
+         "year": year}
+# the trace's URL now (kept if it finds nothing); the open tab is added once the tabs exist
+qp.from_dict({**url.write(fields, state), "run": "1", **({"tab": qp["tab"]} if "tab" in qp else {})})
 
-module = "upstream-paths" if direction == "upstream" else "downstream-paths"
-params = {"node": node, "depth": depth, "threshold": threshold, "limit": int(limit), "year": year}
+params = {"node": node, "depth": depth, "threshold": threshold, "limit": limit, "year": year}
 with st.spinner(f"Tracing {direction} paths…"):
-    try:
-        paths = modules.run(module, params)
-    except QueryError as exc:
-        st.error(f"{type(exc).__name__}: {exc}")
-        st.stop()
+    paths = page.run(module, params)
+if paths is None:
+    st.stop()
 
 if paths.empty:
     st.warning("No path above the threshold: lower the threshold or pick another year.")
@@ -74,7 +100,9 @@ display = {k: (v["props"].get("name") or k) for k, v in info.items()}
 st.success(f"{len(paths)} paths listed ({direction}, depth ≤ {depth}, threshold {threshold:g}, "
            f"year {int(paths['year'].iloc[0]) if 'year' in paths and pd.notna(paths['year'].iloc[0]) else '—'}).")
 
-tab_table, tab_sankey, tab_graph, tab_region = st.tabs(["Ranked paths", "Sankey", "Path graph", "Same vs other region"])
+tab_table, tab_sankey, tab_graph, tab_region = page.tabs(["Ranked paths", "Sankey", "Path graph",
+                                                          "Same vs other region"], "sp_tab")
+qp.from_dict({**url.write(fields, state), "run": "1", **page.selected_tab("sp_tab")})
 with tab_table:
     table = path_tables.ranked_table(paths, display)
     st.dataframe(table, hide_index=True, width="stretch",
@@ -96,10 +124,10 @@ with tab_sankey:
     st.plotly_chart(fig, width="stretch", key="sp_sankey")
 
 with tab_graph:
-    view = path_tables.path_graph(paths, {k: {"label": v["label"], "props": v["props"]} for k, v in info.items()})
-    html = to_html(view, size_by="strength", colour_by="label")
-    network_graph(html, height=480, caption=f"{len(view['nodes'])} nodes on the paths", key="sp_graph")
-    st.markdown(legend_html(style(view, "strength", "label")["legend"]), unsafe_allow_html=True)
+    scene = path_tables.to_scene(paths, {k: {"label": v["label"], "props": v["props"]} for k, v in info.items()})
+    html = to_html(scene, size_by="strength", colour_by="label")
+    network_graph(html, height=480, caption=f"{len(scene['nodes'])} nodes on the paths", key="sp_graph")
+    st.markdown(legend_html(style(scene, "strength", "label")["legend"]), unsafe_allow_html=True)
     st.caption("Edge weight and node size: summed value of the paths through them.")
 
 with tab_region:

@@ -1,33 +1,57 @@
-"""Trade & FDI: investment by motive and entry mode, trade unit values, maps, regional profiles."""
+"""Trade & FDI: investment by motive and entry mode, trade unit values, maps, regional profiles.
+
+Widgets come from the modules' own Params (fdi-by-motive, trade-unit-values); the URL holds
+every choice (``?fdi_year=2020&origin=KOR&destination=&fdi_map=destination&trade_year=2020
+&exporter=KOR&importer=&use=any``), and a value a module refuses is named with what is allowed.
+"""
 import plotly.express as px
 import streamlit as st
 
 from explorer.transform import charts
 from explorer.transform import country
+from explorer.transform import url
+from explorer.data import catalogue
 from explorer.data import overview
 from explorer.ui import page
+from explorer.ui.widgets import widget
+from queries.model import Param
 
 page.start("Trade & FDI")
 kinds = overview.years_by_kind()
+run = page.run
+
+fdi = catalogue.params("fdi-by-motive")
+trade_params = catalogue.params("trade-unit-values")
+# the map shows one side of the investments: fdi-by-motive split by destination or by origin
+FDI_MAP = Param("fdi_map", "choice", "destination", choices=("destination", "origin"), label="Map",
+                help="destination: inward FDI by host country; origin: outward FDI by investor country")
+fields = {"fdi_year": fdi["year"], "origin": fdi["origin"], "destination": fdi["destination"], "fdi_map": FDI_MAP,
+          "trade_year": trade_params["year"], "exporter": trade_params["exporter"],
+          "importer": trade_params["importer"], "use": trade_params["use"]}
+qp = st.query_params
+from_url, problems = url.read(fields, qp)
+page.url_problems(problems, stop=True)
+state: dict = {}
 
 
-run = page.run_module
+def show(key: str, where, label: str | None = None, options=None):
+    """The widget of URL field ``key`` at its URL value (else the module's default); the value is kept for the URL."""
+    p = fields[key]
+    value = widget(p, from_url.get(key, p.default), f"tr_{key}", label=label, options=options, where=where)
+    if p.type == "str":
+        value = value.strip().upper()  # country codes are upper-case ISO3
+    state[key] = value
+    return value
 
 
-def year_picker(kind: str, key: str):
-    years = kinds.get(kind, [])
-    return st.selectbox("Year", [None] + years, format_func=lambda y: "all years" if y is None else str(y), key=key)
-
-
-tab_fdi, tab_trade, tab_regions = st.tabs(["FDI by motive and mode", "Trade and unit values", "Regions"])
+tab_fdi, tab_trade, tab_regions = page.tabs(["FDI by motive and mode", "Trade and unit values", "Regions"], "tr_tab")
 
 with tab_fdi:
     c1, c2, c3 = st.columns(3)
-    with c1:
-        fdi_year = year_picker("INVESTS_IN", "tr_fdi_year")
-    origin = c2.text_input("Investor country (ISO3)", key="tr_origin").strip().upper()
-    destination = c3.text_input("Destination country (ISO3)", key="tr_dest").strip().upper()
-    base = {"year": fdi_year, "origin": origin, "destination": destination}
+    show("fdi_year", c1, "Year", kinds.get("INVESTS_IN", []))
+    show("origin", c2, "Investor country (ISO3)")
+    show("destination", c3, "Destination country (ISO3)")
+    base = {"year": state["fdi_year"], "origin": state["origin"], "destination": state["destination"]}
     by_mode = run("fdi-by-motive", {**base, "split": "mode"})
     if by_mode is not None and by_mode.empty:
         st.info("No FDI (INVESTS_IN) for this selection.")
@@ -39,25 +63,23 @@ with tab_fdi:
         fig.update_layout(height=380, margin={"l": 10, "r": 10, "t": 40, "b": 10})
         st.plotly_chart(fig, width="stretch", key="tr_fdi_bar")
         st.dataframe(by_mode, hide_index=True, width="stretch")
-        side = st.radio("Map", ["destination", "origin"], horizontal=True, key="tr_fdi_side",
-                        format_func=lambda s: {"destination": "inward FDI (destination)",
-                                               "origin": "outward FDI (investor)"}[s])
+        side = show("fdi_map", st)
         flows = run("fdi-by-motive", {**base, "split": side})
         if flows is not None and not flows.empty:
             agg, left_out = country.by_country(flows.rename(columns={"split": "country"}), "amount")
             st.plotly_chart(charts.world_map(agg, "amount", f"{side} FDI amount by country (million USD)"),
-                            width="stretch", key="tr_fdi_map")
+                            width="stretch", key="tr_fdi_worldmap")
             st.dataframe(agg, hide_index=True, width="stretch")
 
 with tab_trade:
     c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        tr_year = year_picker("EXPORTS", "tr_year")
-    exporter = c2.text_input("Exporter (ISO3)", key="tr_exp").strip().upper()
-    importer = c3.text_input("Importer (ISO3)", key="tr_imp").strip().upper()
-    use = c4.selectbox("Use", ["any", "intermediate", "final"], key="tr_use")
-    trade = run("trade-unit-values", {"year": tr_year, "exporter": exporter, "importer": importer, "use": use,
-                                      "order_by": "value", "limit": 5000})
+    show("trade_year", c1, "Year", kinds.get("EXPORTS", []))
+    show("exporter", c2, "Exporter (ISO3)")
+    show("importer", c3, "Importer (ISO3)")
+    show("use", c4, "Use")
+    trade = run("trade-unit-values", {"year": state["trade_year"], "exporter": state["exporter"],
+                                      "importer": state["importer"], "use": state["use"], "order_by": "value",
+                                      "limit": int(trade_params["limit"].max)})
     if trade is not None and trade.empty:
         st.info("No trade (EXPORTS) for this selection.")
     elif trade is not None:
@@ -76,10 +98,12 @@ with tab_trade:
 
 with tab_regions:
     st.caption("Firms per region with the output-weighted foreign share (sum FS·Y / sum Y) and inward FDI.")
-    regions = run("region-profile", {"limit": 10000})
+    regions = run("region-profile", {"limit": int(catalogue.params("region-profile")["limit"].max)})
     if regions is not None and not regions.empty:
         st.bar_chart(regions, x="name", y="foreign_output_share", horizontal=True,
                      height=max(220, 24 * len(regions)))
         st.dataframe(regions, hide_index=True, width="stretch")
     elif regions is not None:
         st.info("No regions with firms.")
+
+qp.from_dict({**url.write(fields, state), **page.selected_tab("tr_tab")})

@@ -99,20 +99,20 @@ def region_split(paths: pd.DataFrame, direction: str, region_of: dict[str, str |
     return frame[cols]
 
 
-def path_graph(paths: pd.DataFrame, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """The union of the paths as a view for graph_style.to_html (edges weighted by summed path value)."""
-    from explorer.graph.scene import empty_view
+def to_scene(paths: pd.DataFrame, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """The union of the paths as a scene for graph_style.to_html (edges weighted by summed path value)."""
+    from explorer.graph.scene import empty_scene
 
-    view = empty_view()
+    scene = empty_scene()
     for path, value in zip(paths["path"], paths["value"]):
         path = list(path)
         for k in path:
             info = nodes.get(k, {"label": "Sector", "props": {"key": k, "name": k}})
-            view["nodes"].setdefault(k, info)
+            scene["nodes"].setdefault(k, info)
         for a, b in zip(path, path[1:]):
             eid = f"{a}->{b}"
-            e = view["edges"].setdefault(eid, {"source": a, "target": b, "type": "SUPPLIES",
+            e = scene["edges"].setdefault(eid, {"source": a, "target": b, "type": "SUPPLIES",
                                                "props": {"path_value": 0.0}, "weight": 0.0})
             e["weight"] += float(value)
             e["props"]["path_value"] = e["weight"]
-    return view
+    return scene

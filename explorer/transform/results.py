@@ -29,16 +29,16 @@ def edge_columns(df: pd.DataFrame) -> tuple[str, str] | None:
     return None
 
 
-def graph_view(df: pd.DataFrame, weight: str | None = None) -> dict[str, Any] | None:
-    """A view (graph_view format) from path lists or an edge list; None when the result is neither."""
-    from explorer.graph.scene import empty_view
+def to_scene(df: pd.DataFrame, weight: str | None = None) -> dict[str, Any] | None:
+    """A scene (to_scene format) from path lists or an edge list; None when the result is neither."""
+    from explorer.graph.scene import empty_scene
 
-    view = empty_view()
+    scene = empty_scene()
 
     def add(a: str, b: str, w: float) -> None:
         for k in (a, b):
-            view["nodes"].setdefault(k, {"label": "Node", "props": {"key": k, "name": k}})
-        e = view["edges"].setdefault(f"{a}->{b}", {"source": a, "target": b, "type": "RESULT", "props": {},
+            scene["nodes"].setdefault(k, {"label": "Node", "props": {"key": k, "name": k}})
+        e = scene["edges"].setdefault(f"{a}->{b}", {"source": a, "target": b, "type": "RESULT", "props": {},
                                                     "weight": 0.0})
         e["weight"] += w
         e["props"]["weight"] = e["weight"]
@@ -58,4 +58,4 @@ def graph_view(df: pd.DataFrame, weight: str | None = None) -> dict[str, Any] | 
             add(str(row[pair[0]]), str(row[pair[1]]), w)
     else:
         return None
-    return view
+    return scene
