@@ -64,24 +64,30 @@ class Found:
         return f"Read as {', '.join(self.countries)}." if self.countries else ""
 
 
-@lru_cache(maxsize=1)
-def _country_patterns() -> list[tuple[re.Pattern, str, str, str]]:
-    from loader.reference.countries import coco_table
-
-    table = coco_table()
-    return [(re.compile(rx, re.IGNORECASE), iso3, short.lower(), official.lower())
-            for rx, iso3, short, official in zip(table["regex"], table["ISO3"], table["name_short"],
-                                                 table["name_official"]) if rx and iso3]
+# The reference data stores country_converter's name pattern on each Country node (loader reference)
+_COUNTRY_NAMES = """
+MATCH (c:Country) WHERE c.name_pattern IS NOT NULL
+RETURN c.key AS iso3, c.name_pattern AS pattern, toLower(c.name) AS short, toLower(coalesce(c.official_name, c.name)) AS official
+"""
 
 
-@lru_cache(maxsize=4096)
+@st.cache_data(ttl=TTL_S, show_spinner=False)
+def _country_names() -> list[tuple[str, str, str, str]]:
+    return [(r["pattern"], r["iso3"], r["short"], r["official"]) for r in read(_COUNTRY_NAMES)]
+
+
+@lru_cache(maxsize=512)
+def _compiled(pattern: str) -> re.Pattern:
+    return re.compile(pattern, re.IGNORECASE)
+
+
 def country_of(phrase: str) -> str | None:
     """The ISO3 code a phrase names as a whole ('south korea', 'usa', 'united kingdom'), else None."""
     phrase = phrase.strip().lower()
     if len(phrase) < 2:
         return None
-    codes = {iso3 for rx, iso3, short, official in _country_patterns()
-             if phrase in (short, official) or rx.fullmatch(phrase)}
+    codes = {iso3 for rx, iso3, short, official in _country_names()
+             if phrase in (short, official) or _compiled(rx).fullmatch(phrase)}
     return codes.pop() if len(codes) == 1 else None
 
 

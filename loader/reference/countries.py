@@ -60,7 +60,10 @@ def countries() -> list[dict]:
         out.append({
             "key": c.alpha_3,
             "name": getattr(c, "common_name", None) or c.name,
-            "official_name": c.name,
+            "official_name": getattr(c, "official_name", None) or c.name,
+            # country_converter's regular expression for the names people use (Korea, South Korea,
+            # Republic of Korea...): the explorer's search reads it from the Country node
+            "name_pattern": (row["regex"] or None) if row is not None else None,
             "iso2": c.alpha_2,
             "continent": (row["continent"] or None) if row is not None else None,
             "un_region": (row["UNregion"] or None) if row is not None else None,

@@ -32,7 +32,8 @@ def reference_graph(loaded_at: str | None = None) -> GraphRows:
             regions.add(key, name=name, kind=kind, source=SOURCE, **extra)
 
     for c in rc.countries():
-        countries.add(c["key"], name=c["name"], official_name=c["official_name"], iso2=c["iso2"],
+        countries.add(c["key"], name=c["name"], official_name=c["official_name"], name_pattern=c["name_pattern"],
+                      iso2=c["iso2"],
                       continent=c["continent"], un_region=c["un_region"], source=SOURCE)
         if c["continent"]:
             region(rc.continent_key(c["continent"]), c["continent"], "grouping", grouping_type="continent")
