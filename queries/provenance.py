@@ -196,7 +196,7 @@ class Provenance:
         if any(s.basis.name.startswith("sector") for s in self.scopes):
             sources = sorted({src for s in self.scopes if s.basis.name.startswith("sector") for src in s.sources})
             currency = table_currency(tx, sources)
-            units = {c: (u.replace("table currency", currency) if "table currency" in u else u) for c, u in units.items()}
+            units = {c: (currency if u.startswith("table currency") else u) for c, u in units.items()}
         units.update(self.units)
         return {
             "datasets": datasets,

@@ -70,7 +70,8 @@ RETURN t.key AS affiliate, t.name AS name, t.country AS country, t.region AS reg
             WHEN {by_foreign_share("t")} THEN 'foreign_share' ELSE 'ownership_chain' END AS affiliate_by,
        purchases, sme_suppliers, from_smes AS purchases_from_smes,
        CASE WHEN purchases > 0 THEN from_smes / purchases ELSE 0.0 END AS sme_purchase_share,
-       CASE WHEN from_smes > 0 THEN local / from_smes ELSE 0.0 END AS local_purchase_share,
+       CASE WHEN t_region IS NULL THEN null WHEN from_smes > 0 THEN local / from_smes ELSE 0.0 END
+         AS local_purchase_share,
        sme_buyers, sales AS sales_to_smes
 ORDER BY purchases_from_smes + sales_to_smes DESC, affiliate
 LIMIT $limit
@@ -115,7 +116,8 @@ TNC_SME = QueryModule(
         Column("sme_suppliers", "count", "domestic SMEs selling to it"),
         Column("purchases_from_smes", "thousand USD", "value bought from domestic SMEs"),
         Column("sme_purchase_share", "share 0..1", "purchases_from_smes / purchases"),
-        Column("local_purchase_share", "share 0..1", "part of purchases_from_smes from SMEs in its region"),
+        Column("local_purchase_share", "share 0..1", "part of purchases_from_smes from SMEs in its region (empty "
+                                                     "when it has no region)"),
         Column("sme_buyers", "count", "domestic SMEs buying from it"),
         Column("sales_to_smes", "thousand USD", "value sold to domestic SMEs"),
         Column("year", "year", "year of the flows"),

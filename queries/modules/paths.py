@@ -19,7 +19,9 @@ extension of it could come back above). Nothing is enumerated and filtered after
 Before tracing, the work is estimated (``estimate``): one statement per depth counts the paths
 per node of the frontier, not the paths themselves, and bounds them from above by
 min(paths through unpruned links, their summed value / threshold), since every surviving path
-is worth at least the threshold. When that bound exceeds what fits in the time limit
+is worth at least the threshold. (When a bound is known without that pass - firm shares sum to 1,
+a table's column sums of A are 1 - v_j - and gamma^d / threshold summed over the depths fits, the
+pass is skipped.) When the bound exceeds what fits in the time limit
 (``PATHS_PER_SECOND`` x the limit) or the memory cap (``MAX_FRONTIER`` paths at one depth), the
 module stops before tracing with a ``ParameterError`` naming the depth and the threshold that fit.
 
@@ -147,10 +149,30 @@ def _nice_up(x: float) -> float:
     return float(10 ** (k + 1))
 
 
-def check_work(tx, cypher: str, p: dict[str, Any], base: dict[str, Any]) -> list[float]:
+def largest_sum(tx, label: str, direction: str, base: dict[str, Any]) -> float | None:
+    """An upper bound of the coefficient sums a path can spread over (column sums of A upstream, row sums of B
+    downstream), when one is known without scanning the links: firm a and b are shares of a buyer's purchases
+    and a seller's sales (each sums to 1); a table's column sums of A are 1 - v_j (SectorYear.va_coef)."""
+    if label == "Firm":
+        return 1.0
+    if direction == "up":
+        rows = tx.run(f"MATCH (y:{check_label('SectorYear')}) WHERE y.year = $year AND coalesce(y.source, '') IN $sources "
+                      "RETURN max(1.0 - y.va_coef) AS g, count(y.va_coef) AS n", base)
+        if rows and rows[0]["n"]:
+            return max(float(rows[0]["g"]), 0.0)
+    return None
+
+
+def check_work(tx, cypher: str, p: dict[str, Any], base: dict[str, Any], gamma: float | None) -> list[float]:
     """Refuse, before tracing, a trace whose estimated paths do not fit in the time limit; say what fits."""
     budget = PATHS_PER_SECOND * tx.timeout_s
     depth, threshold = p["depth"], p["threshold"]
+    if threshold > 0 and gamma is not None:
+        # the paths of depth d are worth (A^d) column sums <= gamma^d together and each at least the threshold:
+        # when that already fits, the estimate is not needed
+        bounds = [gamma ** d / threshold for d in range(1, depth + 1)]
+        if _fits(bounds, budget):
+            return bounds
     counts, masses = estimate(tx, cypher, p["node"], base, threshold, depth, budget)
     if _fits(counts, budget):
         return counts
@@ -227,7 +249,7 @@ def trace(tx, p: dict[str, Any], direction: str) -> list[dict[str, Any]]:
         return []
     year = scope.year
     base = {"year": year, "sources": scope.sources}
-    check_work(tx, _statement(_COUNT_TAIL, label, direction), p, base)
+    check_work(tx, _statement(_COUNT_TAIL, label, direction), p, base, largest_sum(tx, label, direction, base))
     cypher = _statement(_STEP_TAIL, label, direction)
     threshold = p["threshold"]
     # level d: parallel lists parent index (into level d-1), node key, value; level 0 is the start
