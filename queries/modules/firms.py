@@ -31,7 +31,7 @@ from queries.model import Column, Param, QueryModule
 from queries.modules.common import ALL_YEARS, REGION_KIND, SOURCE, YEAR
 from queries.modules.populations import (CONTROL_THRESHOLD, FDI_THRESHOLD, by_foreign_share, foreign_affiliate,
                                          foreign_parent, compared_region)
-from queries.provenance import BASES, node_flows, resolve
+from queries.provenance import ALL_SOURCES, BASES, node_flows, resolve
 from schema.model import check_label, check_rel_type
 
 FIRM, PERSON, STAGE, SECTOR, REGION = map(check_label, ("Firm", "Person", "Stage", "Sector", "Region"))
@@ -174,10 +174,10 @@ ORDER BY source, order, stage
 _NEIGHBOURS = f"""
 MATCH (f:{FIRM} {{key: $firm}})
 CALL (f) {{
-  MATCH (n:{FIRM})-[r:{SUPPLIES}]->(f) WHERE r.year = $year AND coalesce(r.source, '') IN $flow_sources
+  MATCH (n:{FIRM})-[r:{SUPPLIES}]->(f) WHERE r.year = $year
   RETURN 'supplier' AS relation, n, r.value AS value, r.a AS share, r.product AS detail, r
   UNION ALL
-  MATCH (f)-[r:{SUPPLIES}]->(n:{FIRM}) WHERE r.year = $year AND coalesce(r.source, '') IN $flow_sources
+  MATCH (f)-[r:{SUPPLIES}]->(n:{FIRM}) WHERE r.year = $year
   RETURN 'buyer' AS relation, n, r.value AS value, r.b AS share, r.product AS detail, r
   UNION ALL
   MATCH (n)-[r:{OWNS}]->(f) RETURN 'owner' AS relation, n, r.share AS value, r.share AS share, null AS detail, r
@@ -193,6 +193,7 @@ CALL (f) {{
   MATCH (n:{PERSON})-[r:{WORKS_FOR}]->(f) RETURN 'person' AS relation, n, null AS value, null AS share,
         r.role AS detail, r
 }}
+WITH relation, n, value, share, detail, r WHERE $every OR coalesce(r.source, '') IN $sources
 RETURN relation, n.key AS key, n.name AS name, head(labels(n)) AS kind,
        coalesce(n.country, n.nationality, CASE WHEN n.iso2 IS NOT NULL THEN n.key END) AS country,
        n.region AS region, value, share, detail, r.year AS year, coalesce(r.source, '') AS source
@@ -201,11 +202,15 @@ ORDER BY relation, value DESC, key
 
 
 def neighbourhood(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
-    if not tx.run(f"MATCH (f:{FIRM} {{key: $k}}) RETURN f.key AS k", {"k": p["firm"]}):
+    found = tx.run(f"MATCH (f:{FIRM} {{key: $k}}) RETURN coalesce(f.source, '') AS source", {"k": p["firm"]})
+    if not found:
         raise ParameterError(f"no Firm with key {p['firm']!r}")
-    # supply links: one dataset and year (the firm's latest of real data by default); the rest: every record
+    # supply links: one dataset and year (the firm's latest year of real data by default); the other links:
+    # every year, of the same dataset (or of the firm's own dataset when it has no supply links)
     flows = resolve(tx, node_flows("Firm"), source=p["source"], year=p["year"], params={"node": p["firm"]})
-    rows = tx.run(_NEIGHBOURS, {"firm": p["firm"], "year": flows.year, "flow_sources": flows.sources})
+    every = p["source"] == ALL_SOURCES
+    sources = flows.sources or [p["source"] or found[0]["source"]]
+    rows = tx.run(_NEIGHBOURS, {"firm": p["firm"], "year": flows.year, "sources": sources, "every": every})
     prov = tx.provenance
     out = []
     for r in rows:
@@ -222,10 +227,12 @@ FIRM_NEIGHBOURHOOD = QueryModule(
     title="Firm neighbourhood",
     description=("Everything one link away from a firm: suppliers and buyers of a year (value in thousand USD, "
                  "supply shares a and b), owners and holdings (equity share), firm-level FDI investors and targets "
-                 "(million USD), and the people working for it (role); each row with its year and dataset."),
+                 "(million USD), and the people working for it (role); each row with its year and dataset. By "
+                 "default one dataset: the one holding the firm's latest year of real supply links (or the firm's "
+                 "own); source = '*' lists every dataset's links."),
     params=(Param("firm", "str", None, required=True, help="Firm key"), YEAR,
-            Param("source", "str", "", help="Dataset key of the supply links; empty = the one holding the firm's "
-                                            "latest year of real data; * = every dataset"),
+            Param("source", "str", "", help="Dataset key of the links; empty = the one holding the firm's latest "
+                                            "year of real supply links; * = every dataset"),
             Param("limit", "int", 200, 1, 100000, help="rows returned")),
     columns=(
         Column("relation", "text", "supplier|buyer|owner|holding|investor|investment|person"),

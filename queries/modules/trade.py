@@ -244,6 +244,10 @@ OPTIONAL CALL (r, fs) {{
   UNION
   MATCH (:{FIRM})-[x:{INVESTS_IN}]->(:{COUNTRY})-[:{MEMBER_OF}]->(r) WHERE [coalesce(x.source, ''), x.year] IN $fdi_pairs
   RETURN x
+  UNION
+  MATCH (:{FIRM})-[x:{INVESTS_IN}]->(:{REGION})-[:{LOCATED_IN}]->(:{COUNTRY})-[:{MEMBER_OF}]->(r)
+  WHERE [coalesce(x.source, ''), x.year] IN $fdi_pairs
+  RETURN x
 }}
 WITH r, fs, firms, sme, large, tnc, foreign_affiliates, employees, output, foreign_output,
      sum(coalesce(x.amount, 0.0)) AS inward_fdi, count(x) AS inward_projects
@@ -290,7 +294,8 @@ REGION_PROFILE = QueryModule(
                  "size class, the foreign affiliates among them (10% rule or an ownership chain from abroad), "
                  "employees, output, the output-weighted foreign share sum FS_i Y_i / sum Y_i (Javorcik's "
                  "horizontal measure over all industries), inward firm-level FDI projects (into its firms, into "
-                 "it or a region inside it, for a grouping into its member countries) and the industry with the "
+                 "it or a region inside it, for a grouping also into its member countries and their regions) and "
+                 "the industry with the "
                  "largest output."),
     params=(
         Param("kind", "choice", "economic_region", choices=("economic_region", "subdivision", "grouping"),
