@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from tests.support.tables_checksum import checksum
-from tests.support.tables_fixture import VALID, add_line, replace_line, write_folder
+from tests.support.tables_fixture import add_line, replace_line, write_folder
 
-STATS_HEADER = "origin,destination,destination_kind,year,measure,amount,reported_by,motive"
 
 CASES = [
     ("old investments format", {"investments": "investor,investor_kind,target,target_kind,year,amount,motive,mode\n"

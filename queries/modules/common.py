@@ -10,8 +10,6 @@ from queries.modules.populations import REGION_KINDS
 
 SOURCE = Param("source", "str", "", help="Dataset key to read; empty = the dataset holding the latest year of real "
                                          "(non-synthetic) data; * = every dataset (rows say which)")
-ONE_SOURCE = Param("source", "str", "", help="Dataset key to read; empty = the dataset holding the latest year of "
-                                             "real (non-synthetic) data")
 YEAR = Param("year", "int", None, 1900, 2100, help="year; empty = the latest year of the dataset read")
 ALL_YEARS = Param("all_years", "bool", False, help="read every year of the dataset instead of one (rows or the "
                                                    "provenance say which)")

@@ -52,14 +52,13 @@ from queries.errors import ParameterError
 from queries.model import Column, Param, QueryModule
 from queries.modules.common import YEAR
 from queries.modules.populations import COMPARED_KIND, compared_region
-from queries.provenance import ALL_SOURCES, node_flows, resolve
+from queries.provenance import node_flows, resolve
 from schema.model import check_label, check_rel_type
 
 MAX_FRONTIER = 3_000_000  # paths kept in memory at one depth; raise the threshold beyond that
 # Tracing speed on the 2-core test machine: 100,147 firm paths (depth 6) in 6.8 s and 112,944 sector
 # paths (depth 3) in 7.4 s, about 15,000 paths/s. The estimate allows half of that, as the machine is shared.
 PATHS_PER_SECOND = 7_500
-_EPS = 1e-12  # products equal to the threshold up to rounding count as reaching it
 
 # One expansion step; only the MATCH differs by direction. $heads: the frontier grouped by end node.
 _STEP_TAIL = """
