@@ -6,6 +6,12 @@ parameterized Cypher statement) inside ONE managed READ transaction
 (``session.execute_read``) whose server-side timeout is ``timeout_s`` seconds; at most
 ``row_cap`` rows come back (``df.attrs['truncated']`` says whether more existed).
 
+Every module result carries ``df.attrs["provenance"]`` (the datasets read with key, name and
+synthetic flag, the years, the units of the money columns, notes on how defaults were chosen;
+``queries.provenance``) and ``df.attrs["excluded"]`` (the (source, year) pairs a batched load is
+still writing, skipped, each with the reason). Steps see the time limit as ``tx.timeout_s``, so a
+module can refuse work that would not fit in it before starting.
+
 ``run_cypher(cypher, params)`` first passes user Cypher through ``queries.guard``
 (EXPLAIN must say read-only, no writing procedures, no LOAD CSV, no admin commands) and
 then runs it the same way.
@@ -26,6 +32,7 @@ from neo4j.exceptions import Neo4jError
 from connection import Settings, read
 from queries import guard, modules
 from queries.errors import ParameterError, QueryError, QueryRefused, QueryTimeout
+from queries.provenance import BASES, Provenance, loading_marks, resolve
 
 _TIMEOUT_CODES = ("TransactionTimedOut", "TransactionTimedOutClientConfiguration", "Terminated")
 
@@ -33,11 +40,13 @@ _TIMEOUT_CODES = ("TransactionTimedOut", "TransactionTimedOutClientConfiguration
 class ReadTx:
     """What a module's Python steps see: ``run(cypher, params) -> list[dict]`` inside one READ tx."""
 
-    def __init__(self, tx, row_cap: int):
+    def __init__(self, tx, row_cap: int, timeout_s: float = 30.0):
         self._tx = tx
         self.row_cap = row_cap
+        self.timeout_s = timeout_s
         self.truncated = False
         self.cleanup: list[tuple[str, dict[str, Any]]] = []
+        self.provenance = Provenance()
 
     def on_exit(self, cypher: str, params: dict[str, Any]) -> None:
         """Run ``cypher`` in a fresh READ transaction after this one ends, even if it failed
@@ -145,16 +154,19 @@ def _run_module(module, params, timeout_s: float, row_cap: int, settings: Settin
     state: dict[str, Any] = {}
 
     def work(tx):
-        rt = ReadTx(tx, row_cap)
+        rt = ReadTx(tx, row_cap, timeout_s)
         state.setdefault("cleanup", [])
         rt.cleanup = state["cleanup"]
+        rt.provenance = Provenance(marks=loading_marks(rt))
         if module.cypher is not None:
-            rows = rt.run(module.cypher, p, cap=row_cap)
+            rows = _run_declared(rt, module, p, row_cap)
         else:
             rows = module.steps(rt, p)
         if len(rows) > row_cap:
             rows, rt.truncated = rows[:row_cap], True
         state["truncated"] = rt.truncated
+        state["provenance"] = rt.provenance.finish(rt, {c.name: c.unit for c in module.columns})
+        state["excluded"] = rt.provenance.excluded()
         return rows
 
     try:
@@ -168,7 +180,24 @@ def _run_module(module, params, timeout_s: float, row_cap: int, settings: Settin
     df = _frame(rows, module.column_names, state.get("truncated", False), row_cap)
     df.attrs["module"] = name
     df.attrs["params"] = p
+    df.attrs["provenance"] = state.get("provenance")
+    df.attrs["excluded"] = state.get("excluded", [])
     return df
+
+
+def _run_declared(rt: ReadTx, module, p: dict[str, Any], row_cap: int) -> list[dict]:
+    """A one-statement module: its ``extra['basis']`` names what it reads; the scope (the (source, year)
+    pairs, chosen by ``queries.provenance.resolve``) and the load-in-progress filters join its parameters."""
+    params = dict(p)
+    params.update(rt.provenance.skip_params())
+    basis = module.extra.get("basis")
+    if basis is not None:
+        scope = resolve(rt, BASES[basis], source=p.get("source", ""), year=p.get("year"),
+                        all_years=p.get("all_years", False))
+        if not scope.pairs:
+            return []
+        params.update(scope.params())
+    return rt.run(module.cypher, params, cap=row_cap)
 
 
 def run_cypher(cypher: str, params: dict[str, Any] | None = None, *, timeout_s: float = 30.0,

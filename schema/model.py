@@ -62,10 +62,16 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
     RelType("EXPORTS", (("Country", "Country"),),
             "year:int, industry:str, value:float (thousand USD), weight:float (tonnes), "
             "unit_value:float (USD/kg), use:str (intermediate|final)", "Bilateral trade flows."),
-    RelType("INVESTS_IN", (("Firm", "Firm"), ("Firm", "Country"), ("Firm", "Region"),
-                           ("Country", "Country"), ("Country", "Region")),
+    RelType("INVESTS_IN", (("Firm", "Firm"), ("Firm", "Country"), ("Firm", "Region")),
             "year:int, amount:float (million USD), motive:str (market|resource|efficiency|strategic_asset), "
-            "mode:str (greenfield|joint_venture|acquisition)", "Foreign direct investment."),
+            "mode:str (greenfield|joint_venture|acquisition)",
+            "A firm-level FDI project: the investing firm, and the firm, country or region it invests in."),
+    RelType("FDI_STATISTIC", (("Country", "Country"), ("Country", "Region")),
+            "year:int, measure:str (flow|position), amount:float (million USD; net flows and positions may be "
+            "negative), reported_by:str (who publishes the statistic), motive:str (only when the statistic "
+            "reports one)",
+            "A country-level FDI statistic from the investing country into a country or region: an aggregate "
+            "as a statistical source reports it, never to be added to the firm-level projects (INVESTS_IN)."),
     RelType("OWNS", (("Firm", "Firm"), ("Person", "Firm")), "share:float (0..1 of equity)", "Equity ownership."),
     RelType("WORKS_FOR", (("Person", "Firm"),), "role:str, since:int (year)", "Employment of a person."),
     RelType("LOCATED_IN", (("Firm", "Region"), ("Firm", "Country"), ("Sector", "Country"),

@@ -139,3 +139,48 @@ def test_betweenness_sampling_refuses_bad_values(bad, match):
     with pytest.raises(ParameterError, match="betweenness_sampling"):
         run_module("centrality", {"betweenness_sampling": bad})
     assert modules.get("centrality").coerce_params({"betweenness_sampling": "250"})["betweenness_sampling"] == 250
+
+
+# Weighted ("strongest chain") betweenness: shortest = largest product of coefficients, distance -ln c.
+WEIGHTED_YEAR = 2003
+# a small network where the strongest chain and the fewest-links path differ: g1 -> g4 directly is weak,
+# g1 -> g2 -> g3 -> g4 strong; values chosen so no two chains tie
+WEIGHTED_Z = {("W|g1", "W|g4"): 1.0, ("W|g1", "W|g2"): 40.0, ("W|g2", "W|g3"): 35.0, ("W|g3", "W|g4"): 30.0,
+              ("W|g4", "W|g5"): 20.0, ("W|g2", "W|g5"): 2.0, ("W|g5", "W|g1"): 9.0, ("W|g3", "W|g6"): 12.0,
+              ("W|g6", "W|g4"): 7.0, ("W|g6", "W|g6"): 5.0}
+
+
+@pytest.fixture(scope="module")
+def weighted(driver, graph):
+    keys = sorted({k for e in WEIGHTED_Z for k in e})
+    pos = {k: i for i, k in enumerate(keys)}
+    Z = np.zeros((len(keys), len(keys)))
+    for (s, t), z in WEIGHTED_Z.items():
+        Z[pos[s], pos[t]] = z
+    x = Z.sum(axis=1) + np.arange(1, len(keys) + 1) * 10.0   # output: sales to others plus final demand
+    write_flows(driver, keys, Z, x, WEIGHTED_YEAR)
+    return keys, Z, x
+
+
+@pytest.mark.parametrize("weight", ["a", "b", "value"])
+def test_strongest_chain_betweenness_equals_networkx_with_minus_ln_distances(weighted, weight):
+    keys, Z, x = weighted
+    coef = "b" if weight == "b" else "a"   # weight value measures chains by a: -ln of money means nothing
+    g = nx.DiGraph()
+    g.add_nodes_from(keys)
+    for i, j in zip(*np.nonzero(Z)):
+        c = Z[i, j] / (x[i] if coef == "b" else x[j])
+        g.add_edge(keys[i], keys[j], distance=-np.log(c))
+    expected = nx.betweenness_centrality(g, weight="distance", normalized=False)
+    hops = nx.betweenness_centrality(g, weight=None, normalized=False)
+    assert expected != hops   # the test network tells the two apart
+    df = run_module("centrality", {"year": WEIGHTED_YEAR, "weight": weight, "betweenness": "strongest_chain",
+                                   "limit": 100}).set_index("key")
+    assert set(df.index) == set(keys)
+    for k in keys:
+        assert df.at[k, "betweenness"] == pytest.approx(expected[k], abs=1e-9), k
+    assert set(df["betweenness_distance"]) == {f"-ln {coef}"}
+    plain = run_module("centrality", {"year": WEIGHTED_YEAR, "weight": weight, "limit": 100}).set_index("key")
+    assert set(plain["betweenness_distance"]) == {"hops"}
+    for k in keys:
+        assert plain.at[k, "betweenness"] == pytest.approx(hops[k], abs=1e-9), k

@@ -74,3 +74,46 @@ def test_demo_saves_example_reports_that_return_rows(demo):
     before = {n: r["versions"] for n, r in names.items()}
     save_examples()  # running the demo again must not add versions
     assert {r["name"]: r["versions"] for r in list_reports()} == before
+
+
+def test_fdi_levels_on_the_demo_are_never_added(demo):
+    """fdi-by-motive sums the generated firm projects only; fdi-statistics the generated country aggregate."""
+    from loader.demo.generate import generate
+
+    f = generate(300, 3)
+    firms = f["firms"].set_index("key")
+    inv = f["investments"].assign(origin=lambda d: d["investor"].map(firms["country"]))
+    for origin in ("KOR", ""):
+        mine = inv[inv["origin"] == origin] if origin else inv
+        df = run_module("fdi-by-motive", {"origin": origin, "all_years": True}).set_index("motive")
+        assert df["amount"].to_dict() == pytest.approx(mine.groupby("motive")["amount"].sum().to_dict())
+        assert df["projects"].to_dict() == mine.groupby("motive").size().to_dict()
+    stats = run_module("fdi-statistics", {"all_years": True, "group_by": "origin", "limit": 100000})
+    ref = f["fdi_statistics"].groupby("origin")["amount"].sum()
+    assert stats.groupby("origin")["amount"].sum().to_dict() == pytest.approx(ref.to_dict())
+    assert stats["reported_by"].str.startswith("synthetic:").all()
+    assert all(d["synthetic"] for d in stats.attrs["provenance"]["datasets"])
+
+
+def test_demo_defaults_name_one_synthetic_dataset_and_year(demo):
+    df = run_module("fva-share", {})
+    prov = df.attrs["provenance"]
+    assert [(d["key"], d["synthetic"], d["years"]) for d in prov["datasets"]] == [("demo:pymrio-test", True, [2020])]
+    assert prov["units"]["fva"] == "million USD" and "no real" in prov["notes"][0]
+    assert set(df["source"]) == {"demo:pymrio-test"}
+
+
+def test_tnc_sme_linkages_on_the_demo_list_foreign_affiliates_not_parents(demo):
+    from loader.demo.generate import generate
+
+    f = generate(300, 3)
+    firms, own = f["firms"].set_index("key"), f["ownership"]
+    df = run_module("tnc-sme-linkages", {"limit": 100000})
+    assert len(df) > 0
+    # the generator's affiliates: 10% or more foreign equity, or a stake of 10% or more held from another country
+    # (demo parents are not owned by firms, so one link is the whole chain)
+    abroad = own[(own["owner_kind"] == "firm") & (own["share"] >= 0.1)
+                 & (own["owner"].map(firms["country"]) != own["firm"].map(firms["country"]))]
+    affiliates = set(firms.index[firms["foreign_share"] >= 0.1]) | set(abroad["firm"])
+    assert set(df["affiliate"]) <= affiliates
+    assert not (firms.loc[list(df["affiliate"]), "size_class"] == "tnc").any()   # no domestic TNC parent

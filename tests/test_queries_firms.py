@@ -49,7 +49,7 @@ def _write(driver):
     q("MATCH (h:Firm {key: 'H1'}), (t:Firm {key: 'T1'}), (u:Country {key: 'USA'}), (k:Country {key: 'KOR'}), "
       "(r:Region {key: 'KR-ECON-CAPITAL'}) "
       "CREATE (h)-[:INVESTS_IN {year: 2018, amount: 50.0, motive: 'efficiency', mode: 'acquisition'}]->(t) "
-      "CREATE (u)-[:INVESTS_IN {year: 2019, amount: 100.0, motive: 'market', mode: 'greenfield'}]->(k) "
+      "CREATE (u)-[:FDI_STATISTIC {year: 2019, amount: 100.0, measure: 'flow', reported_by: 'test'}]->(k) "
       "CREATE (h)-[:INVESTS_IN {year: 2019, amount: 20.0, motive: 'strategic_asset', mode: 'greenfield'}]->(r)")
     q("MATCH (k:Country {key: 'KOR'}), (c:Country {key: 'CHN'}), (u:Country {key: 'USA'}) "
       "CREATE (k)-[:EXPORTS {year: 2020, industry: 'ISIC4|C26', value: 1000.0, weight: 10.0, use: 'intermediate'}]->(c) "
@@ -85,11 +85,15 @@ def test_ownership_chain_multiplies_shares_and_finds_ultimate_owners(firms):
 
 
 def test_tnc_sme_linkages(firms):
-    df = run_module("tnc-sme-linkages", {}).set_index("tnc")
-    assert list(df.index) == ["T1"]  # T2 has no SME partner
-    assert df.at["T1", "sme_suppliers"] == 2 and df.at["T1", "purchases_from_smes"] == pytest.approx(80.0)
-    assert df.at["T1", "local_purchase_share"] == pytest.approx(50.0 / 80.0)
+    df = run_module("tnc-sme-linkages", {}).set_index("affiliate")
+    assert list(df.index) == ["T1"]  # T2 and S2 (10% foreign: an affiliate too) have no domestic SME partner
+    # S2 is itself a foreign affiliate (foreign share 0.1 >= 10%): not a domestic SME partner of T1
+    assert df.at["T1", "sme_suppliers"] == 1 and df.at["T1", "purchases_from_smes"] == pytest.approx(50.0)
+    assert df.at["T1", "purchases"] == pytest.approx(100.0) and df.at["T1", "sme_purchase_share"] == 0.5
+    assert df.at["T1", "local_purchase_share"] == pytest.approx(1.0)   # S1 is in T1's economic region
     assert df.at["T1", "sme_buyers"] == 0 and df.at["T1", "year"] == YEAR
+    # USA's H1 holds 50% (influence, one link) and P1 (US national) 60% x 50%: H1 is the largest
+    assert df.at["T1", "foreign_parent"] == "H1" and df.at["T1", "affiliate_by"] == "foreign_share, ownership_chain"
 
 
 def test_gvc_stages_smile_curve(firms):
@@ -101,12 +105,18 @@ def test_gvc_stages_smile_curve(firms):
 
 
 def test_fdi_by_motive(firms):
-    df = run_module("fdi-by-motive", {}).set_index("motive")
-    assert df.at["market", "amount"] == 100.0 and df.at["efficiency", "projects"] == 1
+    # firm-level projects only: the country-level statistic USA -> KOR (100) is another level
+    df = run_module("fdi-by-motive", {"all_years": True}).set_index("motive")
+    assert set(df.index) == {"efficiency", "strategic_asset"} and df.at["efficiency", "projects"] == 1
     assert df["share"].sum() == pytest.approx(1.0)
-    kor = run_module("fdi-by-motive", {"destination": "KOR", "split": "mode"})
-    assert kor["amount"].sum() == pytest.approx(170.0)  # region target resolves to its country
-    assert set(run_module("fdi-by-motive", {"origin": "USA"})["motive"]) == {"efficiency", "market", "strategic_asset"}
+    kor = run_module("fdi-by-motive", {"destination": "KOR", "split": "mode", "all_years": True})
+    assert kor["amount"].sum() == pytest.approx(70.0)  # region target resolves to its country
+    assert set(run_module("fdi-by-motive", {"origin": "USA", "all_years": True})["motive"]) == \
+        {"efficiency", "strategic_asset"}
+    latest = run_module("fdi-by-motive", {})   # by default one year: the latest (2019)
+    assert latest["amount"].tolist() == [20.0] and latest["year"].tolist() == [2019]
+    stats = run_module("fdi-statistics", {})
+    assert stats[["origin", "destination", "amount"]].values.tolist() == [["USA", "KOR", 100.0]]
 
 
 def test_trade_unit_values(firms):
@@ -121,7 +131,9 @@ def test_region_profile(firms):
     assert df.at["KR-ECON-SOUTHEAST", "firms"] == 3 and df.at["KR-ECON-CAPITAL", "firms"] == 2
     assert df.at["KR-ECON-SOUTHEAST", "output"] == 1000.0
     assert df.at["KR-ECON-SOUTHEAST", "foreign_output_share"] == pytest.approx((0.1 * 200 + 0.5 * 300) / 1000)
-    assert df.at["KR-ECON-CAPITAL", "inward_fdi"] == pytest.approx(70.0)   # into T1 and into the region
+    assert df.at["KR-ECON-CAPITAL", "inward_fdi"] == pytest.approx(20.0)   # the latest year (2019): into the region
+    every_year = run_module("region-profile", {"kind": "economic_region", "all_years": True}).set_index("region")
+    assert every_year.at["KR-ECON-CAPITAL", "inward_fdi"] == pytest.approx(70.0)   # into T1 and into the region
     assert df.at["KR-ECON-CAPITAL", "top_industry"] == "ISIC4|C26"
 
 
@@ -166,7 +178,7 @@ def test_spillover_javorcik_measures(firms):
     # forward of C26 in KOR: T1 buys from S1, S2 (KOR, C24: 80) and C1 (CHN, C24 with H 0): 80/100 * h24 inside
     assert df.at["ISIC4|C26", "forward_inside"] == pytest.approx(80 / 100 * h24)
     assert df.at["ISIC4|C26", "forward_outside"] == pytest.approx(0.0)
-    reg = run_module("spillover-channels", {"level": "region"})
+    reg = run_module("spillover-channels", {"level": "region", "region_kind": "subdivision"})
     r = reg[(reg["group"] == "KR-26") & (reg["industry"] == "ISIC4|C29")].iloc[0]
     # L1 (KR-26) buys T1 (KR-11, C26 H=0.8) 100, S2 (KR-26, C24 H=0.1) 10, T2 (KR-26, C26 H=0.5) 40
     assert r["forward_inside"] == pytest.approx(40 / 150 * 0.5 + 10 / 150 * 0.1)

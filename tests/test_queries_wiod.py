@@ -10,16 +10,19 @@ values (1e-9).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from queries.errors import ParameterError
 from queries.runner import run_module
 from tests.support.flows import coefficients
 from tests.support.paths import all_paths
 
-WIOD = Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"
+# GVN_WIOD_DIR: where the table is when the checkout does not sit beside ../shared (e.g. a git worktree)
+WIOD = Path(os.environ.get("GVN_WIOD_DIR", Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"))
 YEAR = 1995
 SOURCE = "WIOD2013"
 
@@ -84,3 +87,22 @@ def test_top_k_and_depth_share_on_wiod(wiod):
     top = np.sort(A[:, j][A[:, j] >= 1e-4])[::-1][:10]
     np.testing.assert_allclose(df[df["depth"] == 1]["value"].to_numpy(), top, rtol=1e-9)
     assert all(0 < s <= 1 for s in df["depth_share_listed"])
+
+
+def test_a_trace_too_big_for_the_time_limit_is_refused_at_once_with_what_fits(wiod):
+    node = "KOR|Electrical and Optical Equipment"
+    with pytest.raises(ParameterError) as err:
+        run_module("upstream-paths", {"node": node, "year": YEAR, "depth": 6, "threshold": 0.0, "source": SOURCE})
+    msg = str(err.value)
+    A = wiod["A"]
+    j = wiod["keys"].index(node)
+    # with threshold 0 the depth-2 count is exact: every supplier of every supplier (self-loops count)
+    n2 = int(((A > 0).astype(int) @ (A[:, j] > 0).astype(int)).sum())
+    assert f"depth 2: {n2:,}" in msg and "depth 2 fits at threshold 0" in msg
+    fit = float(msg.split("threshold ")[-1].split(" fits")[0])
+    df = run_module("upstream-paths", {"node": node, "year": YEAR, "depth": 6, "threshold": fit, "limit": 5,
+                                       "source": SOURCE})
+    for d, g in df.groupby("depth"):
+        first = g.iloc[0]
+        assert first["depth_same_country"] + first["depth_other_country"] == pytest.approx(first["depth_total"])
+    assert df.attrs["provenance"]["datasets"][0]["synthetic"] is False

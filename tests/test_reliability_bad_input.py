@@ -190,7 +190,8 @@ def broken_tables(draw, kind: str) -> Broken:
             ("employment", ["P2", ghost, "executive", "2001"], "firm"),
             ("ownership", [ghost, "person", "F4", "0.1"], "owner"),
             ("ownership", ["F1", "firm", ghost, "0.5"], "firm"),
-            ("investments", ["F1", "firm", ghost, "firm", "2020", "1", "market", "greenfield"], "target"),
+            ("investments", ["F1", ghost, "firm", "2020", "1", "market", "greenfield"], "target"),
+            ("investments", [ghost, "F4", "firm", "2020", "1", "market", "greenfield"], "investor"),
             ("gvc_stages", [ghost, "rnd", "2020", "5"], "firm")]))
         header, rows = _parse(stem)
         rows.append(row)

@@ -38,7 +38,8 @@ def test_counts_and_summary(empty_db, loaded):
     assert counts == {"Country": 1, "Region": 2, "Industry": 1, "Firm": 4, "Person": 2, "Dataset": 1}
     rels = {r["t"]: r["n"] for r in rows(empty_db, "MATCH ()-[r]->() WHERE r.source = 'fixture' "
                                                     "RETURN type(r) AS t, count(*) AS n")}
-    assert rels == {"WORKS_FOR": 3, "OWNS": 2, "INVESTS_IN": 3, "SUPPLIES": 5, "EXPORTS": 3, "PERFORMS": 3}
+    assert rels == {"WORKS_FOR": 3, "OWNS": 2, "INVESTS_IN": 2, "FDI_STATISTIC": 2, "SUPPLIES": 5, "EXPORTS": 3,
+                    "PERFORMS": 3}
     assert summary.created["Firm"] == 4 and summary.created["SUPPLIES (Firm->Firm)"] == 5
     # the files name reference codes (KOR, KR-11, ISIC4|C26) on an empty database: reference data came along
     assert rows(empty_db, "MATCH (:Firm {key: 'F1'})-[:LOCATED_IN]->(r:Region)-[:PART_OF]->(e) "
@@ -76,9 +77,14 @@ def test_trade_unit_values(empty_db, loaded):
 def test_investments_ownership_people_stages(empty_db, loaded):
     inv = rows(empty_db, "MATCH (a)-[r:INVESTS_IN]->(b) RETURN a.key AS a, labels(b)[0] AS l, b.key AS b, "
                          "r.amount AS amount, r.motive AS motive, r.mode AS mode ORDER BY a, b")
-    assert [(r["a"], r["l"], r["b"]) for r in inv] == [("F1", "Firm", "F4"), ("F1", "Country", "VNM"),
-                                                       ("JPN", "Region", "KR-41")]
+    assert [(r["a"], r["l"], r["b"]) for r in inv] == [("F1", "Firm", "F4"), ("F1", "Country", "VNM")]
     assert sum(r["amount"] for r in inv) == pytest.approx(frame("investments")["amount"].sum())
+    stats = rows(empty_db, "MATCH (a:Country)-[r:FDI_STATISTIC]->(b) RETURN a.key AS a, labels(b)[0] AS l, "
+                           "b.key AS b, r.amount AS amount, r.measure AS measure, r.reported_by AS by, "
+                           "r.motive AS motive ORDER BY b")
+    assert [(r["a"], r["l"], r["b"], r["amount"], r["motive"]) for r in stats] == [
+        ("JPN", "Country", "KOR", -12.5, None), ("JPN", "Region", "KR-41", 140.0, None)]
+    assert {r["measure"] for r in stats} == {"flow"} and stats[1]["by"] == "Korea MOTIE inward FDI by region"
     assert rows(empty_db, "MATCH (p:Person {key: 'P1'})-[r:WORKS_FOR]->(:Firm {key: 'F1'}) "
                           "RETURN r.role AS role ORDER BY role") == [{"role": "executive"}, {"role": "founder"}]
     assert rows(empty_db, "MATCH (o)-[r:OWNS]->(f:Firm) RETURN o.key AS o, f.key AS f, r.share AS s ORDER BY o") == \

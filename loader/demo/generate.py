@@ -26,7 +26,7 @@ def generate(n_firms: int = 3000, seed: int = 7, year: int = iotable.YEAR) -> di
     links["supplier"], links["buyer"] = keys[links["supplier"]], keys[links["buyer"]]
     # a supplier that both sells its products and works as a subcontractor keeps both links (other product)
     links = links.drop_duplicates(["supplier", "buyer", "year", "product"])
-    investments, firm_owns = link_draws.fdi(firms, rng)
+    investments, statistics, firm_owns = link_draws.fdi(firms, rng)
     stages = people_draws.gvc_stages(rng, firms, year)
     persons, employment, person_owns = people_draws.people(rng, firms, stages)
     frames = {
@@ -35,6 +35,7 @@ def generate(n_firms: int = 3000, seed: int = 7, year: int = iotable.YEAR) -> di
         "employment": employment,
         "ownership": pd.concat([firm_owns, person_owns], ignore_index=True),
         "investments": investments,
+        "fdi_statistics": statistics,
         "firm_supply": links,
         "trade_flows": trade_draws.trade_flows(rng, year),
         "gvc_stages": stages,
@@ -47,5 +48,7 @@ def write_demo_folder(frames: dict[str, pd.DataFrame], folder: Path) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     for stem, frame in frames.items():
+        if frame.empty:
+            continue  # the table format refuses header-only files: a table without rows is left out
         frame.to_csv(folder / f"{stem}.csv", index=False, encoding="utf-8", lineterminator="\n")
     return folder

@@ -64,26 +64,34 @@ def subcontracting(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=year)
 
 
-def fdi(firms: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(investments, firm ownership) from the affiliates' parent, motive, mode and stake."""
+# The demo has no official FDI statistics: its country-level figures are the firm projects summed, and say so.
+SYNTHETIC_STATISTIC = "synthetic: the demo's firm-level FDI projects summed per home, host and year"
+
+
+def fdi(firms: pd.DataFrame, rng) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(firm-level investments, country-level statistics, firm ownership) from the affiliates' parent, motive,
+    mode and stake."""
     aff = firms[firms["parent"] >= 0]
     inv, own = [], []
     for i, r in aff.iterrows():
         parent = firms.loc[r["parent"]]
         amount = round(float(r["output"]) / 1000 * rng.uniform(0.3, 1.2) * r["foreign_share"], 3)  # million USD
-        inv.append({"investor": parent["key"], "investor_kind": "firm", "target": r["key"], "target_kind": "firm",
+        inv.append({"investor": parent["key"], "target": r["key"], "target_kind": "firm",
                     "year": int(r["founded"]), "amount": amount, "motive": r["motive"], "mode": r["mode"]})
         own.append({"owner": parent["key"], "owner_kind": "firm", "firm": r["key"], "share": r["foreign_share"]})
-    inv = pd.DataFrame(inv)
-    # country-level FDI: the firm-level flows summed per home, host and year, with the main motive and mode
-    if len(inv):
-        home = inv["investor"].map(firms.set_index("key")["country"])
-        host = inv["target"].map(firms.set_index("key")["country"])
-        agg = inv.assign(home=home, host=host).groupby(["home", "host", "year"], sort=True).agg(
-            amount=("amount", "sum"), motive=("motive", lambda s: s.value_counts().sort_index().idxmax()),
-            mode=("mode", lambda s: s.value_counts().sort_index().idxmax())).reset_index()
-        country_rows = pd.DataFrame({"investor": agg["home"], "investor_kind": "country", "target": agg["host"],
-                                     "target_kind": "country", "year": agg["year"], "amount": agg["amount"].round(3),
-                                     "motive": agg["motive"], "mode": agg["mode"]})
-        inv = pd.concat([inv, country_rows], ignore_index=True)
-    return inv, pd.DataFrame(own, columns=["owner", "owner_kind", "firm", "share"])
+    inv = pd.DataFrame(inv, columns=["investor", "target", "target_kind", "year", "amount", "motive", "mode"])
+    return inv, country_statistics(inv, firms), pd.DataFrame(own, columns=["owner", "owner_kind", "firm", "share"])
+
+
+def country_statistics(inv: pd.DataFrame, firms: pd.DataFrame) -> pd.DataFrame:
+    """Country-level FDI flows as what they are here: the projects summed per home, host and year, labelled
+    synthetic. No motive: a statistic of many projects has none unless its publisher reports one."""
+    columns = ["origin", "destination", "destination_kind", "year", "measure", "amount", "reported_by", "motive"]
+    if inv.empty:
+        return pd.DataFrame(columns=columns)
+    country = firms.set_index("key")["country"]
+    agg = inv.assign(origin=inv["investor"].map(country), destination=inv["target"].map(country)) \
+        .groupby(["origin", "destination", "year"], sort=True)["amount"].sum().reset_index()
+    return pd.DataFrame({"origin": agg["origin"], "destination": agg["destination"], "destination_kind": "country",
+                         "year": agg["year"], "measure": "flow", "amount": agg["amount"].round(3),
+                         "reported_by": SYNTHETIC_STATISTIC, "motive": None}, columns=columns)

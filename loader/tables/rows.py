@@ -48,9 +48,14 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
     for r in each("ownership"):
         g.rel_rows("OWNS", LABEL[r["owner_kind"]], "Firm").add(r["owner"], r["firm"], share=r["share"], source=source)
     for r in each("investments"):
-        g.rel_rows("INVESTS_IN", LABEL[r["investor_kind"]], LABEL[r["target_kind"]], ("year",)).add(
+        g.rel_rows("INVESTS_IN", "Firm", LABEL[r["target_kind"]], ("year",)).add(
             r["investor"], r["target"], year=r["year"], amount=r["amount"], motive=r["motive"], mode=r["mode"],
             source=source)
+    for r in each("fdi_statistics"):
+        # a second publisher (reported_by) or the other measure of the same pair and year is another statistic
+        g.rel_rows("FDI_STATISTIC", "Country", LABEL[r["destination_kind"]], ("year", "measure", "reported_by")).add(
+            r["origin"], r["destination"], year=r["year"], measure=r["measure"], reported_by=r["reported_by"],
+            amount=r["amount"], motive=r["motive"], source=source)
     for r in each("firm_supply"):
         # a and b need the year's totals over the whole database: the graph writer sets them after writing
         g.rel_rows("SUPPLIES", "Firm", "Firm", ("year", "product")).add(

@@ -16,8 +16,9 @@ MODES = ("greenfield", "joint_venture", "acquisition")
 USES = ("intermediate", "final")
 REGION_KINDS = ("subdivision", "economic_region", "grouping")
 OWNER_KINDS = ("firm", "person")
-INVESTOR_KINDS = ("firm", "country")
 TARGET_KINDS = ("firm", "country", "region")
+DESTINATION_KINDS = ("country", "region")
+MEASURES = ("flow", "position")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,8 @@ class FileSpec:
     key: tuple[str, ...]  # columns that must be unique together
     order: int = 0  # load order: entities before the relationships that point at them
     entity: str = ""  # entity kind this file defines (for references from other files)
+    # columns an earlier version of the format had: a header naming one gets this explanation
+    retired: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -99,16 +102,28 @@ SPECS: dict[str, FileSpec] = {s.stem: s for s in [
         Col("firm", "str", ref="firm"),
         Col("share", "float", "share of equity", min=0, max=1),
     ), ("owner", "owner_kind", "firm"), 4),
-    FileSpec("investments", "foreign direct investment (INVESTS_IN)", (
-        Col("investor", "str", help="Firm key or ISO3 country, as investor_kind says"),
-        Col("investor_kind", "str", choices=INVESTOR_KINDS),
+    FileSpec("investments", "firm-level FDI projects (INVESTS_IN; the investor is always a Firm)", (
+        Col("investor", "str", ref="firm", help="the investing firm"),
         Col("target", "str", help="Firm, country or Region key, as target_kind says"),
         Col("target_kind", "str", choices=TARGET_KINDS),
         Col("year", "int", "year", **YEAR),
         Col("amount", "float", "million USD", min=0),
         Col("motive", "str", choices=MOTIVES),
         Col("mode", "str", choices=MODES),
-    ), ("investor", "investor_kind", "target", "target_kind", "year"), 4),
+    ), ("investor", "target", "target_kind", "year"), 4, retired={
+        "investor_kind": "investments hold firm-level FDI projects only (the investor is a Firm key); drop the "
+                         "column, and put country-level FDI statistics in fdi_statistics"}),
+    FileSpec("fdi_statistics", "country-level FDI statistics (FDI_STATISTIC), as a statistical source reports them", (
+        Col("origin", "str", ref="country", help="ISO3 of the investing country"),
+        Col("destination", "str", help="ISO3 country or Region key, as destination_kind says"),
+        Col("destination_kind", "str", choices=DESTINATION_KINDS),
+        Col("year", "int", "year", **YEAR),
+        Col("measure", "str", choices=MEASURES, help="flow: the year's transactions; position: the stock at year end"),
+        Col("amount", "float", "million USD", help="any finite number: net flows and positions may be negative"),
+        Col("reported_by", "str", help="who publishes the statistic, e.g. OECD FDI statistics (BMD4, directional)"),
+        Col("motive", "str", required=False, choices=MOTIVES,
+            help="only when the statistic itself reports a motive; leave empty otherwise"),
+    ), ("origin", "destination", "destination_kind", "year", "measure", "reported_by"), 4),
     FileSpec("firm_supply", "firm-to-firm supply links (SUPPLIES; a and b computed at load)", (
         Col("supplier", "str", ref="firm"),
         Col("buyer", "str", ref="firm"),

@@ -24,8 +24,8 @@ ENTITY_KINDS = ("country", "region", "industry", "firm", "person")
 # polymorphic columns: (file, column, kind column) -> the entity kind each kind value names
 POLY = {
     ("ownership", "owner", "owner_kind"): {"firm": "firm", "person": "person"},
-    ("investments", "investor", "investor_kind"): {"firm": "firm", "country": "country"},
     ("investments", "target", "target_kind"): {"firm": "firm", "country": "country", "region": "region"},
+    ("fdi_statistics", "destination", "destination_kind"): {"country": "country", "region": "region"},
 }
 
 
@@ -106,7 +106,9 @@ def check_header(table: RawTable, spec: FileSpec) -> list[Problem]:
         if name in seen:
             problems.append(Problem(table.file, 1, name, "appears twice in the header; expected each column once"))
         seen.add(name)
-        if name not in spec.names:
+        if name in spec.retired:
+            problems.append(Problem(table.file, 1, name, f"is no longer part of the format: {spec.retired[name]}"))
+        elif name not in spec.names:
             problems.append(Problem(table.file, 1, name, f"unexpected column; expected only {', '.join(spec.names)}"))
     for name in spec.names:
         if name not in seen:
@@ -269,8 +271,15 @@ def _row_rules(stem: str, r: dict, region_country: dict[str, str]):
         yield "buyer", "equals supplier; expected two different firms"
     elif stem == "ownership" and r["owner_kind"] == "firm" and r["owner"] == r["firm"]:
         yield "owner", "owns itself; expected another firm or a person"
-    elif stem == "investments" and r["investor_kind"] == r["target_kind"] and r["investor"] == r["target"]:
+    elif stem == "investments" and r["target_kind"] == "firm" and r["investor"] == r["target"]:
         yield "target", "equals investor; expected another entity"
+    elif stem == "fdi_statistics":
+        # a statistic of foreign direct investment crosses a border
+        there = r["destination"] if r["destination_kind"] == "country" else region_country.get(r["destination"])
+        if there is not None and there == r["origin"]:
+            where = "equals origin" if r["destination_kind"] == "country" else f"lies in {there}, the origin"
+            yield "destination", f"got {r['destination']!r}, which {where}; expected a destination outside the " \
+                                 "investing country"
 
 
 def _share_totals(checked: Checked, bad) -> None:

@@ -16,9 +16,12 @@ All read ``SectorYear`` accounts written by the MRIO loader (GUIDE section 3):
 from __future__ import annotations
 
 from queries.model import Column, Param, QueryModule
+from queries.modules.common import ALL_YEARS, SOURCE, YEAR
+from schema.model import check_label, check_rel_type
 
-YEAR = Param("year", "int", None, 1900, 2100, help="table year; empty = the latest year loaded")
-SOURCE = Param("source", "str", "", help="Dataset key of the table (e.g. WIOD2013); empty = any")
+SECTOR, SECTOR_YEAR = map(check_label, ("Sector", "SectorYear"))
+HAS_YEAR = check_rel_type("HAS_YEAR")
+
 COUNTRY = Param("country", "str", "", help="country code as the table names it (e.g. KOR); empty = all")
 INDUSTRY = Param("industry", "str", "", help="text the industry name contains (case-insensitive); empty = all")
 LIMIT = Param("limit", "int", 100, 1, 100000, help="rows returned")
@@ -26,17 +29,10 @@ LIMIT = Param("limit", "int", 100, 1, 100000, help="rows returned")
 LINKAGE_ORDER = ("output", "value_added", "va_coef", "backward_linkage", "forward_linkage", "upstreamness",
                  "exports", "final_demand")
 
-_LATEST = """
-CALL () {
-  MATCH (l:SectorYear) WHERE $source = '' OR l.source = $source
-  RETURN max(l.year) AS latest
-}
-"""
-
-_SECTOR_FILTER = """
-MATCH (s:Sector)-[:HAS_YEAR]->(y:SectorYear)
-WHERE y.year = coalesce($year, latest)
-  AND ($source = '' OR y.source = $source)
+# The runner fills $scope_pairs with the (table, year) pairs to read (queries.provenance).
+_SECTOR_FILTER = f"""
+MATCH (s:{SECTOR})-[:{HAS_YEAR}]->(y:{SECTOR_YEAR})
+WHERE [coalesce(y.source, ''), y.year] IN $scope_pairs
   AND ($country = '' OR y.country = $country)
   AND ($industry = '' OR toLower(y.industry) CONTAINS toLower($industry))
 """
@@ -46,6 +42,7 @@ LINKAGE_COLUMNS = (
     Column("country", "code", "country as the table names it"),
     Column("industry", "name", "industry as the table names it"),
     Column("year", "year", "table year"),
+    Column("source", "Dataset key", "table read"),
     Column("output", "table currency (million USD for WIOD)", "gross output x_j"),
     Column("value_added", "table currency", "value added"),
     Column("va_coef", "share", "v_j = 1 - sum_i A_ij"),
@@ -62,19 +59,20 @@ SECTOR_LINKAGES = QueryModule(
                  "Ghosh forward linkage FL_i = n sum_j G_ij / sum_ij G_ij and upstreamness U = G 1 "
                  "(Antras et al. 2012) of the sectors of one year, filtered by country and industry and "
                  "ranked by any of them."),
-    params=(YEAR, SOURCE, COUNTRY, INDUSTRY,
+    params=(YEAR, SOURCE, ALL_YEARS, COUNTRY, INDUSTRY,
             Param("order_by", "choice", "backward_linkage", choices=LINKAGE_ORDER, help="ranking column"),
             Param("descending", "bool", True, help="largest first"),
             LIMIT),
     columns=LINKAGE_COLUMNS,
-    cypher=_LATEST + _SECTOR_FILTER + """
+    extra={"basis": "sector_table"},
+    cypher=_SECTOR_FILTER + """
 WITH s, y ORDER BY CASE WHEN $descending THEN -coalesce(y[$order_by], 0.0) ELSE coalesce(y[$order_by], 0.0) END,
      s.key
 LIMIT $limit
 WITH collect({s: s, y: y}) AS rows
 UNWIND range(0, size(rows) - 1) AS i
 WITH rows[i].s AS s, rows[i].y AS y, i + 1 AS rank
-RETURN s.key AS sector, y.country AS country, y.industry AS industry, y.year AS year,
+RETURN s.key AS sector, y.country AS country, y.industry AS industry, y.year AS year, y.source AS source,
        y.output AS output, y.value_added AS value_added, y.va_coef AS va_coef,
        y.backward_linkage AS backward_linkage, y.forward_linkage AS forward_linkage,
        y.upstreamness AS upstreamness, rank
@@ -88,15 +86,16 @@ KEY_SECTORS = QueryModule(
                  "FL_j = n sum_k G_jk / sum_ik G_ik both exceed 1 (Rasmussen 1956; Hirschman 1958): "
                  "they pull more than the average sector from suppliers and push more to buyers. "
                  "Ranked by BL + FL."),
-    params=(YEAR, SOURCE, COUNTRY, INDUSTRY, LIMIT),
-    columns=LINKAGE_COLUMNS[:4] + (
+    params=(YEAR, SOURCE, ALL_YEARS, COUNTRY, INDUSTRY, LIMIT),
+    columns=LINKAGE_COLUMNS[:5] + (
         Column("output", "table currency", "gross output x_j"),
         Column("backward_linkage", "index (mean 1)", "BL_j"),
         Column("forward_linkage", "index (mean 1)", "FL_j"),
         Column("linkage_sum", "index", "BL_j + FL_j"),
         Column("rank", "rank", "1 = largest BL + FL"),
     ),
-    cypher=_LATEST + _SECTOR_FILTER + """
+    extra={"basis": "sector_table"},
+    cypher=_SECTOR_FILTER + """
   AND y.backward_linkage > 1 AND y.forward_linkage > 1
 WITH s, y, y.backward_linkage + y.forward_linkage AS linkage_sum
 ORDER BY linkage_sum DESC, s.key LIMIT $limit
@@ -104,7 +103,7 @@ WITH collect({s: s, y: y, t: linkage_sum}) AS rows
 UNWIND range(0, size(rows) - 1) AS i
 WITH rows[i] AS r, i + 1 AS rank
 RETURN r.s.key AS sector, r.y.country AS country, r.y.industry AS industry, r.y.year AS year,
-       r.y.output AS output, r.y.backward_linkage AS backward_linkage, r.y.forward_linkage AS forward_linkage,
+       r.y.source AS source, r.y.output AS output, r.y.backward_linkage AS backward_linkage, r.y.forward_linkage AS forward_linkage,
        r.t AS linkage_sum, rank
 """,
 )
@@ -117,8 +116,7 @@ FVA_SHARE = QueryModule(
                  "foreign value added FVA_c = sum_{i in c} sum_{k not in c} v_k L_ki e_i (diag(v) L e, GUIDE "
                  "section 3; Hummels, Ishii and Yi 2001; Koopman, Wang and Wei 2014) and the foreign share "
                  "FVA_c / E_c."),
-    params=(Param("year", "int", None, 1900, 2100, help="table year; empty = every year loaded"),
-            SOURCE, COUNTRY,
+    params=(YEAR, SOURCE, ALL_YEARS, COUNTRY,
             Param("order_by", "choice", "fva_share", choices=("fva_share", "gross_exports", "fva", "dva",
                                                               "country"), help="ranking column"),
             LIMIT),
@@ -131,10 +129,10 @@ FVA_SHARE = QueryModule(
         Column("fva_share", "share 0..1", "FVA_c / E_c (0 when E_c = 0)"),
         Column("source", "Dataset key", "table"),
     ),
+    extra={"basis": "sector_table"},
     cypher="""
 MATCH (y:SectorYear)
-WHERE ($year IS NULL OR y.year = $year) AND ($source = '' OR y.source = $source)
-  AND ($country = '' OR y.country = $country)
+WHERE [coalesce(y.source, ''), y.year] IN $scope_pairs AND ($country = '' OR y.country = $country)
 WITH y.country AS country, y.year AS year, y.source AS source,
      sum(coalesce(y.exports, 0.0)) AS gross_exports, sum(coalesce(y.dva_exports, 0.0)) AS dva,
      sum(coalesce(y.fva_exports, 0.0)) AS fva

@@ -33,10 +33,13 @@ P2,F3,expatriate_manager,2015
 F1,firm,F4,0.6
 P1,person,F1,0.2
 """,
-    "investments": """investor,investor_kind,target,target_kind,year,amount,motive,mode
-F1,firm,VNM,country,2019,12.5,efficiency,greenfield
-F1,firm,F4,firm,2019,3.25,efficiency,joint_venture
-JPN,country,KR-41,region,2020,140,market,acquisition
+    "investments": """investor,target,target_kind,year,amount,motive,mode
+F1,VNM,country,2019,12.5,efficiency,greenfield
+F1,F4,firm,2019,3.25,efficiency,joint_venture
+""",
+    "fdi_statistics": """origin,destination,destination_kind,year,measure,amount,reported_by,motive
+JPN,KR-41,region,2020,flow,140,Korea MOTIE inward FDI by region,
+JPN,KOR,country,2020,flow,-12.5,OECD FDI statistics (BMD4 directional),
 """,
     "firm_supply": """supplier,buyer,year,value,product
 F2,F1,2020,100,parts
