@@ -75,6 +75,10 @@ def _emit(df, fmt: str, output: Optional[Path]) -> None:
         typer.echo(text)
     if df.attrs.get("truncated"):
         typer.echo(f"(result cut at the row cap of {df.attrs.get('row_cap')} rows)", err=True)
+    from queries.provenance import describe
+
+    for line in describe(df.attrs):   # on stderr, so that csv/json on stdout stay machine-readable
+        typer.echo(line, err=True)
 
 
 def _params_line(entry: catalogue.Entry) -> str:

@@ -353,3 +353,26 @@ def _pick(usable, real: set[str], source: str, year, all_years: bool, basis: Bas
     if year is None:
         year = max(y for _, y in mine)
     return [p for p in mine if p[1] == year]
+
+
+def describe(attrs: dict[str, Any]) -> list[str]:
+    """Plain lines saying what a result was computed from and what it left out (CLI, captions, downloads)."""
+    lines = []
+    prov = attrs.get("provenance") or {}
+    datasets = prov.get("datasets") or []
+    if datasets:
+        parts = []
+        for d in datasets:
+            years = d.get("years") or []
+            span = (str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}") if years else "no year"
+            flag = " (SYNTHETIC)" if d.get("synthetic") else ""
+            parts.append(f"{d.get('name') or d['key']} [{d['key']}]{flag}, {span}")
+        lines.append("data: " + "; ".join(parts))
+    units = prov.get("units") or {}
+    if units:
+        lines.append("units: " + ", ".join(f"{c} {u}" for c, u in units.items()))
+    for note in prov.get("notes") or []:
+        lines.append(f"note: {note}")
+    for ex in attrs.get("excluded") or []:
+        lines.append("left out: " + ex["reason"])
+    return lines

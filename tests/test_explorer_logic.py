@@ -100,11 +100,18 @@ def test_sankey_layers_nodes_by_distance_and_sums_links():
     assert links[("E (1)", "E")] == pytest.approx(0.1)
 
 
-def test_region_split_uses_the_far_end_of_each_path():
-    split = paths.region_split(UP, "upstream", {"E": "KR", "M": "KR", "C": "CN", "X": "CN"}).set_index("depth")
-    assert split.loc[1, "same_region"] == pytest.approx(0.3) and split.loc[1, "other_region"] == pytest.approx(0.1)
-    assert split.loc[2, "same_region"] == 0 and split.loc[2, "other_region"] == pytest.approx(0.04)
-    assert split.loc[1, "same_region_share"] == pytest.approx(0.75)
+def test_place_split_reads_the_modules_totals_over_every_path():
+    # the module's depth_* columns cover every path above the threshold, listed or not
+    frame = UP.assign(depth_same_country=[0.3, 0.3, 0.0, 0.3], depth_other_country=[0.1, 0.1, 0.04, 0.1],
+                      depth_same_region=[0.25, 0.25, 0.0, 0.25], depth_other_region=[0.1, 0.1, 0.04, 0.1],
+                      depth_unknown_region=[0.05, 0.05, 0.0, 0.05])
+    by_country = paths.place_split(frame, "country").set_index("depth")
+    assert by_country.loc[1, "same_country"] == pytest.approx(0.3) and by_country.loc[2, "other_country"] == 0.04
+    assert by_country.loc[1, "same_country_share"] == pytest.approx(0.75)
+    by_region = paths.place_split(frame, "region").set_index("depth")
+    assert by_region.loc[1, "unknown_region"] == pytest.approx(0.05)
+    assert "same_country" not in by_region and "unknown_region" not in by_country
+    assert paths.place_split(UP, "country").empty          # a result without the module's totals
 
 
 def test_ranked_table_orders_all_depths_by_value():

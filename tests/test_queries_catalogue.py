@@ -153,3 +153,16 @@ def test_cli_describe_and_run_of_both_kinds(graph):
     assert out.returncode == 0 and out.stdout.startswith("owner")
     out = _cli("list")
     assert "firms-of" in out.stdout and "[min, countries*]" in out.stdout
+
+
+def test_the_cli_says_what_a_result_was_computed_from_and_what_it_left_out():
+    from queries.provenance import describe
+
+    attrs = {"provenance": {"datasets": [{"key": "wiod", "name": "WIOD 2013", "synthetic": False, "years": [1995]},
+                                         {"key": "demo", "name": "Demo", "synthetic": True, "years": [2018, 2020]}],
+                            "units": {"output": "million USD"}, "notes": ["latest year of real data"]},
+             "excluded": [{"reason": "Dataset 'x' is being loaded"}]}
+    assert describe(attrs) == ["data: WIOD 2013 [wiod], 1995; Demo [demo] (SYNTHETIC), 2018-2020",
+                               "units: output million USD", "note: latest year of real data",
+                               "left out: Dataset 'x' is being loaded"]
+    assert describe({}) == []

@@ -24,6 +24,7 @@ _YEARS = """
 CALL () { MATCH ()-[r:SUPPLIES]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'SUPPLIES' AS kind, r.year AS year
           UNION MATCH ()-[r:EXPORTS]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'EXPORTS' AS kind, r.year AS year
           UNION MATCH ()-[r:INVESTS_IN]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'INVESTS_IN' AS kind, r.year AS year
+          UNION MATCH ()-[r:FDI_STATISTIC]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'FDI_STATISTIC' AS kind, r.year AS year
           UNION MATCH (y:SectorYear) WHERE y.year IS NOT NULL RETURN DISTINCT 'SectorYear' AS kind, y.year AS year }
 RETURN kind, collect(DISTINCT year) AS years ORDER BY kind
 """

@@ -15,8 +15,8 @@ LABEL_COLOURS = {
     "Firm": "#ff7f0e", "Person": "#e377c2", "Stage": "#8c564b", "Dataset": "#7f7f7f",
 }
 REL_COLOURS = {
-    "SUPPLIES": "#2ca02c", "EXPORTS": "#1f77b4", "INVESTS_IN": "#d62728", "OWNS": "#8c564b",
-    "WORKS_FOR": "#e377c2", "PERFORMS": "#bcbd22",
+    "SUPPLIES": "#2ca02c", "EXPORTS": "#1f77b4", "INVESTS_IN": "#d62728", "FDI_STATISTIC": "#ff9896",
+    "OWNS": "#8c564b", "WORKS_FOR": "#e377c2", "PERFORMS": "#bcbd22",
 }
 # Five sequential bins (light to dark) for colouring by a metric; grey where the value is missing.
 SEQUENTIAL = ("#fee8c8", "#fdbb84", "#fc8d59", "#e34a33", "#b30000")

@@ -28,7 +28,7 @@ linkages = catalogue.params("sector-linkages")
 # the map's colour: a column of sector-linkages, or PageRank from centrality (summed per country)
 MAP = Param("map", "choice", "output", choices=("output", "value_added", "exports", "backward_linkage", "pagerank"),
             label="Colour countries by", help="sums over a country's sectors (mean for linkages)")
-RANK = ("layer", "order_by", "weight", "limit", "betweenness_sampling")  # centrality's parameters shown here
+RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling")  # centrality's parameters shown here
 fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "linkage_order": linkages["order_by"],
           "map": MAP}
 qp = st.query_params
@@ -40,8 +40,8 @@ def initial(key: str):
     return from_url.get(key, fields[key].default)
 
 
-# one year for every tab: the latest loaded unless the URL names one
-year = widget(centrality["year"], from_url.get("year", years[-1]), "ce_year", label="Year", options=years)
+# one year for every tab; empty = the module's default, the latest year of real (not synthetic) data
+year = widget(centrality["year"], from_url.get("year"), "ce_year", label="Year", options=years)
 state = {"year": year}
 run = page.run
 
@@ -49,9 +49,9 @@ tab_rank, tab_link, tab_key, tab_map = page.tabs(["Centrality ranking", "Linkage
                                                  "ce_tab")
 
 with tab_rank:
-    cols = st.columns(5)
-    labels = {"layer": "Network", "order_by": "Rank by", "weight": "Edge weight", "limit": "Top",
-              "betweenness_sampling": "Betweenness sources (0 = exact)"}
+    cols = st.columns(6)
+    labels = {"layer": "Network", "order_by": "Rank by", "weight": "Edge weight", "betweenness": "Betweenness",
+              "limit": "Top", "betweenness_sampling": "Betweenness sources (0 = exact)"}
     for (k, label), col in zip(labels.items(), cols):
         state[k] = widget(centrality[k], initial(k), f"ce_{'bc_sampling' if k == 'betweenness_sampling' else k}",
                           label=label, where=col)

@@ -101,7 +101,7 @@ st.success(f"{len(paths)} paths listed ({direction}, depth ≤ {depth}, threshol
            f"year {int(paths['year'].iloc[0]) if 'year' in paths and pd.notna(paths['year'].iloc[0]) else '—'}).")
 
 tab_table, tab_sankey, tab_graph, tab_region = page.tabs(["Ranked paths", "Sankey", "Path graph",
-                                                          "Same vs other region"], "sp_tab")
+                                                          "Same vs other place"], "sp_tab")
 qp.from_dict({**url.write(fields, state), "run": "1", **page.selected_tab("sp_tab")})
 with tab_table:
     table = path_tables.ranked_table(paths, display)
@@ -131,13 +131,18 @@ with tab_graph:
     st.caption("Edge weight and node size: summed value of the paths through them.")
 
 with tab_region:
-    region_of = {k: (v["region"] if by == "region" and v["region"] else v["country"]) for k, v in info.items()}
-    split = path_tables.region_split(paths, direction, region_of)
-    home = region_of.get(node)
-    st.caption(f"Start node's {by}: **{home or 'unknown'}**. A path counts as same-{by} when its far end "
-               f"(farthest {'supplier' if direction == 'upstream' else 'buyer'}) is in the same {by}. "
-               "Values are sums of the listed paths.")
-    st.dataframe(split, hide_index=True, width="stretch")
-    long = split.melt(id_vars="depth", value_vars=["same_region", "other_region"], var_name="where",
-                      value_name="value")
-    st.bar_chart(long, x="depth", y="value", color="where", stack=True)
+    split = path_tables.place_split(paths, by)
+    home = info.get(node, {}).get("region" if by == "region" else "country")
+    far = "supplier" if direction == "upstream" else "buyer"
+    if split.empty:
+        st.info(f"No {by} split: the start node and the path ends carry no {by} (sectors have a country only).")
+    else:
+        st.caption(f"Start node's {by}: **{home or 'unknown'}**. Per depth, the value of every path above the "
+                   f"threshold (not only the listed ones) whose farthest {far} is in the same {by}, against the "
+                   f"rest" + (" (firms: economic region; a firm without a region counts as unknown)"
+                              if by == "region" else "") + ".")
+        st.dataframe(split, hide_index=True, width="stretch")
+        long = split.melt(id_vars="depth", value_vars=[c for c in split.columns if c.startswith(("same_", "other_"))
+                                                       and not c.endswith("_share")],
+                          var_name="where", value_name="value")
+        st.bar_chart(long, x="depth", y="value", color="where", stack=True)

@@ -25,9 +25,12 @@ trade_params = catalogue.params("trade-unit-values")
 # the map shows one side of the investments: fdi-by-motive split by destination or by origin
 FDI_MAP = Param("fdi_map", "choice", "destination", choices=("destination", "origin"), label="Map",
                 help="destination: inward FDI by host country; origin: outward FDI by investor country")
-fields = {"fdi_year": fdi["year"], "origin": fdi["origin"], "destination": fdi["destination"], "fdi_map": FDI_MAP,
-          "trade_year": trade_params["year"], "exporter": trade_params["exporter"],
-          "importer": trade_params["importer"], "use": trade_params["use"]}
+region_params = catalogue.params("region-profile")
+fields = {"fdi_year": fdi["year"], "fdi_all_years": fdi["all_years"], "origin": fdi["origin"],
+          "destination": fdi["destination"], "fdi_map": FDI_MAP,
+          "trade_year": trade_params["year"], "trade_all_years": trade_params["all_years"],
+          "exporter": trade_params["exporter"], "importer": trade_params["importer"], "use": trade_params["use"],
+          "region_kind": region_params["kind"]}
 qp = st.query_params
 from_url, problems = url.read(fields, qp)
 page.url_problems(problems, stop=True)
@@ -47,11 +50,15 @@ def show(key: str, where, label: str | None = None, options=None):
 tab_fdi, tab_trade, tab_regions = page.tabs(["FDI by motive and mode", "Trade and unit values", "Regions"], "tr_tab")
 
 with tab_fdi:
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     show("fdi_year", c1, "Year", kinds.get("INVESTS_IN", []))
-    show("origin", c2, "Investor country (ISO3)")
-    show("destination", c3, "Destination country (ISO3)")
-    base = {"year": state["fdi_year"], "origin": state["origin"], "destination": state["destination"]}
+    show("fdi_all_years", c2, "All years")
+    show("origin", c3, "Investor country (ISO3)")
+    show("destination", c4, "Destination country (ISO3)")
+    st.caption("Firm-level FDI projects (INVESTS_IN); country-level FDI statistics are a separate module "
+               "(fdi-statistics) and are never added to them.")
+    base = {"year": None if state["fdi_all_years"] else state["fdi_year"], "all_years": state["fdi_all_years"],
+            "origin": state["origin"], "destination": state["destination"]}
     by_mode = run("fdi-by-motive", {**base, "split": "mode"})
     if by_mode is not None and by_mode.empty:
         st.info("No FDI (INVESTS_IN) for this selection.")
@@ -72,12 +79,14 @@ with tab_fdi:
             st.dataframe(agg, hide_index=True, width="stretch")
 
 with tab_trade:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3, c4, c5 = st.columns(5)
     show("trade_year", c1, "Year", kinds.get("EXPORTS", []))
-    show("exporter", c2, "Exporter (ISO3)")
-    show("importer", c3, "Importer (ISO3)")
-    show("use", c4, "Use")
-    trade = run("trade-unit-values", {"year": state["trade_year"], "exporter": state["exporter"],
+    show("trade_all_years", c2, "All years")
+    show("exporter", c3, "Exporter (ISO3)")
+    show("importer", c4, "Importer (ISO3)")
+    show("use", c5, "Use")
+    trade = run("trade-unit-values", {"year": None if state["trade_all_years"] else state["trade_year"],
+                                      "all_years": state["trade_all_years"], "exporter": state["exporter"],
                                       "importer": state["importer"], "use": state["use"], "order_by": "value",
                                       "limit": int(trade_params["limit"].max)})
     if trade is not None and trade.empty:
@@ -97,8 +106,11 @@ with tab_trade:
         st.dataframe(agg, hide_index=True, width="stretch")
 
 with tab_regions:
-    st.caption("Firms per region with the output-weighted foreign share (sum FS·Y / sum Y) and inward FDI.")
-    regions = run("region-profile", {"limit": int(catalogue.params("region-profile")["limit"].max)})
+    kind = show("region_kind", st, "Regions of one level")
+    st.caption("Firms per region, one level at a time, ranked by output: foreign affiliates (foreign equity "
+               ">= 10% or an ownership chain to a foreign parent), the output-weighted foreign share "
+               "(sum FS·Y / sum Y) and inward FDI projects.")
+    regions = run("region-profile", {"kind": kind, "limit": int(region_params["limit"].max)})
     if regions is not None and not regions.empty:
         st.bar_chart(regions, x="name", y="foreign_output_share", horizontal=True,
                      height=max(220, 24 * len(regions)))

@@ -71,32 +71,26 @@ def sankey(paths: pd.DataFrame, direction: str, names: dict[str, str] | None = N
             "value": list(links.values())}
 
 
-def region_split(paths: pd.DataFrame, direction: str, region_of: dict[str, str | None]) -> pd.DataFrame:
-    """Path value per depth from/to the start node's own region versus other regions.
-
-    A path counts as same-region when its far end (the farthest supplier upstream, the
-    farthest buyer downstream) lies in the start node's region; unknown regions are their own group.
+def place_split(paths: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Per depth, the value of EVERY path above the threshold whose far end (the farthest supplier
+    upstream, the farthest buyer downstream) lies in the start node's own country or region, and the
+    rest, as the path module computed them (``depth_same_<by>``, ``depth_other_<by>``, and for
+    regions ``depth_unknown_region``); the listed top paths alone would cover only part of each depth.
     """
-    cols = ["depth", "same_region", "other_region", "unknown_region", "same_region_share"]
-    if paths.empty:
+    if by not in ("country", "region"):
+        raise ValueError(f"by={by!r}; expected country or region")
+    parts = [f"same_{by}", f"other_{by}"] + (["unknown_region"] if by == "region" else [])
+    cols = ["depth", *parts, f"same_{by}_share", "depth_total"]
+    if paths.empty or f"depth_same_{by}" not in paths or paths[f"depth_same_{by}"].isna().all():
         return pd.DataFrame(columns=cols)
-    rows = []
-    for path, depth, value in zip(paths["path"], paths["depth"], paths["value"]):
-        path = list(path)
-        home = region_of.get(start_of(path, direction))
-        there = region_of.get(far_end(path, direction))
-        kind = "unknown_region" if home is None or there is None else (
-            "same_region" if there == home else "other_region")
-        rows.append({"depth": int(depth), "kind": kind, "value": float(value)})
-    frame = pd.DataFrame(rows).pivot_table(index="depth", columns="kind", values="value", aggfunc="sum",
-                                           fill_value=0.0)
-    for c in ("same_region", "other_region", "unknown_region"):
-        if c not in frame:
-            frame[c] = 0.0
-    frame = frame.reset_index()
-    known = frame["same_region"] + frame["other_region"]
-    frame["same_region_share"] = (frame["same_region"] / known.where(known > 0)).fillna(0.0)
-    return frame[cols]
+    per_depth = paths.groupby("depth", sort=True).first().reset_index()
+    out = pd.DataFrame({"depth": per_depth["depth"].astype(int)})
+    for p in parts:
+        out[p] = per_depth[f"depth_{p}"].astype(float)
+    known = out[f"same_{by}"] + out[f"other_{by}"]
+    out[f"same_{by}_share"] = (out[f"same_{by}"] / known.where(known > 0)).fillna(0.0)
+    out["depth_total"] = per_depth["depth_total"].astype(float)
+    return out[cols]
 
 
 def to_scene(paths: pd.DataFrame, nodes: dict[str, dict[str, Any]]) -> dict[str, Any]:
