@@ -1,7 +1,7 @@
 """sector-linkages, key-sectors and fva-share against numpy on pymrio's test system.
 
 The graph is written by the MRIO loader (``loader.mrio.load.load_mrio``); the expected
-values are computed here from Z, Y and x with plain numpy (GUIDE section 3), independently
+values are computed here from Z, Y and x with plain numpy (docs/methods.md, sections 2 to 6), independently
 of the loader's arithmetic.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Upstream (backward, to suppliers): a path k_m -> ... -> k_1 -> j ending at the start node j
 has value a_{k_m k_(m-1)} ... a_{k_1 j}, the product of technical coefficients
-a_ij = z_ij / x_j along it (GUIDE section 3); summed over all paths of length m it is
+a_ij = z_ij / x_j along it (docs/methods.md, section 7); summed over all paths of length m it is
 (A^m)_ij, so with threshold 0 the per-depth totals are the column sums of A^m.
 Downstream (forward, to buyers): a path j -> k_1 -> ... -> k_m has value
 b_{j k_1} b_{k_1 k_2} ..., the product of allocation coefficients b_ij = z_ij / x_i; sums
@@ -340,8 +340,8 @@ UPSTREAM_PATHS = QueryModule(
     title="Upstream (supplier) paths",
     description=("Every supplier path k_m -> ... -> k_1 -> j of length 1..depth into the start node j whose "
                  "product of technical coefficients a_ik = z_ik / x_k is at least the threshold (pruned during "
-                 "expansion; self-loops count); summed over all paths of length m this is (A^m)_ij (GUIDE "
-                 "section 3). Top paths per depth with the depth totals and the share the listed paths cover."),
+                 "expansion; self-loops count); summed over all paths of length m this is (A^m)_ij (docs/methods.md, "
+                 "section 7). Top paths per depth with the depth totals and the share the listed paths cover."),
     params=_params(0.001),
     columns=_columns("last"),
     steps=lambda tx, p: trace(tx, p, "up"),
@@ -352,8 +352,8 @@ DOWNSTREAM_PATHS = QueryModule(
     title="Downstream (buyer) paths",
     description=("Every buyer path j -> k_1 -> ... -> k_m of length 1..depth out of the start node j whose "
                  "product of allocation coefficients b_ik = z_ik / x_i is at least the threshold (pruned during "
-                 "expansion; self-loops count); sums are powers of B and tend to the Ghosh inverse (GUIDE "
-                 "section 3). Top paths per depth with the depth totals and the share the listed paths cover."),
+                 "expansion; self-loops count); sums are powers of B and tend to the Ghosh inverse (docs/methods.md, "
+                 "section 7). Top paths per depth with the depth totals and the share the listed paths cover."),
     params=_params(0.001),
     columns=_columns("first"),
     steps=lambda tx, p: trace(tx, p, "down"),

@@ -1,6 +1,6 @@
 """Sector modules: linkages, key sectors, foreign value added in exports.
 
-All read ``SectorYear`` accounts written by the MRIO loader (GUIDE section 3):
+All read ``SectorYear`` accounts written by the MRIO loader (docs/methods.md, sections 2 to 6):
 
 - ``sector-linkages``: output x_j, value added, value-added coefficient v_j = 1 - sum_i A_ij,
   Rasmussen-Hirschman backward linkage BL_j = n sum_i L_ij / sum_ij L_ij, Ghosh forward
@@ -113,8 +113,8 @@ FVA_SHARE = QueryModule(
     title="Foreign value added in exports",
     description=("Per country and year: gross exports E_c = sum_{i in c} e_i (Z and Y entries of row i in other "
                  "countries' columns), domestic value added DVA_c = sum_{i in c} sum_{k in c} v_k L_ki e_i, "
-                 "foreign value added FVA_c = sum_{i in c} sum_{k not in c} v_k L_ki e_i (diag(v) L e, GUIDE "
-                 "section 3; Hummels, Ishii and Yi 2001; Koopman, Wang and Wei 2014) and the foreign share "
+                 "foreign value added FVA_c = sum_{i in c} sum_{k not in c} v_k L_ki e_i (diag(v) L e, docs/methods.md "
+                 "section 6; Hummels, Ishii and Yi 2001; Koopman, Wang and Wei 2014) and the foreign share "
                  "FVA_c / E_c."),
     params=(YEAR, SOURCE, ALL_YEARS, COUNTRY,
             Param("order_by", "choice", "fva_share", choices=("fva_share", "gross_exports", "fva", "dva",

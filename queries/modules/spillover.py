@@ -179,7 +179,7 @@ SPILLOVER_CHANNELS = QueryModule(
                  "Without a firm: the Javorcik (2004) measures H_j = sum FS_i Y_i / sum Y_i, "
                  "Backward_j = sum_{k != j} alpha_jk H_k and Forward_j = sum_{m != j} sigma_jm H_m per "
                  "industry, per country and per region, with the linkages to partners inside and outside "
-                 "the group shown separately (GUIDE section 3)."),
+                 "the group shown separately (docs/methods.md, section 11)."),
     params=(
         Param("firm", "str", "", help="Firm key for the firm channels; empty = industry measures"),
         YEAR, SOURCE,

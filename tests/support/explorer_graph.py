@@ -1,4 +1,4 @@
-"""A small graph in the CONTRACT shape for the explorer tests, written with parameterized Cypher.
+"""A small graph in the shape schema/model.py describes for the explorer tests, written with parameterized Cypher.
 
 Two Korean regions, four countries, three industries, sectors with input-output flows and
 yearly accounts, firms with supply links, FDI, ownership and a person. Numbers are chosen so
