@@ -133,9 +133,11 @@ def _check_inputs(Z, Y, units, y_units, x):
         x = np.asarray(x, dtype=float)
         if x.shape != (n,):
             raise GvcInputError(f"x: expected {n} gross outputs; got shape {x.shape}")
-    bad = np.flatnonzero(~np.isfinite(x) | (x < 0))
+    # A negative x is legal: WIOD 1995 has a sector with no output whose final demand is a
+    # negative change in inventories (LUX leather, Z 1 + Y 1 = -2); the algebra holds for it.
+    bad = np.flatnonzero(~np.isfinite(x))
     if len(bad):
-        raise GvcInputError(f"x: row {bad[0]}: gross output {x[bad[0]]}; expected a finite number >= 0 "
+        raise GvcInputError(f"x: row {bad[0]}: gross output {x[bad[0]]}; expected a finite number "
                             "(x = Z 1 + Y 1 unless given)")
     return Z, Y, x, tuple(y_units), unit_of_row
 
