@@ -292,24 +292,28 @@ class ValueAddedExports:
     value_added: np.ndarray      # GDP of the unit, sum of v_k x_k (money)
     vax: np.ndarray              # its value added absorbed by final demand of other units (money)
     exports: np.ndarray          # its gross exports (money)
-    vax_ratio: np.ndarray        # vax / exports (NaN where exports are 0)
+    vax_ratio: np.ndarray        # vax / exports (NaN where exports are <= 0)
 
 
 def value_added_exports(system: GvcSystem) -> ValueAddedExports:
     """VAX_s = sum over r != s of (V B Y)_sr, and the VAX ratio VAX_s / E_s (Johnson & Noguera 2012).
 
-    The ratio is NaN for a unit without exports (undefined, not zero).
+    The ratio is NaN for a unit without (positive) exports: undefined, not zero.
     """
     T = va_in_final_demand(system, by="unit")
     vax = T.sum(axis=1) - np.diag(T)
     exports = block_sums(system.exports, system.starts, system.sizes, axis=0)
     gdp = block_sums(system.v * system.x, system.starts, system.sizes, axis=0)
     return ValueAddedExports(units=system.units, value_added=gdp, vax=vax, exports=exports,
-                             vax_ratio=ratio(vax, exports))
+                             vax_ratio=share_of(vax, exports))
 
 
-def ratio(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a / b element-wise, NaN where b == 0: a share of nothing is undefined, not zero."""
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    return np.divide(a, b, out=np.full(np.broadcast(a, b).shape, np.nan), where=b != 0)
+def share_of(part: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """part / total element-wise, NaN where total <= 0.
+
+    A share of nothing is undefined, not zero; nor is a share of a negative total (WIOD has
+    sectors whose 'exports' are negative changes in inventories).
+    """
+    part = np.asarray(part, dtype=float)
+    total = np.asarray(total, dtype=float)
+    return np.divide(part, total, out=np.full(np.broadcast(part, total).shape, np.nan), where=total > 0)

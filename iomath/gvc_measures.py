@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iomath.gvc import GvcSystem, block_sums, ratio, va_by_origin_unit
+from iomath.gvc import GvcSystem, block_sums, share_of, va_by_origin_unit
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class Participation:
     V B diag(e), summed over origins in other units); dvx = its value added in the gross
     exports of every OTHER unit (its rows of V B diag(e), summed over exporters in other
     units); backward = fva / E; forward = dvx / E; participation = backward + forward;
-    position = ln(1 + forward) - ln(1 + backward). Ratios are NaN where E = 0.
+    position = ln(1 + forward) - ln(1 + backward). Ratios are NaN where E <= 0.
     """
     exports: np.ndarray
     fva: np.ndarray
@@ -36,7 +36,7 @@ class Participation:
 
 
 def _participation(exports, fva, dvx) -> Participation:
-    backward, forward = ratio(fva, exports), ratio(dvx, exports)
+    backward, forward = share_of(fva, exports), share_of(dvx, exports)
     return Participation(exports=exports, fva=fva, dvx=dvx, backward=backward, forward=forward,
                          participation=backward + forward,
                          position=np.log1p(forward) - np.log1p(backward))
