@@ -198,24 +198,47 @@ def gvc_system(Z, Y, units, y_units, x=None) -> GvcSystem:
         x = x[order]
     sizes = np.bincount(unit_of_row, minlength=G)
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-
-    A = Z * safe_reciprocal(x)[np.newaxis, :]
-    v = 1.0 - A.sum(axis=0)
-    v[x == 0] = 0.0
-    B = _leontief(A)
-    local = tuple(_leontief(A[s:s + k, s:s + k]) for s, k in zip(starts, sizes))
-
     row_unit = np.repeat(np.arange(G), sizes)
     exports_to = block_sums(Z, starts, sizes, axis=1) + Y
     exports_to[np.arange(len(x)), row_unit] = 0.0          # sales to one's own unit are not exports
+
+    if sorted_already:
+        A = Z * safe_reciprocal(x)[np.newaxis, :]
+    else:                            # the sorted copy is ours: scale it in place
+        A = Z
+        A *= safe_reciprocal(x)[np.newaxis, :]
+    v = 1.0 - A.sum(axis=0)
+    v[x == 0] = 0.0
+    B = _global_leontief(A)
+    local = tuple(_leontief(A[s:s + k, s:s + k]) for s, k in zip(starts, sizes))
     return GvcSystem(units=y_units, unit_of_row=unit_of_row, order=order, starts=starts, sizes=sizes,
                      A=A, B=B, local_inverse=local, v=v, x=x, Y=Y, exports_to=exports_to)
 
 
 def _leontief(A: np.ndarray) -> np.ndarray:
-    n = A.shape[0]
     M = -A
-    M[np.diag_indices(n)] += 1.0
+    M[np.diag_indices(A.shape[0])] += 1.0
+    return _inverse(M)
+
+
+def _global_leontief(A: np.ndarray) -> np.ndarray:
+    """(I - A)^-1, turning A into I - A and back in place: one n x n buffer less at peak.
+
+    The off-diagonal entries come back exactly (negation is exact); the diagonal is restored
+    from a copy, since (1 - a) - 1 need not round back to -a.
+    """
+    n = A.shape[0]
+    diag = A.diagonal().copy()
+    A *= -1.0
+    A[np.diag_indices(n)] += 1.0
+    try:
+        return _inverse(A)
+    finally:
+        A *= -1.0
+        A[np.diag_indices(n)] = diag
+
+
+def _inverse(M: np.ndarray) -> np.ndarray:
     try:
         inv = np.linalg.inv(M)
     except np.linalg.LinAlgError as exc:

@@ -1,10 +1,11 @@
 """Gross-export decompositions: Wang, Wei & Zhu (16 terms) and its Koopman, Wang & Wei aggregation.
 
 Wang, Z., Wei, S.-J. and Zhu, K. (2013), "Quantifying international production sharing at
-the bilateral and sector levels", NBER Working Paper 19677, eq. (37) and Appendix E
-(Tables E1, E2). Koopman, R., Wang, Z. and Wei, S.-J. (2014), "Tracing value-added and
-double counting in gross exports", American Economic Review 104(2): 459-494, eq. (36) and
-Figure 1.
+the bilateral and sector levels", NBER Working Paper 19677: the bilateral sector-level
+decomposition of gross exports into 16 terms (Appendix E, Table E1) and its mapping to KWW
+(Table E2). Koopman, R., Wang, Z. and Wei, S.-J. (2014), "Tracing value-added and double
+counting in gross exports", American Economic Review 104(2): 459-494: the nine terms of a
+country's gross exports (their Figure 1).
 
 For exporting sector i of unit s and importing unit r != s (notation of iomath.gvc;
 # is the element-wise product of the N-vector on its left with the one on its right,
