@@ -2,7 +2,8 @@
 
 Measures, in one run, the product's full decomposition (iomath.gvc.gvc_system, the 16 WWZ
 terms, their KWW aggregation) against the baseline, a plain numpy transcription of the
-published R code of decompr (tests/support/gvc_reference.py), on
+published R code of decompr (tests/support/gvc_reference.py), and the Borin-Mancini
+source-based terms (gvc_system + iomath.bm; 'bm', no baseline), on
 - one WIOD 2013 year (1,435 sectors, 41 importers),
 - a generated productive table the size of the OECD ICIO 2023 release (4,000 sectors, 80 units),
 - with --exiobase, a generated table the size of EXIOBASE 3 (9,800 sectors, 49 units), product only
@@ -99,6 +100,14 @@ def run_product(Z, Y, units, names):
     return w.values.sum(axis=(1, 2)), k.terms.sum()
 
 
+def run_bm(Z, Y, units, names):
+    from iomath.bm import bm_source_decomposition
+    from iomath.gvc import gvc_system
+
+    b = bm_source_decomposition(gvc_system(Z, Y, units, names))
+    return b.values.sum(axis=(1, 2)), None
+
+
 def run_baseline(Z, y, G, N):
     sys.path.insert(0, str(REPO))
     from tests.support import gvc_reference as ref
@@ -122,7 +131,12 @@ def child(table: str, method: str, repeat: int, year: int) -> dict:
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        totals, _ = run_product(Z, Y, units, names) if method == "product" else run_baseline(Z, y, G, N)
+        if method == "product":
+            totals, _ = run_product(Z, Y, units, names)
+        elif method == "bm":
+            totals, _ = run_bm(Z, Y, units, names)
+        else:
+            totals, _ = run_baseline(Z, y, G, N)
         times.append(time.perf_counter() - t)
     return dict(table=table, method=method, n=len(Z), G=G, seconds=times, peak_mib=_peak_mib(),
                 rss_before_mib=rss_before, totals=[float(t) for t in totals])
@@ -145,7 +159,7 @@ def machine() -> dict:
 
 def row_text(r: dict, base: dict | None) -> list[str]:
     med = statistics.median(r["seconds"])
-    ratio = f"{statistics.median(base['seconds']) / med:.1f}x faster" if base and r is not base else ""
+    ratio = f"{statistics.median(base['seconds']) / med:.1f}x faster" if base and r["method"] == "product" else ""
     mem = f"{r['peak_mib']:.0f} ({r['peak_mib'] - r['rss_before_mib']:+.0f})"
     return [r["table"], f"{r['n']:,} x {r['G']}", r["method"], f"{med:.2f}", ", ".join(f"{s:.2f}" for s in r["seconds"]),
             mem, ratio]
@@ -189,10 +203,10 @@ def main(argv: list[str] | None = None) -> int:
 
     load_before = os.getloadavg()
     started = time.strftime("%Y-%m-%d %H:%M:%S %Z")
-    plan = [("wiod", "product", args.repeat), ("wiod", "baseline", args.repeat),
-            ("icio", "product", 1), ("icio", "baseline", 1)]
+    plan = [("wiod", "product", args.repeat), ("wiod", "baseline", args.repeat), ("wiod", "bm", args.repeat),
+            ("icio", "product", 1), ("icio", "baseline", 1), ("icio", "bm", 1)]
     if args.exiobase:
-        plan.append(("exiobase", "product", 1))
+        plan += [("exiobase", "product", 1), ("exiobase", "bm", 1)]
     results = []
     for table, method, repeat in plan:
         print(f"running {table} {method} x{repeat} ...", file=sys.stderr, flush=True)
@@ -208,7 +222,8 @@ def main(argv: list[str] | None = None) -> int:
           "`python -m bench.gvc" + (" --exiobase" if args.exiobase else "") + "`: the full WWZ 16-term decomposition "
           "and its KWW aggregation (iomath.gvc + iomath.wwz: one Leontief inverse, then block-wise products "
           "against n x G matrices) against a plain numpy transcription of decompr's published R code "
-          "(tests/support/gvc_reference.py: dense GN x GN right-hand matrices, a second GN inverse). "
+          "(tests/support/gvc_reference.py: dense GN x GN right-hand matrices, a second GN inverse); "
+          "'bm' is gvc_system plus the Borin-Mancini source-based terms (iomath.bm). "
           f"WIOD {args.year} (2013 release); 'icio' and 'exiobase' are generated productive tables of "
           "those sizes (bench/gvc.py: generated_table). Every measurement is a child process; peak = its "
           "VmHWM, reset once the table is built (in brackets: above the RSS it started the computation with).",

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from iomath.basic import SingularSystemError
+from iomath.bm import BM_TERMS, bm_source_decomposition
 from iomath.gvc import (GvcInputError, gvc_system, va_in_exports, va_in_final_demand, value_added_exports)
 from iomath.gvc_measures import gvc_participation, regional_value_added_split, va_generation_coefficients
 from iomath.wwz import KWW_TERMS, WWZ_TERMS, kww_from_wwz, wwz_decomposition
@@ -247,6 +248,10 @@ def test_identities_on_random_tables(table):
     close(w.values.sum(axis=0), w.exports, scale)                        # 16 terms = E^sr
     close(k.terms.sum(axis=1), k.exports, scale)                         # KWW terms = E_s
     close(k.vax + k.rdv + k.fva + k.pdc, k.exports, scale)
+    bm = bm_source_decomposition(s)
+    close(bm.values.sum(axis=0), bm.exports, scale)                     # 9 BM terms = E^sr
+    # BM and WWZ count the same domestic and foreign content, split differently
+    close(bm.total("DDC", "FVA", "FDC").sum(axis=1) + bm.total(*BM_TERMS[:6]).sum(axis=1), e, scale)
     # independent numpy: B by solve, V B diag(e) by its definition
     A = Z / x[None, :]
     v = 1 - A.sum(0)
@@ -386,16 +391,21 @@ def test_leather_wwz_and_kww_equal_the_decompr_transcription():
     np.testing.assert_allclose(k.terms, ref.kww(d), rtol=1e-11, atol=1e-11)
 
 
-def iciotest():
+def iciotest_table():
     """exvatools 0.9.0 data(iciotest_data) (Feas, GPL-3), saved as CSV with all digits: 10 'countries'
     (MEX and CHN are empty rows; their sectors are MX1, MX2 and CN1, CN2) x 3 sectors, final
-    demand CONS and INVST for 6 countries."""
-    rows = list(csv.reader(open(HERE / "support" / "exvatools_iciotest.csv")))
+    demand CONS and INVST for 6 countries. Returns Z, Y summed per destination, row units."""
+    with open(HERE / "support" / "exvatools_iciotest.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
     data = np.array([[float(v) for v in r[1:]] for r in rows[1:]])
     names = [r[0] for r in rows[1:]]
     units = [{"MX1": "MEX", "MX2": "MEX", "CN1": "CHN", "CN2": "CHN"}.get(n[:3], n[:3]) for n in names]
-    Y = data[:, 30:].reshape(30, 6, 2).sum(axis=2)
-    return gvc_system(data[:, :30], Y, units, ["ESP", "FRA", "MEX", "USA", "CHN", "ROW"]), np.array(units)
+    return data[:, :30], data[:, 30:].reshape(30, 6, 2).sum(axis=2), np.array(units)
+
+
+def iciotest():
+    Z, Y, units = iciotest_table()
+    return gvc_system(Z, Y, units, ["ESP", "FRA", "MEX", "USA", "CHN", "ROW"]), units
 
 
 def test_iciotest_matches_exvatools_published_wwz_values():
@@ -419,6 +429,72 @@ def test_iciotest_matches_exvatools_published_wwz_values():
         got.update(DC=got["DVA"] + got["DDC"], FC=got["FVA"] + got["FDC"])
         for key, value in numbers.items():
             assert round(got[key], 2) == value, (exporter, key, got[key])
+
+
+def test_iciotest_country_group_as_one_unit_matches_exvatools():
+    # exvatools' exporter "NAFTA" (MEX with MX1, MX2, and USA): the units vector makes the group
+    # one unit, its final demand one column; exports inside the group are then not exports
+    Z, Y6, units = iciotest_table()
+    group = np.where(np.isin(units, ["MEX", "USA"]), "NAFTA", units)
+    Y = np.column_stack((Y6[:, 0], Y6[:, 1], Y6[:, 2] + Y6[:, 3], Y6[:, 4], Y6[:, 5]))
+    g = gvc_system(Z, Y, group, ["ESP", "FRA", "NAFTA", "CHN", "ROW"])
+    rows = group == "NAFTA"
+    w = wwz_decomposition(g)
+    dc = sum(w.term(t)[rows].sum() for t in WWZ_TERMS[:8] + ("DDC_FIN", "DDC_INT"))
+    fva = sum(w.term(t)[rows].sum() for t in ("OVA_FIN", "MVA_FIN", "OVA_INT", "MVA_INT"))
+    assert (round(w.exports[rows].sum(), 2), round(dc, 2), round(fva, 2)) == (10485.40, 6127.84, 1714.09)
+    b = bm_source_decomposition(g)
+    assert (round(b.term("FVA")[rows].sum(), 2), round(b.term("FDC")[rows].sum(), 2)) == (3276.30, 1081.26)
+    davax = b.total("DAVAX_FIN", "DAVAX_INT")[rows].sum()
+    assert round(b.exports[rows].sum() - davax, 2) == 8656.71                  # GVC-related trade
+
+
+def test_iciotest_matches_exvatools_published_bm_source_values():
+    # exvatools tests/testthat/test-make_exvadec_bm_src.R
+    published = {
+        "ESP": dict(EXGR=4666.96, DC=2165.17, DVA=1880.60, VAX=1624.18, REF=256.41, DDC=284.58, FC=2501.78,
+                    FVA=2176.21, FDC=325.58, GVC=4034.25, GVCB=2786.36, GVCF=1247.89),
+        "CHN": dict(EXGR=8575.51, DC=4409.66, DVA=3469.40, VAX=3117.58, REF=351.82, DDC=940.27, FC=4165.85,
+                    FVA=3273.60, FDC=892.25, GVC=7260.12, GVCB=5106.11, GVCF=2154.01),
+    }
+    s, units = iciotest()
+    b = bm_source_decomposition(s)
+    for exporter, numbers in published.items():
+        rows = units == exporter
+        t = {name: b.term(name)[rows].sum() for name in BM_TERMS}
+        davax = t["DAVAX_FIN"] + t["DAVAX_INT"]
+        vax = davax + t["REX_FIN"] + t["REX_INT"]
+        ref_ = t["REF_FIN"] + t["REF_INT"]
+        exgr = b.exports[rows].sum()
+        got = dict(EXGR=exgr, DC=vax + ref_ + t["DDC"], DVA=vax + ref_, VAX=vax, REF=ref_, DDC=t["DDC"],
+                   FC=t["FVA"] + t["FDC"], FVA=t["FVA"], FDC=t["FDC"], GVC=exgr - davax,
+                   GVCB=t["FVA"] + t["FDC"] + t["DDC"], GVCF=vax - davax + ref_)
+        for key, value in numbers.items():
+            assert round(got[key], 2) == value, (exporter, key, got[key])
+
+
+@settings(max_examples=25, deadline=None)
+@given(tables())
+def test_bm_foreign_value_added_equals_an_explicit_extraction_inverse(table):
+    # B^{\s}: the inverse of I - A with the exporter's intermediate exports set to 0, by brute force
+    Z, Y, units, names = table
+    s = gvc_system(Z, Y, units, names)
+    b = bm_source_decomposition(s)
+    x = Z.sum(1) + Y.sum(1)
+    A = Z / x[None, :]
+    v = 1 - A.sum(0)
+    e = b.exports.sum(axis=1)
+    for u in set(units):
+        own = units == u
+        Ax = A.copy()
+        Ax[np.ix_(own, ~own)] = 0
+        Bx = np.linalg.inv(np.eye(len(x)) - Ax)
+        fva = (v[~own, None] * Bx[np.ix_(~own, own)]).sum(axis=0) * e[own]
+        np.testing.assert_allclose(b.term("FVA")[own].sum(axis=1), fva, rtol=1e-9, atol=1e-9 * e.max())
+        # the domestic part uses the local inverse: DVA = v^s L^ss E^s*
+        L = np.linalg.inv(np.eye(own.sum()) - A[np.ix_(own, own)])
+        dva = (v[own] @ L) * e[own]
+        np.testing.assert_allclose(b.total(*BM_TERMS[:6])[own].sum(axis=1), dva, rtol=1e-9, atol=1e-9 * e.max())
 
 
 # --------------------------------------------------------------------------------------------
@@ -469,6 +545,8 @@ def test_wiod_equals_the_decompr_transcription(year):
     p = gvc_participation(s, level="sector")
     np.testing.assert_allclose(p.fva, (vbe * ~same).sum(axis=0), rtol=1e-9, atol=1e-12 * scale)
     np.testing.assert_allclose(p.dvx, (vbe * ~same).sum(axis=1), rtol=1e-9, atol=1e-12 * scale)
+    bm = bm_source_decomposition(s)
+    np.testing.assert_allclose(bm.values.sum(axis=0)[live], bm.exports[live], rtol=1e-9, atol=1e-9 * scale)
     # identities: every sector with output; the ones without carry no value added
     np.testing.assert_allclose(w.values.sum(axis=0)[live], w.exports[live], rtol=1e-9, atol=1e-9 * scale)
     assert np.all(w.values[:, ~live] == 0)
