@@ -139,74 +139,103 @@ def test_two_country_regional_split_by_hand():
 
 
 # --------------------------------------------------------------------------------------------
-# 2. Three countries, one sector each: the WWZ equations transcribed with scalars, in exact
-#    rational arithmetic (third-country terms are non-zero here).
+# 2. Three countries, two sectors each: the WWZ equations transcribed block by block, in exact
+#    rational arithmetic (third-country terms non-zero; '#' is an element-wise product of
+#    N-vectors, so the sector level is exercised too).
 # --------------------------------------------------------------------------------------------
-Z3 = [[30, 12, 5], [9, 40, 14], [6, 10, 25]]
-Y3 = [[60, 20, 13], [11, 70, 26], [7, 15, 90]]          # column r: final demand of country r
+ZX = [[30, 8, 12, 3, 5, 2], [6, 25, 4, 9, 3, 6], [9, 2, 40, 7, 14, 1],
+      [3, 5, 6, 30, 2, 8], [6, 1, 10, 2, 25, 9], [2, 4, 1, 5, 7, 35]]
+YX = [[60, 20, 13], [40, 9, 17], [11, 70, 26], [14, 55, 8], [7, 15, 90], [10, 12, 66]]   # column r: country r
+GX, NX = 3, 2
 
 
-def _exact_inverse(M):
+def _inv(M):
     n = len(M)
     aug = [list(row) + [F(int(i == j)) for j in range(n)] for i, row in enumerate(M)]
     for c in range(n):
         p = next(r for r in range(c, n) if aug[r][c] != 0)
         aug[c], aug[p] = aug[p], aug[c]
-        piv = aug[c][c]
-        aug[c] = [a / piv for a in aug[c]]
+        aug[c] = [a / aug[c][c] for a in aug[c]]
         for r in range(n):
             if r != c and aug[r][c] != 0:
-                f = aug[r][c]
-                aug[r] = [a - f * b for a, b in zip(aug[r], aug[c])]
+                aug[r] = [a - aug[r][c] * b for a, b in zip(aug[r], aug[c])]
     return [row[n:] for row in aug]
 
 
-def _wwz_scalar_exact(Z, Y):
-    G = len(Z)
-    x = [sum(Z[i]) + sum(Y[i]) for i in range(G)]
-    a = [[F(Z[i][j], x[j]) for j in range(G)] for i in range(G)]
-    v = [1 - sum(a[i][j] for i in range(G)) for j in range(G)]
-    B = _exact_inverse([[F(int(i == j)) - a[i][j] for j in range(G)] for i in range(G)])
-    L = [1 / (1 - a[s][s]) for s in range(G)]
-    E = [sum(Z[s][j] + Y[s][j] for j in range(G) if j != s) for s in range(G)]
+def _wwz_block_exact(Z, Y, G, N):
+    n = G * N
+    rows = lambda s: range(s * N, s * N + N)                                       # noqa: E731
+    x = [sum(Z[i]) + sum(Y[i]) for i in range(n)]
+    A = [[F(Z[i][j], x[j]) for j in range(n)] for i in range(n)]
+    v = [1 - sum(A[i][j] for i in range(n)) for j in range(n)]
+    B = _inv([[F(int(i == j)) - A[i][j] for j in range(n)] for i in range(n)])
+    L = {s: _inv([[F(int(i == j)) - A[i][j] for j in rows(s)] for i in rows(s)]) for s in range(G)}
+
+    def mv(M, s, r, vec):             # block (s, r) of M times an N-vector
+        return [sum(M[i][j] * vec[b] for b, j in enumerate(rows(r))) for i in rows(s)]
+
+    def Lmv(r, vec):
+        return [sum(L[r][a][b] * vec[b] for b in range(N)) for a in range(N)]
+
+    def vB(t, s):                     # column sums of V^t B^ts: an N-vector over the sectors of s
+        return [sum(v[k] * B[k][j] for k in rows(t)) for j in rows(s)]
+
+    def y(t, u):
+        return [F(Y[i][u]) for i in rows(t)]
+
+    def add(*vecs):
+        return [sum(c) for c in zip(*vecs)] if vecs else [F(0)] * N
+
+    def hadamard(w, vec):
+        return [a * b for a, b in zip(w, vec)]
+
+    X = lambda r: [F(x[i]) for i in rows(r)]                                       # noqa: E731
+    E = lambda r: [sum(F(Z[i][j]) for j in range(n) if j // N != r) + sum(F(Y[i][u]) for u in range(G) if u != r)
+                   for i in rows(r)]                                               # noqa: E731
     out = {}
     for s in range(G):
+        vLs = [sum(v[k] * L[s][a][b] for a, k in enumerate(rows(s))) for b in range(N)]
+        vBs = vB(s, s)
         for r in range(G):
             if r == s:
                 continue
             T = [t for t in range(G) if t not in (s, r)]
-            d = v[s] * L[s] * a[s][r]
+            d = lambda vec: hadamard(vLs, mv(A, s, r, vec))                      # noqa: E731
+            o = add(*(vB(t, s) for t in T))
             out[s, r] = dict(
-                DVA_FIN=v[s] * B[s][s] * Y[s][r],
-                DVA_INT=d * B[r][r] * Y[r][r],
-                DVA_INTrexI1=d * sum(B[r][t] * Y[t][t] for t in T),
-                DVA_INTrexF=d * B[r][r] * sum(Y[r][t] for t in T),
-                DVA_INTrexI2=d * sum(B[r][t] * sum(Y[t][u] for u in range(G) if u not in (s, t)) for t in T),
-                RDV_INT=d * B[r][s] * Y[s][s],
-                RDV_FIN=d * B[r][r] * Y[r][s],
-                RDV_FIN2=d * sum(B[r][t] * Y[t][s] for t in T),
-                OVA_FIN=sum(v[t] * B[t][s] for t in T) * Y[s][r],
-                MVA_FIN=v[r] * B[r][s] * Y[s][r],
-                OVA_INT=sum(v[t] * B[t][s] for t in T) * a[s][r] * L[r] * Y[r][r],
-                MVA_INT=v[r] * B[r][s] * a[s][r] * L[r] * Y[r][r],
-                DDC_FIN=d * B[r][s] * sum(Y[s][t] for t in range(G) if t != s),
-                DDC_INT=v[s] * (B[s][s] - L[s]) * a[s][r] * x[r],
-                ODC=sum(v[t] * B[t][s] for t in T) * a[s][r] * L[r] * E[r],
-                MDC=v[r] * B[r][s] * a[s][r] * L[r] * E[r],
+                DVA_FIN=hadamard(vBs, y(s, r)),
+                DVA_INT=d(mv(B, r, r, y(r, r))),
+                DVA_INTrexI1=d(add(*(mv(B, r, t, y(t, t)) for t in T))),
+                DVA_INTrexF=d(mv(B, r, r, add(*(y(r, t) for t in T)))),
+                DVA_INTrexI2=d(add(*(mv(B, r, t, add(*(y(t, u) for u in range(G) if u not in (s, t)))) for t in T))),
+                RDV_INT=d(mv(B, r, s, y(s, s))),
+                RDV_FIN=d(mv(B, r, r, y(r, s))),
+                RDV_FIN2=d(add(*(mv(B, r, t, y(t, s)) for t in T))),
+                OVA_FIN=hadamard(o, y(s, r)),
+                MVA_FIN=hadamard(vB(r, s), y(s, r)),
+                OVA_INT=hadamard(o, mv(A, s, r, Lmv(r, y(r, r)))),
+                MVA_INT=hadamard(vB(r, s), mv(A, s, r, Lmv(r, y(r, r)))),
+                DDC_FIN=d(mv(B, r, s, add(*(y(s, t) for t in range(G) if t != s)))),
+                DDC_INT=hadamard([a - b for a, b in zip(vBs, vLs)], mv(A, s, r, X(r))),
+                ODC=hadamard(o, mv(A, s, r, Lmv(r, E(r)))),
+                MDC=hadamard(vB(r, s), mv(A, s, r, Lmv(r, E(r)))),
             )
     return out
 
 
-def test_three_country_wwz_equals_exact_scalar_transcription():
-    exact = _wwz_scalar_exact(Z3, Y3)
-    w = wwz_decomposition(gvc_system(np.array(Z3, float), np.array(Y3, float), ["A", "B", "C"], ["A", "B", "C"]))
+def test_three_country_two_sector_wwz_equals_exact_block_transcription():
+    exact = _wwz_block_exact(ZX, YX, GX, NX)
+    units = np.repeat(["A", "B", "C"], NX)
+    w = wwz_decomposition(gvc_system(np.array(ZX, float), np.array(YX, float), units, ["A", "B", "C"]))
     for (s, r), terms in exact.items():
-        assert sum(terms.values()) == Z3[s][r] + Y3[s][r]                  # the identity, exactly
-        for name, value in terms.items():
-            assert w.term(name)[s, r] == pytest.approx(float(value), rel=1e-12, abs=1e-12), (s, r, name)
-    # every third-country term is exercised
+        for a, i in enumerate(range(s * NX, s * NX + NX)):
+            exports = sum(ZX[i][j] for j in range(GX * NX) if j // NX == r) + YX[i][r]
+            assert sum(t[a] for t in terms.values()) == exports                 # the identity, exactly
+            for name, value in terms.items():
+                assert w.term(name)[i, r] == pytest.approx(float(value[a]), rel=1e-12, abs=1e-12), (i, r, name)
+    # every third-country term is exercised, in every sector
     for name in ("DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2", "RDV_FIN2", "OVA_FIN", "OVA_INT", "ODC"):
-        assert w.term(name)[0, 1] > 0.01, name
+        assert np.all(w.term(name)[:2, 1] > 0.01), name
 
 
 # --------------------------------------------------------------------------------------------
