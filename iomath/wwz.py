@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from iomath.gvc import GvcSystem, block_sums, va_by_origin_unit
+from iomath.gvc import GvcSystem, va_by_origin_unit
 
 WWZ_TERMS = ("DVA_FIN", "DVA_INT", "DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2", "RDV_INT", "RDV_FIN",
              "RDV_FIN2", "OVA_FIN", "MVA_FIN", "OVA_INT", "MVA_INT", "DDC_FIN", "DDC_INT", "ODC", "MDC")
