@@ -142,7 +142,11 @@ def _right_factors(system: GvcSystem) -> dict:
 
 
 def _intermediate_factors(f: dict, x: np.ndarray, s: int) -> np.ndarray:
-    """(n, 11): for exporter s, the vectors q that A^sr multiplies (rows of every unit r)."""
+    """(n, 11): for exporter s, the vectors q that A^sr multiplies (rows of every unit r).
+
+    A sum over third units t != s, r is the sum over all t less the columns t = r (the
+    row's own unit: PDdiag, Q4sum) and t = s (column s of PD, PM, BYm or Q4).
+    """
     PD, PM, BYm, Q4 = f["PD"], f["PM"], f["BYm"], f["Q4"]
     PDsum, Q4sum, BYmtot = f["PDsum"], f["Q4sum"], f["BYmtot"]
     return np.column_stack((
