@@ -147,6 +147,11 @@ def finish(fig: go.Figure, *, title: str, source: Source, x: str | None = None, 
     )
     if height:
         fig.update_layout(height=height)
+    # full numbers with thousands separators: plotly's SI suffixes would print "600M" on an axis
+    # that is already in million USD
+    plain = {"exponentformat": "none", "separatethousands": True}
+    fig.update_xaxes(**plain)
+    fig.update_yaxes(**plain)
     if x is not None:
         fig.update_xaxes(title_text=x, automargin=True)
     if y is not None:
@@ -157,10 +162,10 @@ def finish(fig: go.Figure, *, title: str, source: Source, x: str | None = None, 
         # a colour bar is narrow: the unit goes on its own line
         colour = colour.replace(" (", "<br>(", 1)
         if "coloraxis" in fig.layout and fig.layout.coloraxis.colorscale is not None:
-            fig.update_layout(coloraxis_colorbar_title_text=colour)
+            fig.update_layout(coloraxis_colorbar={"title": {"text": colour}, **plain})
         for trace in fig.data:
             if "colorbar" in trace and getattr(trace, "showscale", None) is not False:
-                trace.colorbar.title.text = colour
+                trace.colorbar.update(title={"text": colour}, **plain)
     wrong = problems(fig)
     if wrong:
         raise ValueError(f"chart {title!r} is not ready to publish: {'; '.join(wrong)}")
@@ -292,7 +297,7 @@ def world_map(frame: pd.DataFrame, value: str, *, title: str, source: Source, va
                     lonaxis_range=[-180, 180], lataxis_range=[-58, 85], showcountries=True,
                     countrycolor="#9e9e9e", showland=True, landcolor="#f0f0f0", showcoastlines=True,
                     coastlinecolor="#9e9e9e")
-    return finish(fig, title=title, source=source, colour=value_title, height=500)
+    return finish(fig, title=title, source=source, colour=value_title, height=460)
 
 
 def province_map(frame: pd.DataFrame, value: str, geojson: Mapping[str, Any], *, title: str, source: Source,
