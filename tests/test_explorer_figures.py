@@ -34,6 +34,7 @@ def test_source_line_names_every_dataset_year_and_the_synthetic_flag():
                           "module region-profile")
     assert charts.years_text([2018, 2019, 2020]) == "2018–2020" and charts.years_text([2015, 2020]) == "2015, 2020"
     assert charts.Source().line() == "Source: datasets not recorded; year not recorded"
+    assert charts.Dataset("").text() == "records without a dataset"   # records with no source tag
 
 
 def test_source_of_prefers_the_runs_provenance_and_falls_back_to_what_the_page_knows():

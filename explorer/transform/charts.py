@@ -41,6 +41,8 @@ class Dataset:
     years: tuple[int, ...] = ()
 
     def text(self) -> str:
+        if not self.key:  # records that name no dataset (hand-written data)
+            return "records without a dataset"
         name = self.name if self.name and self.name != self.key else ""
         if len(name) > 48:
             name = name[:47].rstrip() + "…"
