@@ -24,7 +24,8 @@ from tests.support import explorer_graph
 APP = str(Path(__file__).resolve().parent.parent / "explorer" / "app.py")
 SRC = charts.Source((charts.Dataset("demo:firms", "Demo firms", True, (2020,)),
                      charts.Dataset("wiod13", "WIOD 2013 release", False, (2011,))), (2011, 2020),
-                    {"output": "thousand USD", "share": "share 0..1", "firms": "count", "name": "name"}, "region-profile")
+                    {"output": "thousand USD", "share": "share 0..1", "firms": "count", "name": "name"},
+                    "region-profile")
 
 
 # --------------------------------------------------------------------------- pure: source, labels
