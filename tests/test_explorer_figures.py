@@ -58,6 +58,7 @@ def test_labels_carry_units_only_for_quantities_and_names_replace_keys():
     assert charts.label("foreign_output_share", "share 0..1") == "Foreign output share (share 0..1)"
     assert charts.label("pagerank", "share 0..1") == "PageRank (share 0..1)"
     assert charts.label("sector", "key") == "Sector" and charts.label("year", "year") == "Year"
+    assert charts.label("motive", "market|resource|efficiency|strategic_asset") == "Motive"
     assert charts.display_names(["F1", "F2", "F3", "F4"], ["Hanbit", "Hanbit", None, "Ohio"]) == \
         ["Hanbit (F1)", "Hanbit (F2)", "F3", "Ohio"]
 

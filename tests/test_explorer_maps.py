@@ -294,7 +294,7 @@ def test_a_table_download_carries_dataset_year_and_units(app_url, offline):
     idle(offline)
     text = download(offline, lambda: offline.get_by_role("button", name="Download provinces (CSV)").click()).decode()
     lines = text.splitlines()
-    assert lines[0] == "# dataset: demo:firms-400-seed-7 (demo:firms-400-seed-7, SYNTHETIC)"
+    assert lines[0] == "# dataset: demo:firms-400-seed-7 (SYNTHETIC)"
     assert lines[1].startswith("# years: ") and "2020" in lines[1]
     assert "output = thousand USD" in lines[2] and "inward_fdi = million USD" in lines[2]
     assert lines[3] == "# module: region-profile"

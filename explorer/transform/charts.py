@@ -40,11 +40,12 @@ class Dataset:
     synthetic: bool | None = None
     years: tuple[int, ...] = ()
 
-    def text(self) -> str:
+    def text(self, short: bool = True) -> str:
+        """'KEY (name, SYNTHETIC)'; ``short``: a long name is cut at 48 characters (a chart's one line)."""
         if not self.key:  # records that name no dataset (hand-written data)
             return "records without a dataset"
         name = self.name if self.name and self.name != self.key else ""
-        if len(name) > 48:
+        if short and len(name) > 48:
             name = name[:47].rstrip() + "…"
         flag = ", SYNTHETIC" if self.synthetic else ""
         return f"{self.key} ({name}{flag})" if name else f"{self.key}{' (SYNTHETIC)' if self.synthetic else ''}"
@@ -57,10 +58,6 @@ class Source:
     years: tuple[int, ...] = ()
     units: Mapping[str, str] = field(default_factory=dict)
     module: str = ""
-
-    @property
-    def synthetic(self) -> bool:
-        return any(d.synthetic for d in self.datasets)
 
     def unit(self, column: str) -> str:
         return self.units.get(column, "")
@@ -117,7 +114,8 @@ def nice(column: str) -> str:
 
 
 def is_quantity(unit: str) -> bool:
-    return unit.strip().lower() not in _NOT_QUANTITIES
+    """False for units that say what a column is (a key, a name, a year) or list its values (a|b|c)."""
+    return unit.strip().lower() not in _NOT_QUANTITIES and "|" not in unit
 
 
 def label(column: str, unit: str = "", title: str | None = None) -> str:

@@ -54,9 +54,7 @@ def _comment(text: str) -> str:
 
 def to_csv(df: pd.DataFrame, source: Source) -> str:
     f = facts(list(df.columns), source)
-    lines = [_comment("dataset: " + ("; ".join(f"{d['key']} ({d['name'] or d['key']}"
-                                                 f"{', SYNTHETIC' if d['synthetic'] else ''})"
-                                                 for d in f["datasets"]) or "not recorded")),
+    lines = [_comment("dataset: " + ("; ".join(d.text(short=False) for d in source.datasets) or "not recorded")),
              _comment("years: " + (", ".join(str(y) for y in f["years"]) or "not recorded")),
              _comment("units: " + ("; ".join(f"{c} = {u}" for c, u in f["units"].items()) or "none")),
              _comment("module: " + (f["module"] or "-"))]
