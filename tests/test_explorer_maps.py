@@ -3,7 +3,8 @@
 Pure part: a hand-worked TopoJSON (quantized, delta-encoded, a shared arc used reversed) decodes
 to the expected rings; the 17 provinces each contain their own capital's city hall and no other
 (coordinates from the city halls' published addresses), and their areas match the published
-areas within what the simplification drops (small islands).
+areas within what the simplification drops (small islands); ``make demo``/``make explorer``, docker
+compose and the image all run ``explorer/app.py`` next to its settings file, which the image copies.
 
 Browser part (slow): ``streamlit run /abs/path/explorer/app.py`` from a folder that is NOT the
 repository and without any flag, so static serving can only come from the script-level
@@ -15,14 +16,17 @@ graph fits itself the first time it is shown.
 """
 from __future__ import annotations
 
+import fnmatch
 import io
 import json
 import math
 import os
+import re
 import struct
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -114,6 +118,24 @@ def test_the_vendored_world_shapes_are_the_layers_plotly_reads():
     assert {"countries", "land", "coastlines", "ocean", "lakes"} <= set(world["objects"])
     ids = {g.get("id") for g in world["objects"]["countries"]["geometries"]}
     assert {"KOR", "CHN", "JPN", "USA", "DEU", "VNM"} <= ids and len(ids - {None}) == 174
+
+
+def test_every_way_of_starting_the_app_reads_the_explorer_config():
+    """Streamlit reads a .streamlit/config.toml next to the script it runs, whatever the working folder."""
+    config = tomllib.loads((REPO / "explorer" / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableStaticServing"] is True
+    for name in ("Makefile", "docker-compose.yml"):
+        runs = re.findall(r"streamlit run (\S+)", (REPO / name).read_text())
+        assert runs and set(runs) == {"explorer/app.py"}, (name, runs)
+    # the image copies explorer/ whole, and .dockerignore leaves its settings and static files in
+    assert "COPY explorer explorer" in (REPO / "Dockerfile").read_text().splitlines()
+    ignored = [p.strip().rstrip("/") for p in (REPO / ".dockerignore").read_text().splitlines()
+               if p.strip() and not p.startswith("#")]
+    for path in ("explorer/.streamlit/config.toml", "explorer/static/geo/world_110m.json",
+                 "explorer/static/geo/kr-provinces-2018-topo-simple.json"):
+        parts = Path(path).parts
+        assert not any(fnmatch.fnmatch(path, p) or any(fnmatch.fnmatch("/".join(parts[:i]), p)
+                                                      for i in range(1, len(parts))) for p in ignored), path
 
 
 # --------------------------------------------------------------------------- browser, network cut
