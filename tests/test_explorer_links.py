@@ -136,7 +136,9 @@ def test_a_spillovers_link_keeps_year_depth_and_node(app_url, page, browser):
     page.get_by_text("year 2020").wait_for()
     idle(page)
     first = download(page, "Download paths (CSV)", "explorer-link-paths-1.csv")
-    assert len(first.splitlines()) == 5   # header + KOR|METAL, CHN|ELEC, the self-loop and USA|SERV at depth 1
+    # the source in four comment lines, then header + KOR|METAL, CHN|ELEC, the self-loop and USA|SERV at depth 1
+    assert first.splitlines()[:2] == ["# dataset: TEST-SYN (Explorer test graph, SYNTHETIC)", "# years: 2020"]
+    assert len(first.splitlines()) == 4 + 5
     page.get_by_role("tab", name="Sankey").click()
     page.locator(".js-plotly-plot").first.wait_for()
     idle(page)

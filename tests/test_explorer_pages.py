@@ -168,7 +168,8 @@ def test_centrality_ranking_linkages_key_sectors_and_map(graph):
     by_country = frames[3].set_index("country")
     assert by_country.loc["KOR", "output"] == pytest.approx(150.0)  # 100 + 50
     assert by_country.loc["CHN", "output"] == pytest.approx(120.0)
-    assert len(at.get("plotly_chart")) == 2  # key-sector scatter and the world map
+    # every chart is a plotly figure with title, units and source line: both rankings, key sectors and the map
+    assert [c.key for c in at.get("plotly_chart")] == ["ce_rank_bar", "ce_link_bar", "ce_scatter", "ce_map"]
 
 
 def test_centrality_betweenness_sampling_widget(graph):

@@ -11,11 +11,13 @@ from explorer.transform import country
 from explorer.transform import url
 from explorer.data import catalogue
 from explorer.data import overview
+from explorer.ui import figures
 from explorer.ui import page
 from explorer.ui.widgets import widget
 from queries.model import Param
 
 page.start("Centrality & linkages")
+figures.format_picker()
 
 years = sorted(set(overview.years_by_kind().get("SectorYear", []))
                | set(overview.years_by_kind().get("SUPPLIES", [])))
@@ -40,6 +42,19 @@ def initial(key: str):
     return from_url.get(key, fields[key].default)
 
 
+def strength_units(layer: str, weight: str) -> dict[str, str]:
+    """Units of in/out strength, which the page knows from the weight it asked for."""
+    if weight == "a":
+        unit = "sum of technical coefficients a (share of the buyer's purchases)"
+    elif weight == "b":
+        unit = "sum of allocation coefficients b (share of the seller's sales)"
+    elif layer == "firm":
+        unit = "thousand USD"
+    else:
+        return {}  # flow values in the table's currency: the module's and the run's own unit
+    return {"in_strength": unit, "out_strength": unit}
+
+
 # one year for every tab; empty = the module's default, the latest year of real (not synthetic) data
 year = widget(centrality["year"], from_url.get("year"), "ce_year", label="Year", options=years)
 state = {"year": year}
@@ -58,12 +73,20 @@ with tab_rank:
     layer, order, sampling = state["layer"], state["order_by"], state["betweenness_sampling"]
     ranking = run("centrality", {k: state[k] for k in ("year",) + RANK})
     if ranking is not None and not ranking.empty:
-        head = ranking.head(30)
-        st.bar_chart(head, x="key", y=order, sort=f"-{order}", horizontal=True, height=max(240, 28 * len(head)))
+        src = figures.source(ranking, "centrality", "sector" if layer == "sector" else "firm_links", year,
+                             page_units=strength_units(layer, state["weight"]))
+        head = ranking.head(30).copy()
+        head["shown"] = charts.display_names(list(head["key"]), list(head["name"]))
+        what = "Sectors" if layer == "sector" else "Firms"
+        figures.show(charts.bar(head, "shown", order, title=f"{what} by {charts.nice(order)}, {year} "
+                                f"(top {len(head)} of {len(ranking)})", source=src, category_title=what[:-1],
+                                value_title=charts.label(order, src.unit(order)), colour="country",
+                                legend="Country", hover=["key", "industry"]),
+                     "ce_rank_bar", f"centrality-{layer}-{order}-{year}")
         if sampling and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
             st.caption(f"Betweenness sampled from {int(sampling)} source nodes (GDS, fixed seed): sums over those "
                        "sources only, not rescaled; compare ranks, not values, with an exact run.")
-        st.dataframe(ranking, hide_index=True, width="stretch")
+        figures.table(ranking, src, "ce_rank", f"centrality-{layer}-{year}", "ranking")
     elif ranking is not None:
         st.info(f"No {layer} flows in {year}.")
 
@@ -73,9 +96,14 @@ with tab_link:
     every_sector = int(linkages["limit"].max)  # the table lists all sectors of the year, as far as the module allows
     ranked = run("sector-linkages", {"year": year, "order_by": metric, "limit": every_sector})
     if ranked is not None and not ranked.empty:
+        src = figures.source(ranked, "sector-linkages", "sector", year)
         head = ranked.head(30)
-        st.bar_chart(head, x="sector", y=metric, sort=f"-{metric}", horizontal=True, height=max(240, 28 * len(head)))
-        st.dataframe(ranked, hide_index=True, width="stretch")
+        figures.show(charts.bar(head, "sector", metric, title=f"Sectors by {charts.nice(metric)}, {year} "
+                                f"(top {len(head)} of {len(ranked)})", source=src, category_title="Sector",
+                                value_title=charts.label(metric, src.unit(metric)), colour="country",
+                                legend="Country"),
+                     "ce_link_bar", f"sector-linkages-{metric}-{year}")
+        figures.table(ranked, src, "ce_link", f"sector-linkages-{year}", "linkages")
     elif ranked is not None:
         st.info(f"No sector accounts (SectorYear) for {year}.")
 
@@ -85,23 +113,37 @@ with tab_key:
     key = run("key-sectors", {"year": year, "limit": int(catalogue.params("key-sectors")["limit"].max)})
     linkages_all = run("sector-linkages", {"year": year, "order_by": "output", "limit": every_sector})
     if linkages_all is not None and not linkages_all.empty:
-        st.plotly_chart(charts.key_sector_scatter(linkages_all), width="stretch", key="ce_scatter")
+        src = figures.source(linkages_all, "sector-linkages", "sector", year)
+        figures.show(charts.scatter(linkages_all, "backward_linkage", "forward_linkage",
+                                    title=f"Backward vs forward linkage, {year} (key sectors: both > 1; "
+                                    "marker area: output)", source=src,
+                                    x_title=charts.label("backward_linkage", src.unit("backward_linkage")),
+                                    y_title=charts.label("forward_linkage", src.unit("forward_linkage")),
+                                    colour="country", legend="Country", size="output", hover_name="sector",
+                                    hover=["output"], lines=(("h", 1.0), ("v", 1.0))),
+                     "ce_scatter", f"key-sectors-{year}")
     if key is not None:
-        st.dataframe(key, hide_index=True, width="stretch")
+        figures.table(key, figures.source(key, "key-sectors", "sector", year), "ce_key", f"key-sectors-{year}",
+                      "key sectors")
 
 with tab_map:
-    source = state["map"] = widget(MAP, initial("map"), "ce_map_metric")
-    if source == "pagerank":
+    shown = state["map"] = widget(MAP, initial("map"), "ce_map_metric")
+    module = "centrality" if shown == "pagerank" else "sector-linkages"
+    if shown == "pagerank":
         frame = run("centrality", {"layer": "sector", "year": year, "limit": int(centrality["limit"].max)})
     else:
         frame = run("sector-linkages", {"year": year, "order_by": "output", "limit": every_sector})
     if frame is not None and not frame.empty:
-        agg, left_out = country.by_country(frame, source)
-        how = country.HOW.get(source, "sum")
-        st.plotly_chart(charts.world_map(agg, source, f"{source} by country ({how} over sectors), {year}"),
-                        width="stretch", key="ce_map")
+        src = figures.source(frame, module, "sector", year)
+        agg, left_out = country.by_country(frame, shown)
+        how = "sum" if country.HOW.get(shown, "sum") == "sum" else "mean"
+        value_title = charts.label(shown, src.unit(shown), f"{charts.nice(shown)}, {how} over sectors")
+        figures.show(charts.world_map(agg, shown, title=f"{charts.nice(shown)} by country ({how} over the "
+                                      f"country's sectors), {year}", source=src, value_title=value_title),
+                     "ce_map", f"world-{shown}-{year}")
         if left_out:
             st.caption(f"Not on the map (no single country): {', '.join(left_out)}")
-        st.dataframe(agg, hide_index=True, width="stretch")
+        figures.table(agg, src, "ce_map", f"world-{shown}-{year}", "map values",
+                      note=f"{shown}: {how} over each country's sectors.")
 
 qp.from_dict({**url.write(fields, state), **page.selected_tab("ce_tab")})

@@ -144,7 +144,7 @@ with graph_col:
     st.caption(caption)
     html = to_html(scene, size_by=size_by, colour_by=colour_by, physics=physics)
     event = network_graph(html, height=620, caption=caption, key="net_graph")
-    st.markdown(legend_html(style(scene, size_by, colour_by)["legend"]), unsafe_allow_html=True)
+    st.markdown(f"Colour ({colour_by}): " + legend_html(style(scene, size_by, colour_by)["legend"]), unsafe_allow_html=True)
     present_types = sorted({e["type"] for e in scene["edges"].values()})
     st.markdown("Relationships: " + legend_html([(REL_COLOURS.get(t, "#999999"), t) for t in present_types]),
                 unsafe_allow_html=True)

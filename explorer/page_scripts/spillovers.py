@@ -6,14 +6,15 @@ they refuse is named with what is allowed, and a node that does not exist is sai
 swapped for another.
 """
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from explorer.data import catalogue
 from explorer.data import overview
 from explorer.data import search
 from explorer.data import spillovers
+from explorer.ui import figures
 from explorer.ui import page
+from explorer.transform import charts
 from explorer.transform import paths as path_tables
 from explorer.transform import url
 from explorer.graph.component import network_graph
@@ -22,6 +23,8 @@ from explorer.transform.search import split_node_id
 from explorer.ui.widgets import widget
 
 page.start("Spillovers")
+figures.format_picker()
+GRAPH_HEIGHT = 480  # the path graph's frame and the drawing inside it (one height: a taller drawing was cut off)
 st.caption("Upstream: who supplies the node, directly and through their own suppliers (product of technical "
            "coefficients a along the path). Downstream: who buys from it (product of allocation coefficients b). "
            "Paths below the threshold are not extended.")
@@ -97,38 +100,57 @@ if paths.empty:
 keys = tuple(sorted({k for p in paths["path"] for k in p}))
 info = spillovers.node_info(keys)
 display = {k: (v["props"].get("name") or k) for k, v in info.items()}
+traced_year = int(paths["year"].iloc[0]) if "year" in paths and pd.notna(paths["year"].iloc[0]) else None
 st.success(f"{len(paths)} paths listed ({direction}, depth ≤ {depth}, threshold {threshold:g}, "
-           f"year {int(paths['year'].iloc[0]) if 'year' in paths and pd.notna(paths['year'].iloc[0]) else '—'}).")
+           f"year {traced_year if traced_year is not None else '—'}).")
+
+# what a path's value is, in the direction traced: a product of shares, so a share itself
+coefficient = ("technical coefficients a (share of the buyer's purchases)" if direction == "upstream"
+               else "allocation coefficients b (share of the seller's sales)")
+value_unit = f"share: product of {coefficient} along the path"
+is_firm = info.get(node, {}).get("label") == "Firm"
+src = figures.source(paths, module, "firm_links" if is_firm else "sector", traced_year,
+                     page_units={"value": value_unit, "share_of_depth": "share 0..1 of the depth's total",
+                                 "depth_total": "share: sum of the path values of the depth",
+                                 "listed_share": "share 0..1", "paths": "count",
+                                 "same_region": "share: summed path value", "other_region": "share: summed path value",
+                                 "unknown_region": "share: summed path value",
+                                 "same_region_share": "share 0..1 of the known-region value"})
+start_name = display.get(node, node)
+towards = "into" if direction == "upstream" else "out of"
+file_base = f"{module}-{node}-{traced_year or 'latest'}"
 
 tab_table, tab_sankey, tab_graph, tab_region = page.tabs(["Ranked paths", "Sankey", "Path graph",
                                                           "Same vs other place"], "sp_tab")
 qp.from_dict({**url.write(fields, state), "run": "1", **page.selected_tab("sp_tab")})
 with tab_table:
     table = path_tables.ranked_table(paths, display)
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"value": st.column_config.NumberColumn(format="%.5f"),
-                                "share_of_depth": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
+    figures.table(table, src, "sp_paths", file_base, "paths",
+                  column_config={"value": st.column_config.NumberColumn(format="%.5f"),
+                                 "share_of_depth": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0)})
     totals = paths.groupby("depth").agg(depth_total=("depth_total", "first"), paths=("depth_paths", "first"),
                                         listed_share=("depth_share_listed", "first")).reset_index()
     st.caption("All paths above the threshold per depth (the listed ones cover `listed_share` of each depth's total):")
-    st.dataframe(totals, hide_index=True)
-    st.download_button("Download paths (CSV)", table.to_csv(index=False), file_name=f"{module}.csv",
-                       mime="text/csv", key="sp_csv")
+    figures.table(totals, src, "sp_totals", f"{file_base}-depth-totals", "depth totals")
 
 with tab_sankey:
     sk = path_tables.sankey(paths, direction, display)
-    fig = go.Figure(go.Sankey(node={"label": sk["labels"], "pad": 12},
-                              link={"source": sk["source"], "target": sk["target"], "value": sk["value"]}))
-    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 30, "b": 10},
-                      title="Flow of goods along the paths (numbers: distance from the start node)")
-    st.plotly_chart(fig, width="stretch", key="sp_sankey")
+    figures.show(charts.sankey(sk["labels"], sk["source"], sk["target"], sk["value"],
+                               title=f"{direction.capitalize()} paths {towards} {start_name}: link width = summed "
+                                     "path value (share); (n) = links from the start node",
+                               source=src, value_title="summed path value (share)"),
+                 "sp_sankey", f"{file_base}-sankey")
 
 with tab_graph:
-    scene = path_tables.to_scene(paths, {k: {"label": v["label"], "props": v["props"]} for k, v in info.items()})
-    html = to_html(scene, size_by="strength", colour_by="label")
-    network_graph(html, height=480, caption=f"{len(scene['nodes'])} nodes on the paths", key="sp_graph")
-    st.markdown(legend_html(style(scene, "strength", "label")["legend"]), unsafe_allow_html=True)
-    st.caption("Edge weight and node size: summed value of the paths through them.")
+    # drawn only while its tab is open: a drawing laid out in a hidden tab has no size to fit into, and
+    # showed one huge label until "Fit" was pressed; opened, it lays itself out in view and fits
+    if tab_graph.open is not False:
+        scene = path_tables.to_scene(paths, {k: {"label": v["label"], "props": v["props"]} for k, v in info.items()})
+        html = to_html(scene, size_by="strength", colour_by="label", height_px=GRAPH_HEIGHT)
+        network_graph(html, height=GRAPH_HEIGHT, caption=f"{len(scene['nodes'])} nodes on the paths", key="sp_graph")
+        st.markdown("Colour (node label): " + legend_html(style(scene, "strength", "label")["legend"]),
+                    unsafe_allow_html=True)
+        st.caption(f"Edge weight and node size: summed value of the paths through them ({value_unit}). {src.line()}.")
 
 with tab_region:
     split = path_tables.place_split(paths, by)
@@ -141,8 +163,14 @@ with tab_region:
                    f"threshold (not only the listed ones) whose farthest {far} is in the same {by}, against the "
                    f"rest" + (" (firms: economic region; a firm without a region counts as unknown)"
                               if by == "region" else "") + ".")
-        st.dataframe(split, hide_index=True, width="stretch")
-        long = split.melt(id_vars="depth", value_vars=[c for c in split.columns if c.startswith(("same_", "other_"))
-                                                       and not c.endswith("_share")],
-                          var_name="where", value_name="value")
-        st.bar_chart(long, x="depth", y="value", color="where", stack=True)
+        figures.table(split, src, "sp_split", f"{file_base}-same-other-{by}", f"{by} split")
+        parts = [c for c in split.columns if c.startswith(("same_", "other_", "unknown_")) and not c.endswith("_share")]
+        long = split.melt(id_vars="depth", value_vars=parts, var_name="where", value_name="value")
+        long["where"] = long["where"].str.replace("_", " ")
+        figures.show(charts.bar(long, "depth", "value", title=f"{direction.capitalize()} path value {towards} "
+                                f"{start_name} from its own {by} and from others, by depth (every path above "
+                                "the threshold)", source=src,
+                                category_title="Depth (links from the start node)",
+                                value_title="Summed path value (share)", colour="where",
+                                legend=f"Far end of the path ({by})", horizontal=False, stacked=True),
+                     "sp_split_bar", f"{file_base}-same-other-{by}")
