@@ -136,8 +136,9 @@ def test_spillovers_ranks_upstream_paths_and_splits_by_country(graph):
     assert table.iloc[0]["value"] == pytest.approx(0.2)
     split = at.dataframe[2].value.set_index("depth")
     # depth 1 upstream of KOR|ELEC: KOR|METAL 0.2 and KOR|ELEC 0.1 at home; CHN|ELEC 0.1, USA|SERV 0.05 abroad
-    assert split.loc[1, "same_region"] == pytest.approx(0.3)
-    assert split.loc[1, "other_region"] == pytest.approx(0.15)
+    # (the split says "country" when it compares countries)
+    assert split.loc[1, "same_country"] == pytest.approx(0.3)
+    assert split.loc[1, "other_country"] == pytest.approx(0.15)
     assert at.query_params["direction"] in ("upstream", ["upstream"])
 
 

@@ -30,7 +30,8 @@ linkages = catalogue.params("sector-linkages")
 # the map's colour: a column of sector-linkages, or PageRank from centrality (summed per country)
 MAP = Param("map", "choice", "output", choices=("output", "value_added", "exports", "backward_linkage", "pagerank"),
             label="Colour countries by", help="sums over a country's sectors (mean for linkages)")
-RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling")  # centrality's parameters shown here
+# centrality's parameters shown here
+RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling")
 fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "linkage_order": linkages["order_by"],
           "map": MAP}
 qp = st.query_params
@@ -40,6 +41,12 @@ page.url_problems(problems, stop=True)
 
 def initial(key: str):
     return from_url.get(key, fields[key].default)
+
+
+def shown_year(src) -> str:
+    """The year(s) a result covers, from its provenance (the module picks the latest real year when the
+    page asks for none)."""
+    return src.years_text() or (str(year) if year is not None else "year not recorded")
 
 
 def strength_units(layer: str, weight: str) -> dict[str, str]:
@@ -78,17 +85,17 @@ with tab_rank:
         head = ranking.head(30).copy()
         head["shown"] = charts.display_names(list(head["key"]), list(head["name"]))
         what = "Sectors" if layer == "sector" else "Firms"
-        figures.show(charts.bar(head, "shown", order, title=f"{what} by {charts.nice(order)}, {year} "
+        figures.show(charts.bar(head, "shown", order, title=f"{what} by {charts.nice(order)}, {shown_year(src)} "
                                 f"(top {len(head)} of {len(ranking)})", source=src, category_title=what[:-1],
                                 value_title=charts.label(order, src.unit(order)), colour="country",
                                 legend="Country", hover=["key", "industry"]),
-                     "ce_rank_bar", f"centrality-{layer}-{order}-{year}")
+                     "ce_rank_bar", f"centrality-{layer}-{order}-{shown_year(src)}")
         if sampling and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
             st.caption(f"Betweenness sampled from {int(sampling)} source nodes (GDS, fixed seed): sums over those "
                        "sources only, not rescaled; compare ranks, not values, with an exact run.")
-        figures.table(ranking, src, "ce_rank", f"centrality-{layer}-{year}", "ranking")
+        figures.table(ranking, src, "ce_rank", f"centrality-{layer}-{shown_year(src)}", "ranking")
     elif ranking is not None:
-        st.info(f"No {layer} flows in {year}.")
+        st.info(f"No {layer} flows in {year if year is not None else 'the latest year of real data'}.")
 
 with tab_link:
     metric = state["linkage_order"] = widget(linkages["order_by"], initial("linkage_order"), "ce_metric",
@@ -98,14 +105,14 @@ with tab_link:
     if ranked is not None and not ranked.empty:
         src = figures.source(ranked, "sector-linkages", "sector", year)
         head = ranked.head(30)
-        figures.show(charts.bar(head, "sector", metric, title=f"Sectors by {charts.nice(metric)}, {year} "
+        figures.show(charts.bar(head, "sector", metric, title=f"Sectors by {charts.nice(metric)}, {shown_year(src)} "
                                 f"(top {len(head)} of {len(ranked)})", source=src, category_title="Sector",
                                 value_title=charts.label(metric, src.unit(metric)), colour="country",
                                 legend="Country"),
-                     "ce_link_bar", f"sector-linkages-{metric}-{year}")
-        figures.table(ranked, src, "ce_link", f"sector-linkages-{year}", "linkages")
+                     "ce_link_bar", f"sector-linkages-{metric}-{shown_year(src)}")
+        figures.table(ranked, src, "ce_link", f"sector-linkages-{shown_year(src)}", "linkages")
     elif ranked is not None:
-        st.info(f"No sector accounts (SectorYear) for {year}.")
+        st.info(f"No sector accounts (SectorYear) for {year if year is not None else 'the latest year of real data'}.")
 
 with tab_key:
     st.caption("Key sectors pull strongly on suppliers (backward linkage > 1) and push strongly to buyers "
@@ -115,13 +122,13 @@ with tab_key:
     if linkages_all is not None and not linkages_all.empty:
         src = figures.source(linkages_all, "sector-linkages", "sector", year)
         figures.show(charts.scatter(linkages_all, "backward_linkage", "forward_linkage",
-                                    title=f"Backward vs forward linkage, {year} (key sectors: both > 1; "
+                                    title=f"Backward vs forward linkage, {shown_year(src)} (key sectors: both > 1; "
                                     "marker area: output)", source=src,
                                     x_title=charts.label("backward_linkage", src.unit("backward_linkage")),
                                     y_title=charts.label("forward_linkage", src.unit("forward_linkage")),
                                     colour="country", legend="Country", size="output", hover_name="sector",
                                     hover=["output"], lines=(("h", 1.0), ("v", 1.0))),
-                     "ce_scatter", f"key-sectors-{year}")
+                     "ce_scatter", f"key-sectors-{shown_year(src)}")
     if key is not None:
         figures.table(key, figures.source(key, "key-sectors", "sector", year), "ce_key", f"key-sectors-{year}",
                       "key sectors")
@@ -139,11 +146,11 @@ with tab_map:
         how = "sum" if country.HOW.get(shown, "sum") == "sum" else "mean"
         value_title = charts.label(shown, src.unit(shown), f"{charts.nice(shown)}, {how} over sectors")
         figures.show(charts.world_map(agg, shown, title=f"{charts.nice(shown)} by country ({how} over the "
-                                      f"country's sectors), {year}", source=src, value_title=value_title),
-                     "ce_map", f"world-{shown}-{year}")
+                                      f"country's sectors), {shown_year(src)}", source=src, value_title=value_title),
+                     "ce_map", f"world-{shown}-{shown_year(src)}")
         if left_out:
             st.caption(f"Not on the map (no single country): {', '.join(left_out)}")
-        figures.table(agg, src, "ce_map", f"world-{shown}-{year}", "map values",
+        figures.table(agg, src, "ce_map", f"world-{shown}-{shown_year(src)}", "map values",
                       note=f"{shown}: {how} over each country's sectors.")
 
 qp.from_dict({**url.write(fields, state), **page.selected_tab("ce_tab")})

@@ -153,11 +153,16 @@ with tab_graph:
         st.caption(f"Edge weight and node size: summed value of the paths through them ({value_unit}). {src.line()}.")
 
 with tab_region:
-    split = path_tables.place_split(paths, by)
-    home = info.get(node, {}).get("region" if by == "region" else "country")
+    compared = by
+    if by == "region" and not is_firm:
+        compared = "country"  # said on the page, never silently: sectors have a country, no region
+        st.caption("Sectors of an input-output table have a country and no region: compared by **country**.")
+    split = path_tables.place_split(paths, compared)
+    home = info.get(node, {}).get("region" if compared == "region" else "country")
     far = "supplier" if direction == "upstream" else "buyer"
+    by = compared
     if split.empty:
-        st.info(f"No {by} split: the start node and the path ends carry no {by} (sectors have a country only).")
+        st.info(f"No {by} split: the start node and the path ends carry no {by}.")
     else:
         st.caption(f"Start node's {by}: **{home or 'unknown'}**. Per depth, the value of every path above the "
                    f"threshold (not only the listed ones) whose farthest {far} is in the same {by}, against the "
