@@ -62,5 +62,5 @@ def test_wiod_1995_loads_exactly_and_reloads_without_change(empty_db):
     assert full_dump(empty_db) == before
     assert sum(again.created.values()) == sum(again.updated.values()) == sum(again.deleted.values()) == 0
     print(f"\nWIOD 1995: {nnz:,} SUPPLIES in {load_s:.1f} s total, SUPPLIES phase "
-          f"{first.supplies_seconds:.1f} s = {first.relationships_per_s:,.0f} relationships/s; "
+          f"{first.stages['write relationships']:.1f} s = {first.relationships_per_s:,.0f} relationships/s; "
           f"idempotent reload {reload_s:.1f} s")

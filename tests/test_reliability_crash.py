@@ -53,7 +53,7 @@ def run_load(*args: str, timeout: float = 600) -> str:
 
 
 def wiod_args() -> tuple[str, ...]:
-    return ("wiod", str(wiod_folder()), str(YEAR), MIN_COEFFICIENT)
+    return ("wiod", str(wiod_folder()), str(YEAR), MIN_COEFFICIENT, "batched")
 
 
 def supplies_count(drv) -> int:

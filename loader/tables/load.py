@@ -13,7 +13,8 @@ from loader.tables.rows import tables_graph
 from loader.tables.problems import TablesError
 from loader.tables.read import read_folder
 from loader.graph.rows import GraphRows, dataset_rows
-from loader.graph.write import LoadSummary, write_graph
+from loader.graph.summary import LoadSummary
+from loader.graph.write import write_graph
 
 KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
 
@@ -90,8 +91,8 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     built = time.perf_counter()
     say(f"reading the database and writing {graph.total_rows():,} rows ...")
     summary = write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")
-    summary.notes.append(f"time: read and validate {validated - started:.1f} s, build rows {built - validated:.1f} s, "
-                         f"read the database, compare and write {summary.seconds:.1f} s")
+    summary.stage("build rows", built - validated, first=True)
+    summary.stage("read and validate", validated - started, first=True)
     return summary
 
 
