@@ -84,12 +84,16 @@ def delete_nodes(nr: NodeRows) -> str:
 # ---------------------------------------------------------------- the Dataset mark (loader.graph.marks)
 
 STALE_MARKS = ("UNWIND $keys AS k MATCH (d:Dataset {key: k}) WHERE d['loading'] IS NOT NULL "
-               "RETURN d.key AS key, toString(d['loading']) AS since, coalesce(d['loading_years'], []) AS years")
+               "RETURN d.key AS key, toString(d['loading']) AS since, coalesce(d['loading_years'], []) AS years, "
+               "coalesce(d['loading_share_years'], []) AS shares")
+# datasets whose firm supply shares of one of $years a dead load left half-recomputed
+SHARE_MARKED = ("MATCH (d:Dataset) WHERE d['loading'] IS NOT NULL "
+                "AND any(y IN coalesce(d['loading_share_years'], []) WHERE y IN $years) RETURN d.key AS key")
+_SET_MARK = ("SET d.loading = coalesce(datetime(row.since), datetime()), d.loading_years = row.years, "
+             "d.loading_share_years = CASE WHEN size(row.shares) > 0 THEN row.shares END "
+             "RETURN count(*) AS seen")
 # own datasets may not exist yet (the load writes them): MERGE; another dataset's mark: MATCH
-SET_MARK_OWN = ("UNWIND $rows AS row MERGE (d:Dataset {key: row.key}) "
-                "SET d.loading = coalesce(datetime(row.since), datetime()), d.loading_years = row.years "
-                "RETURN count(*) AS seen")
-SET_MARK_OTHER = ("UNWIND $rows AS row MATCH (d:Dataset {key: row.key}) "
-                  "SET d.loading = coalesce(datetime(row.since), datetime()), d.loading_years = row.years "
-                  "RETURN count(*) AS seen")
-CLEAR_MARK = "UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading, d.loading_years RETURN count(*) AS seen"
+SET_MARK_OWN = "UNWIND $rows AS row MERGE (d:Dataset {key: row.key}) " + _SET_MARK
+SET_MARK_OTHER = "UNWIND $rows AS row MATCH (d:Dataset {key: row.key}) " + _SET_MARK
+CLEAR_MARK = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading, d.loading_years, d.loading_share_years "
+              "RETURN count(*) AS seen")

@@ -138,9 +138,22 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
         clock.lap("delete nodes")
 
 
-def _stale_marks(sink, keys: list[str]) -> dict[str, marks.Mark]:
-    rows = sink.read(cy.STALE_MARKS, keys=sorted(keys)) if keys else []
-    return {r["key"]: marks.Mark(r["since"], tuple(r["years"])) for r in rows}
+def _stale_marks(sink, keys) -> dict[str, marks.Mark]:
+    rows = sink.read(cy.STALE_MARKS, keys=sorted(set(keys))) if keys else []
+    return {r["key"]: marks.Mark(r["since"], tuple(r["years"]), tuple(r["shares"])) for r in rows}
+
+
+def _share_marked(sink, scope: LoadScope) -> set[str]:
+    """Other datasets whose shares of this load's firm years a dead load left half-recomputed (this load fixes them)."""
+    if not scope.firm_years:
+        return set()
+    return {r["key"] for r in sink.read(cy.SHARE_MARKED, years=scope.firm_years)} - set(scope.datasets)
+
+
+def _need_locks(keys: list[str], datasets) -> None:
+    missing = {f"dataset:{k}" for k in datasets} - set(keys)
+    if missing:
+        raise _MoreLocks(missing)
 
 
 def _write_rows(sink, cypher: str, rows: list) -> None:
@@ -148,8 +161,8 @@ def _write_rows(sink, cypher: str, rows: list) -> None:
         sink.write(cypher, [rows], lambda chunk, rec: None)
 
 
-def _finish_marks(sink, stale: dict, own: dict, other: dict) -> None:
-    keep, clear = marks.after(stale, own, other)
+def _finish_marks(sink, stale: dict, scope: LoadScope, other: dict) -> None:
+    keep, clear = marks.after(stale, scope.years, other, set(scope.firm_years))
     _write_rows(sink, cy.SET_MARK_OTHER, keep)
     _write_rows(sink, cy.CLEAR_MARK, clear)
 
@@ -173,10 +186,12 @@ def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], progress: b
     take(tx, keys)
     clock.lap("wait for locks")
     sink = AtomicSink(tx)
-    stale = _stale_marks(sink, scope.datasets)
+    cleanup = _share_marked(sink, scope)
+    _need_locks(keys, cleanup)
+    stale = _stale_marks(sink, [*scope.datasets, *cleanup])
     _run(sink, graph, scope, summary, progress, description, lambda lp: None)
-    if stale:
-        _finish_marks(sink, stale, scope.years, {})
+    if stale:   # nothing was marked by this load: only stale marks to complete
+        _finish_marks(sink, stale, scope, dict.fromkeys(cleanup, set()))
         summary.notes += marks.notes(stale, scope.years)
     drop(tx, keys)
     return summary
@@ -189,20 +204,21 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
     with LockHolder(settings, keys):
         clock.lap("wait for locks")
         sink = ParallelSink(settings, workers)
+        cleanup = _share_marked(sink, scope)
+        _need_locks(keys, cleanup)
         state = {}
 
         def mark(lp: LoadPlan) -> None:
-            other = {k: y for k, y in lp.other_datasets.items() if k not in scope.years}
-            missing = {f"dataset:{k}" for k in other} - set(keys)
-            if missing:
-                raise _MoreLocks(missing)
-            stale = _stale_marks(sink, [*scope.datasets, *other])
-            _write_rows(sink, cy.SET_MARK_OWN, marks.during(stale, scope.years, {}))
-            _write_rows(sink, cy.SET_MARK_OTHER, marks.during(stale, {}, other))
-            state.update(stale=stale, other=other)
+            moved = {k: y for k, y in lp.other_datasets.items() if k not in scope.years}
+            _need_locks(keys, moved)
+            stale = _stale_marks(sink, [*scope.datasets, *moved, *cleanup])
+            mine, theirs = marks.during(stale, scope.years, moved)
+            _write_rows(sink, cy.SET_MARK_OWN, mine)
+            _write_rows(sink, cy.SET_MARK_OTHER, theirs)
+            state.update(stale=stale, other={**dict.fromkeys(cleanup, set()), **moved})
 
         _run(sink, graph, scope, summary, progress, description, mark)
-        _finish_marks(sink, state["stale"], scope.years, state["other"])
+        _finish_marks(sink, state["stale"], scope, state["other"])
         summary.notes += marks.notes(state["stale"], scope.years)
     return summary
 
@@ -227,4 +243,6 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
             extra |= more.keys
     summary.seconds = time.perf_counter() - start
     summary.notes.append(f"commit mode: {mode}" + (f" ({workers} parallel writers)" if mode == "batched" else ""))
+    if keys:
+        summary.notes.append(f"locks held: {', '.join(keys)}")
     return summary
