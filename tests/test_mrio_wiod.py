@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,8 +9,9 @@ import pytest
 from loader.mrio.read import read_mrio
 from loader.mrio.load import write_table
 from tests.support.mrio_reference import full_dump, reference_accounts, sector_years, supplies
+from tests.support.reliability_db import wiod_folder
 
-WIOD_1995 = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "wiod2013" / "1995"
+WIOD_1995 = wiod_folder()
 PROPS = ("output", "value_added", "va_coef", "final_demand", "exports", "backward_linkage",
          "forward_linkage", "upstreamness", "dva_exports", "fva_exports")
 
