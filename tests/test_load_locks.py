@@ -166,3 +166,69 @@ def test_two_mrio_loads_of_one_year_at_once_equal_one_load(empty_db, settings, t
     first.finish()
     second.finish()
     assert full_dump(empty_db, without=("loaded_at",)) == once
+
+
+def terminate_lock_holders(driver) -> int:
+    """End, server-side, every open transaction that holds locks (here: only a lock holder's)."""
+    recs = driver.execute_query("SHOW TRANSACTIONS YIELD transactionId, currentQuery, activeLockCount "
+                                "WHERE activeLockCount > 0 AND NOT currentQuery CONTAINS 'UNWIND $rows' "
+                                "RETURN transactionId").records
+    ids = [r["transactionId"] for r in recs]
+    if ids:
+        driver.execute_query("TERMINATE TRANSACTIONS $ids", ids=ids)
+    return len(ids)
+
+
+def test_a_holder_whose_transaction_the_server_ends_says_so_and_frees_the_lock(empty_db, settings, monkeypatch):
+    import time
+
+    from loader.graph import locks
+
+    monkeypatch.setattr(locks, "HEARTBEAT_S", 0.2)
+    with pytest.raises(locks.LockLost, match="dataset:x"):
+        with locks.LockHolder(settings, ["dataset:x"]) as holder:
+            assert terminate_lock_holders(empty_db) == 1
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    holder.check()
+                except locks.LockLost:
+                    break
+                time.sleep(0.1)
+            else:
+                pytest.fail("the holder never noticed")
+    with locks.LockHolder(settings, ["dataset:x"]):   # free again at once
+        pass
+    assert lock_nodes(empty_db) == 0
+
+
+def test_a_batched_load_stops_when_its_lock_holder_is_gone(empty_db, split, monkeypatch):
+    import time
+
+    from loader.graph import locks, sinks, write
+    from loader.graph.sinks import BatchFailed
+    from loader.tables.load import load_tables
+
+    graph, folders = split
+    load_firms(folders)
+    monkeypatch.setattr(locks, "HEARTBEAT_S", 0.2)
+    monkeypatch.setattr(write, "REL_BATCH", 200)
+    real_one = sinks.ParallelSink._one
+    calls = {"n": 0}
+
+    def one(self, cypher, chunk, on_batch, params):
+        if "CREATE (a)-[r:SUPPLIES]" in cypher:
+            calls["n"] += 1
+            if calls["n"] == 2:
+                terminate_lock_holders(empty_db)
+                time.sleep(1.5)   # several heartbeats
+        return real_one(self, cypher, chunk, on_batch, params)
+
+    monkeypatch.setattr(sinks.ParallelSink, "_one", one)
+    with pytest.raises(BatchFailed) as failed:
+        load_tables(folders["links-a"], progress=False, commit="batched")
+    assert isinstance(failed.value.__cause__, locks.LockLost)
+    written = empty_db.execute_query("MATCH (:Firm)-[r:SUPPLIES]->(:Firm) RETURN count(r) AS n").records[0]["n"]
+    assert written < len(graph["firm_supply"]) // 2   # it stopped; the Dataset stays marked for a rerun
+    assert empty_db.execute_query("MATCH (d:Dataset {key: 'tables:links-a'}) RETURN d.loading_years AS y"
+                                  ).records[0]["y"] == [YEAR]

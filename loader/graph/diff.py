@@ -10,6 +10,7 @@ an earlier one property by property, and a None value means "no such property".
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 
@@ -35,20 +36,34 @@ def merge_node_rows(rows: list[dict]) -> list[dict]:
     return list(out.values())
 
 
-def _row_key(identity: tuple[str, ...], common: dict):
-    """row -> (from, to, identity values that vary per row); identity values in ``common`` are the same for all."""
-    varying = tuple(p for p in identity if p not in common)
+def _varying(identity: tuple[str, ...], common: dict) -> tuple[str, ...]:
+    """Identity properties whose values differ per row (those in ``common`` are the same for all)."""
+    return tuple(p for p in identity if p not in common)
+
+
+def _row_key(varying: tuple[str, ...]):
+    """row -> (from, to[, identity value or tuple of values]): itemgetter, not a generator per row
+    (firm links are keyed by year and product, and a load diffs 10^5-10^6 of them)."""
     if not varying:
         return lambda row: (row["from"], row["to"])
-    if len(varying) == 1:
-        (p,) = varying
-        return lambda row: (row["from"], row["to"], row["id"].get(p))
-    return lambda row: (row["from"], row["to"], *(row["id"].get(q) for q in varying))
+    ident = itemgetter(*varying)   # one name: its value; several: a tuple
+    return lambda row: (row["from"], row["to"], ident(row["id"]))
+
+
+def _stored_key(varying: tuple[str, ...], fixed: dict):
+    """(from, to, props) -> the same key shape as ``_row_key``'s, from a stored relationship."""
+    if not varying:
+        return lambda frm, to, props: (frm, to)
+    get = [(lambda props, v=fixed[p]: v) if p in fixed else (lambda props, p=p: props.get(p)) for p in varying]
+    if len(get) == 1:
+        (one,) = get
+        return lambda frm, to, props: (frm, to, one(props))
+    return lambda frm, to, props: (frm, to, tuple(g(props) for g in get))
 
 
 def merge_rel_rows(rows: list[dict], identity: tuple[str, ...], common: dict | None = None) -> dict[tuple, dict]:
     """identity -> row, one per (from, to, identity values), props of repeats merged in order."""
-    key = _row_key(identity, common or {})
+    key = _row_key(_varying(identity, common or {}))
     out: dict[tuple, dict] = {}
     for row in rows:
         k = key(row)
@@ -121,7 +136,7 @@ def plan_rels(rows: list[dict], identity: tuple[str, ...], existing: list[tuple[
     common = common or {}
     fixed = fixed or {}
     compared = {k: v for k, v in common.items() if k not in fixed}
-    varying = tuple(p for p in identity if p not in common)
+    key = _stored_key(_varying(identity, common), fixed)
     # identity values common to the rows: a stored link matches only if it has them too
     same = {p: common[p] for p in identity if p in common and p not in fixed}
     have: dict[tuple, tuple[str, dict]] = {}
@@ -130,7 +145,7 @@ def plan_rels(rows: list[dict], identity: tuple[str, ...], existing: list[tuple[
         if same and any(props.get(p) != v for p, v in same.items()):
             extra.append(eid)
             continue
-        k = (frm, to, *(fixed[p] if p in fixed else props.get(p) for p in varying)) if varying else (frm, to)
+        k = key(frm, to, props)
         if k in have:
             extra.append(eid)
         else:

@@ -14,7 +14,10 @@ sorted order in one statement, so two loads cannot deadlock on them.
   deletes them and commits.
 
 A crashed process drops its connection; the server rolls its transactions back and the
-locks are free. Every wait longer than a second is announced on stderr.
+locks are free. Every wait longer than a second is announced on stderr. The holder runs a
+trivial statement every ``HEARTBEAT_S`` seconds: if the server ended its transaction (a
+``db.transaction.timeout``, an administrator's TERMINATE), ``check()`` raises and a batched
+load stops at its next batch instead of writing on without its locks.
 """
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ LOCK_LABEL = check_label("LoadLock")
 TAKE = f"UNWIND $keys AS k MERGE (l:{LOCK_LABEL} {{key: k}}) SET l.held = true RETURN count(*) AS n"
 DROP = f"UNWIND $keys AS k MATCH (l:{LOCK_LABEL} {{key: k}}) DELETE l"
 NOTICE_AFTER_S = 1.0
+HEARTBEAT_S = 10.0
+HEARTBEAT = f"MATCH (l:{LOCK_LABEL}) WHERE l.key IN $keys RETURN count(l) AS n"
 
 
 class LockLost(RuntimeError):
@@ -77,7 +82,9 @@ class LockHolder:
             raise LockLost("the lock holder's transaction failed after the load had started")
         take(tx, self.keys)
         self._acquired.set()
-        self._release.wait()
+        while not self._release.wait(HEARTBEAT_S):
+            if tx.run(HEARTBEAT, keys=self.keys).single()["n"] != len(self.keys):
+                raise LockLost("the lock holder's transaction no longer sees its lock nodes")
         drop(tx, self.keys)
 
     def _run(self) -> None:
@@ -87,6 +94,12 @@ class LockHolder:
             self._error = e
         finally:
             self._acquired.set()   # never leave the load's thread waiting
+
+    def check(self) -> None:
+        """Raise if the holder's transaction has ended while the load still runs."""
+        if self._error is not None:
+            raise LockLost(f"the lock on {', '.join(self.keys)} ended before the load did ({self._error}); "
+                           "run the same load again") from self._error
 
     def __enter__(self) -> "LockHolder":
         if not self.keys:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import GraphRows, NodeRows, RelRows
-from loader.graph.scope import is_firm_supplies
+from loader.graph.scope import LoadScope, is_firm_supplies
 from loader.graph.shares import plan_firm_shares
 
 READ_BATCH = 20_000
@@ -66,8 +66,7 @@ def _compared_props(rr: RelRows) -> list[str]:
     return sorted(names - set(rr.replace))
 
 
-def _plan_firm_supplies(sink, rr: RelRows, own: set[str], lp: LoadPlan) -> RelPlan:
-    years = sorted({row["id"]["year"] for row in rr.rows})
+def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan) -> RelPlan:
     stored = sink.read(cy.FIRM_SUPPLIES_OF_YEARS, years=years)
     plan = plan_rels(rr.rows, rr.identity, stored)
     shares = plan_firm_shares(stored, plan)
@@ -87,9 +86,9 @@ def _plan_firm_supplies(sink, rr: RelRows, own: set[str], lp: LoadPlan) -> RelPl
     return plan
 
 
-def _plan_type(sink, rr: RelRows, own: set[str], lp: LoadPlan) -> RelPlan:
+def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan) -> RelPlan:
     if is_firm_supplies(rr):
-        return _plan_firm_supplies(sink, rr, own, lp)
+        return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp)
     if rr.replace:
         fixed = _slice(rr.common, rr.replace)
         stored = sink.read(cy.slice_rels(rr, _compared_props(rr)), slice=fixed)
@@ -98,9 +97,8 @@ def _plan_type(sink, rr: RelRows, own: set[str], lp: LoadPlan) -> RelPlan:
     return plan_rels(rr.rows, rr.identity, stored, common=rr.common)
 
 
-def plan_load(sink, graph: GraphRows, own_datasets: list[str]) -> LoadPlan:
+def plan_load(sink, graph: GraphRows, scope: LoadScope) -> LoadPlan:
     lp = LoadPlan()
-    own = set(own_datasets)
     lp.nodes = {label: _plan_label(sink, nr) for label, nr in graph.nodes.items()}
-    lp.rels = {k: _plan_type(sink, rr, own, lp) for k, rr in graph.rels.items()}
+    lp.rels = {k: _plan_type(sink, rr, scope, lp) for k, rr in graph.rels.items()}
     return lp

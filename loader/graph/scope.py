@@ -66,7 +66,7 @@ def load_scope(graph: GraphRows) -> LoadScope:
             if rr.common:
                 # their shares are updated on links of other loads too, which must not get this load's common props
                 raise ValueError(f"{rr.name}: firm supply rows carry every property themselves (common={rr.common})")
-            scope.firm_years = sorted({r["id"]["year"] for r in rr.rows})
+            scope.firm_years = sorted({year for _, year in pairs})
     return scope
 
 

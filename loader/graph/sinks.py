@@ -39,11 +39,12 @@ class BatchFailed(RuntimeError):
 
 
 class ParallelSink:
-    def __init__(self, settings: Settings, workers: int = 2):
+    def __init__(self, settings: Settings, workers: int = 2, guard: Callable[[], None] = lambda: None):
         self.settings = settings
         self.workers = max(1, workers)
         self.committed = 0
         self._lock = threading.Lock()
+        self._guard = guard   # raises when the load must not write on (its lock holder is gone)
 
     def read(self, cypher: str, **params) -> list:
         # a load reads every stored link of the years it touches: no time limit. Records as they come
@@ -51,6 +52,7 @@ class ParallelSink:
         return read(lambda tx: list(tx.run(cypher, params)), timeout_s=None, settings=self.settings)
 
     def _one(self, cypher: str, chunk: list, on_batch, params: dict) -> None:
+        self._guard()
         # the write door retries transient failures (deadlocks between batches touching one hub)
         rec = write(lambda tx: tx.run(cypher, rows=chunk, **params).single(), settings=self.settings)
         with self._lock:

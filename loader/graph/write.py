@@ -171,7 +171,7 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
          before_writing) -> None:
     """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
     clock = _Clock(summary)
-    lp = plan_load(sink, graph, scope.datasets)
+    lp = plan_load(sink, graph, scope)
     clock.lap("read and plan")
     before_writing(lp)
     with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
@@ -201,9 +201,9 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
              progress: bool, description: str) -> LoadSummary:
     summary = LoadSummary(rows=graph.total_rows())
     clock = _Clock(summary)
-    with LockHolder(settings, keys):
+    with LockHolder(settings, keys) as holder:
         clock.lap("wait for locks")
-        sink = ParallelSink(settings, workers)
+        sink = ParallelSink(settings, workers, guard=holder.check)
         cleanup = _share_marked(sink, scope)
         _need_locks(keys, cleanup)
         state = {}
