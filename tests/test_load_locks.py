@@ -123,7 +123,7 @@ def test_the_same_folder_twice_at_once_equals_one_load(empty_db, settings, split
     outs = [first.finish(), second.finish()]
     assert without_load_time(checksum(empty_db)) == once
     # one of them wrote the links, the other found them all
-    created = sorted(int(line.split()[2].replace(",", "")) for out in outs for line in out.splitlines()
+    created = sorted(int(line.split()[3].replace(",", "")) for out in outs for line in out.splitlines()
                      if line.startswith("SUPPLIES (Firm->Firm)"))
     assert created == [0, (len(graph["firm_supply"]) + 1) // 2]
 

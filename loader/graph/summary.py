@@ -55,10 +55,9 @@ class LoadSummary:
         names = list(self.created)
         width = max([len(n) for n in names] + [10])
         lines = [self.title] if self.title else []
-        lines.append(f"{'label/type':<{width}}  {'created':>9}  {'updated':>9}  {'unchanged':>9}  {'deleted':>9}")
         for n in names:
-            lines.append(f"{n:<{width}}  {self.created[n]:>9,}  {self.updated[n]:>9,}  {self.unchanged[n]:>9,}"
-                         f"  {self.deleted.get(n, 0):>9,}")
+            lines.append(f"{n:<{width}}  created {self.created[n]:>9,}  updated {self.updated[n]:>9,}  "
+                         f"unchanged {self.unchanged[n]:>9,}  deleted {self.deleted.get(n, 0):>9,}")
         rate = self.rows / self.seconds if self.seconds else 0.0
         lines.append(f"{self.rows:,} rows in {self.seconds:.2f} s ({rate:,.0f} rows/s); "
                      f"{self.relationships_written:,} relationships written"
