@@ -18,7 +18,9 @@ Two options cover what not every source needs:
 """
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -146,3 +148,21 @@ def dataset_rows(key: str, name: str, synthetic: bool, description: str, loaded_
 
 
 assert "Dataset" in NODE_LABELS
+
+
+@contextmanager
+def paused_gc():
+    """Build, diff and write rows with Python's cyclic garbage collector paused.
+
+    A load makes hundreds of thousands of small dicts that never form cycles; each full
+    collection walks all of them (measured on a WIOD year: 0.7 s of 1.0 s building the rows
+    and diffing them). Reference counting still frees everything; the collector runs again
+    afterwards, as it was.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()

@@ -117,7 +117,9 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
     for k, plan in lp.rels.items():
         rr = graph.rels[k]
         check = _expect_all(rr.name, bar)
-        sink.write(cy.create_rels(rr), batches(plan.create, REL_BATCH), check, common=rr.common)
+        rows, fields = cy.flat_rows(plan.create)
+        sink.write(cy.create_rels(rr, fields), batches(rows, REL_BATCH), check, common=rr.common)
+        del rows
         sink.write(cy.update_rels(rr), batches(plan.update, REL_BATCH), check, common=rr.common)
         loaded = sum(1 for u in plan.update if not u.get("share_only"))
         summary.add(rr.name, len(plan.create), loaded, len(plan.create) + loaded + plan.unchanged,

@@ -13,6 +13,7 @@ import time
 from datetime import datetime, timezone
 
 from connection import Settings
+from loader.graph.rows import paused_gc
 from loader.graph.summary import LoadSummary
 from loader.graph.write import write_graph
 from loader.mrio.read import MrioTable, table_from_iosystem, validate_table
@@ -25,15 +26,16 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
     validate_table(table)
     if min_coefficient < 0:
         raise ValueError(f"--min-coefficient {min_coefficient}: expected a number >= 0")
-    t0 = time.perf_counter()
-    rows = build_rows(table, min_coefficient=min_coefficient)
-    graph = mrio_graph(rows, year=table.year, source=table.source,
-                       loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    dropped = rows.dropped_below_min
-    del rows  # the edge columns are in `graph` now
-    built = time.perf_counter() - t0
-    summary = write_graph(graph, settings, commit=commit, progress=progress,
-                          description=f"{table.source} {table.year}")
+    with paused_gc():
+        t0 = time.perf_counter()
+        rows = build_rows(table, min_coefficient=min_coefficient)
+        graph = mrio_graph(rows, year=table.year, source=table.source,
+                           loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        dropped = rows.dropped_below_min
+        del rows  # the edge columns are in `graph` now
+        built = time.perf_counter() - t0
+        summary = write_graph(graph, settings, commit=commit, progress=progress,
+                              description=f"{table.source} {table.year}")
     summary.stage("accounts and rows", built, first=True)
     summary.title = f"{table.source} {table.year}"
     summary.dropped_below_min = dropped
