@@ -54,18 +54,22 @@ def merge_nodes(nr: NodeRows) -> str:
             "SET n.loaded_at = coalesce(n.loaded_at, datetime(row.loaded_at)) RETURN count(*) AS seen")
 
 
-def flat_rows(create: list[list]) -> tuple[list[list], list[str]]:
-    """[from, to, props] -> [from, to, v1, v2, ...] and the property names of v1, v2, ...: lists of
-    scalars pack smaller and faster than a map per row (a missing or None value sets nothing)."""
+def prop_names(create: list[list]) -> list[str]:
+    """The property names of [from, to, props] create rows, in the order ``flat`` puts their values."""
     names: set[str] = set()
     for _, _, props in create:
         names.update(props)
-    fields = sorted(names)
-    return [[frm, to, *map(props.get, fields)] for frm, to, props in create], fields
+    return sorted(names)
+
+
+def flat(create: list[list], fields: list[str]) -> list[list]:
+    """[from, to, props] -> [from, to, v1, v2, ...]: lists of scalars pack smaller and faster than a map
+    per row (a missing or None value sets nothing). Made batch by batch, as the batches are sent."""
+    return [[frm, to, *map(props.get, fields)] for frm, to, props in create]
 
 
 def create_rels(rr: RelRows, fields: list[str]) -> str:
-    """For ``flat_rows`` rows."""
+    """For ``flat`` rows with properties ``fields``."""
     sets = ", ".join([f"r.{check_property_name(p)} = row[{i}]" for i, p in enumerate(fields, start=2)])
     common = _set_common("r", rr.common)
     set_clause = f"SET {sets}{common} " if sets else (f"SET {common[2:]} " if common else "")

@@ -117,9 +117,9 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
     for k, plan in lp.rels.items():
         rr = graph.rels[k]
         check = _expect_all(rr.name, bar)
-        rows, fields = cy.flat_rows(plan.create)
-        sink.write(cy.create_rels(rr, fields), batches(rows, REL_BATCH), check, common=rr.common)
-        del rows
+        fields = cy.prop_names(plan.create)
+        sink.write(cy.create_rels(rr, fields), (cy.flat(chunk, fields) for chunk in batches(plan.create, REL_BATCH)),
+                   check, common=rr.common)
         sink.write(cy.update_rels(rr), batches(plan.update, REL_BATCH), check, common=rr.common)
         loaded = sum(1 for u in plan.update if not u.get("share_only"))
         summary.add(rr.name, len(plan.create), loaded, len(plan.create) + loaded + plan.unchanged,
