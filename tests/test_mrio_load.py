@@ -228,3 +228,30 @@ def test_a_year_left_unfinished_stays_marked_until_its_own_rerun(empty_db, small
     load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="atomic")   # an atomic rerun completes it
     assert _mark(empty_db) == {"loading": False, "years": None}
     assert _count(empty_db, "MATCH (n:LoadLock) RETURN count(n)") == 0
+
+
+def test_a_failing_atomic_load_writes_nothing(empty_db, small_batches, monkeypatch):
+    from loader.graph import sinks
+
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False)
+    before = full_dump(empty_db)
+    io_b = pymrio.load_test()
+    io_b.Z = io_b.Z * 1.1
+    real_write = sinks.AtomicSink.write
+    calls = {"n": 0}
+
+    def failing_write(self, cypher, chunks, on_batch, **params):
+        def counted():
+            for chunk in chunks:
+                if "SUPPLIES" in cypher and "CREATE" in cypher:
+                    calls["n"] += 1
+                    if calls["n"] == 3:   # some SUPPLIES of the new year already sent in this transaction
+                        raise ConnectionError("simulated connection loss")
+                yield chunk
+        return real_write(self, cypher, counted(), on_batch, **params)
+
+    monkeypatch.setattr(sinks.AtomicSink, "write", failing_write)
+    with pytest.raises(ConnectionError):
+        load_mrio(io_b, YEAR + 1, SOURCE, CLS, progress=False, commit="atomic")
+    assert calls["n"] == 3
+    assert full_dump(empty_db) == before
