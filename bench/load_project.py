@@ -39,9 +39,11 @@ def wiod(io, year: int, source: str, jvm_pid: int | None) -> dict:
         t0 = time.perf_counter()
         summary = load_mrio(io, year, source, "WIOD35", progress=False)
         seconds = time.perf_counter() - t0
-    created_rels = sum(v for k, v in summary.created.items() if k.isupper())
-    created_nodes = sum(v for k, v in summary.created.items() if not k.isupper())
-    return {"seconds": seconds, "write_seconds": summary.seconds, "supplies_seconds": summary.supplies_seconds,
-            "supplies": summary.supplies_written, "created_nodes": created_nodes,
+    created_rels = sum(v for k, v in summary.created.items() if " (" in k)
+    created_nodes = sum(v for k, v in summary.created.items() if " (" not in k)
+    supplies = summary.created["SUPPLIES"] + summary.updated["SUPPLIES"] + summary.deleted["SUPPLIES"]
+    return {"seconds": seconds, "write_seconds": summary.seconds,
+            "supplies_seconds": summary.stages.get("write relationships", 0.0),
+            "supplies": supplies, "created_nodes": created_nodes,
             "created_relationships": created_rels, "python_peak_mib": w.peaks.python_mib,
             "jvm_peak_mib": w.peaks.jvm_mib}

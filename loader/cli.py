@@ -19,6 +19,10 @@ app.add_typer(fetch_app, name="fetch")
 
 MIRROR_OPT = typer.Option(None, "--mirror", help="base URL of a mirror holding the same files (env GVN_MRIO_MIRROR)")
 QUIET_OPT = typer.Option(False, "--quiet", help="no progress bars")
+COMMIT_OPT = typer.Option("auto", help="atomic: one transaction (a failure writes nothing); "
+                          "batched: batches commit on their own, in parallel (large loads; "
+                          "rerun to complete an interrupted one); auto: atomic up to "
+                          "GVN_ATOMIC_MAX_ROWS rows (default 250000)")
 
 
 @app.callback()
@@ -39,10 +43,7 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
            source: str = typer.Option(None, help="source tag (Dataset key); default tables:<folder name>"),
            synthetic: bool = typer.Option(False, "--synthetic", help="mark the Dataset as synthetic"),
            check_only: bool = typer.Option(False, "--check", help="validate only, write nothing"),
-           commit: str = typer.Option("auto", help="atomic: one transaction (a failure writes nothing); "
-                                      "batched: batches commit on their own, in parallel (large loads; "
-                                      "rerun to complete an interrupted one); auto: atomic up to "
-                                      "GVN_ATOMIC_MAX_ROWS rows (default 250000)"),
+           commit: str = COMMIT_OPT,
            quiet: bool = QUIET_OPT):
     """Validate every file of FOLDER, then load it; on any problem, list them all and write nothing."""
     from connection import Settings
@@ -71,6 +72,7 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
          classification: Optional[str] = typer.Option(
              None, help="Industry classification name; default from the release (WIOD35, WIOD56, ICIO36, "
                         "ICIO45, ICIO2023, EXIO3, EXIO3P) or the table"),
+         commit: str = COMMIT_OPT,
          quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
     """Read and validate one MRIO year, then write sectors, their yearly accounts and SUPPLIES."""
     from iomath.basic import SingularSystemError
@@ -82,11 +84,11 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
         raise typer.Exit(2)
     try:
         table = read_mrio(path, fmt, year=year, source=source, classification=classification)
-        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet)
+        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit)
     except (MrioInputError, SingularSystemError) as e:
         typer.echo(f"{path}: {e}", err=True)
         raise typer.Exit(1)
-    typer.echo(summary.text())
+    typer.echo(summary.render())
 
 
 @app.command("demo")

@@ -52,6 +52,8 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("Dataset", "source tag", "Where records came from; `synthetic` marks generated data.", ()),
     NodeLabel("Report", "report name", "A saved Cypher report (current version).", ()),
     NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
+    NodeLabel("LoadLock", "the resource a load writes: dataset:<Dataset key>, firm-supplies:<year>",
+              "Held by a running load and deleted when it ends (loader/graph/locks.py); no data.", ()),
 ]}
 
 REL_TYPES: dict[str, RelType] = {r.name: r for r in [

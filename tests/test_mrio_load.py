@@ -115,3 +115,143 @@ def test_bad_system_is_refused_and_database_unchanged(empty_db, spoil, expected)
     with pytest.raises(MrioInputError, match=expected):
         load_mrio(io, YEAR, SOURCE, CLS, progress=False)
     assert checksum(empty_db) == before
+
+
+# ---------------------------------------------------------------- commit modes, interruption, the loading mark
+
+@pytest.fixture
+def small_batches(monkeypatch):
+    # many batches on the 48-sector test system, so "batched" really interleaves commits
+    from loader.graph import write
+
+    monkeypatch.setattr(write, "NODE_BATCH", 10)
+    monkeypatch.setattr(write, "REL_BATCH", 200)
+
+
+def _clean(driver):
+    from tests.conftest import wipe
+
+    wipe(driver)
+
+
+def _mark(driver, key=SOURCE) -> dict:
+    return driver.execute_query("MATCH (d:Dataset {key: $k}) RETURN d['loading'] IS NOT NULL AS loading, "
+                                "d['loading_years'] AS years", k=key).records[0].data()
+
+
+def _fail_supplies_batch(monkeypatch, number: int, statement: str = "CREATE"):
+    """The ``number``-th SUPPLIES batch whose statement contains ``statement`` fails like a lost connection."""
+    from loader.graph import sinks
+
+    real_one = sinks.ParallelSink._one
+    calls = {"n": 0}
+
+    def failing_one(self, cypher, chunk, on_batch, params):
+        if "SUPPLIES" in cypher and statement in cypher:
+            calls["n"] += 1
+            if calls["n"] == number:
+                raise ConnectionError("simulated connection loss")
+        return real_one(self, cypher, chunk, on_batch, params)
+
+    monkeypatch.setattr(sinks.ParallelSink, "_one", failing_one)
+    return lambda: monkeypatch.setattr(sinks.ParallelSink, "_one", real_one)
+
+
+def test_atomic_and_batched_write_the_same_graph(empty_db, small_batches):
+    atomic = load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="atomic")
+    want, want_sums = full_dump(empty_db, without=("loaded_at",)), checksum(empty_db)
+    assert "commit mode: atomic" in atomic.notes
+    _clean(empty_db)
+    batched = load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="batched")
+    assert "commit mode: batched (2 parallel writers)" in batched.notes
+    assert batched.created == atomic.created
+    assert full_dump(empty_db, without=("loaded_at",)) == want
+    assert checksum(empty_db) == want_sums
+    assert _mark(empty_db) == {"loading": False, "years": None}
+
+
+def test_interrupted_batched_load_is_marked_and_a_rerun_completes_it(empty_db, test_table, small_batches,
+                                                                    monkeypatch):
+    from loader.graph.sinks import BatchFailed
+
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="atomic")
+    clean = full_dump(empty_db, without=("loaded_at",))
+    nnz = int((test_table.Z.to_numpy() != 0).sum())
+    _clean(empty_db)
+    restore = _fail_supplies_batch(monkeypatch, 3)
+    with pytest.raises(BatchFailed, match="run the same load again to complete it"):
+        load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="batched")
+    partial = _count(empty_db, "MATCH ()-[r:SUPPLIES]->() RETURN count(r)")
+    assert 0 < partial < nnz
+    assert _mark(empty_db) == {"loading": True, "years": [YEAR]}
+    restore()
+    again = load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="batched")
+    assert any("had not finished; this run completed it" in n for n in again.notes)
+    assert again.created["SUPPLIES"] == nnz - partial
+    assert full_dump(empty_db, without=("loaded_at",)) == clean
+    assert _mark(empty_db) == {"loading": False, "years": None}
+
+
+def test_interrupted_deletions_of_a_thinner_reload_are_completed(empty_db, test_table, small_batches, monkeypatch):
+    from loader.graph.sinks import BatchFailed
+
+    c = 0.05
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, min_coefficient=c, progress=False)
+    thin = full_dump(empty_db, without=("loaded_at",))
+    _clean(empty_db)
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False)
+    full = _count(empty_db, "MATCH ()-[r:SUPPLIES]->() RETURN count(r)")
+    restore = _fail_supplies_batch(monkeypatch, 2, statement="DELETE r")
+    with pytest.raises(BatchFailed):
+        load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, min_coefficient=c, progress=False, commit="batched")
+    between = _count(empty_db, "MATCH ()-[r:SUPPLIES]->() RETURN count(r)")
+    assert len(thin[1]) < between < full
+    assert _mark(empty_db) == {"loading": True, "years": [YEAR]}
+    restore()
+    again = load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, min_coefficient=c, progress=False, commit="batched")
+    assert again.created["SUPPLIES"] == 0 and again.deleted["SUPPLIES"] == between - len(
+        [r for r in thin[1] if r[0] == "SUPPLIES"])
+    assert full_dump(empty_db, without=("loaded_at",)) == thin
+    assert _mark(empty_db) == {"loading": False, "years": None}
+
+
+def test_a_year_left_unfinished_stays_marked_until_its_own_rerun(empty_db, small_batches, monkeypatch):
+    from loader.graph.sinks import BatchFailed
+
+    restore = _fail_supplies_batch(monkeypatch, 2)
+    with pytest.raises(BatchFailed):
+        load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="batched")
+    restore()
+    other = load_mrio(pymrio.load_test(), YEAR + 1, SOURCE, CLS, progress=False, commit="batched")
+    assert any(f"[{YEAR}] stay marked" in n for n in other.notes)
+    assert _mark(empty_db) == {"loading": True, "years": [YEAR]}
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False, commit="atomic")   # an atomic rerun completes it
+    assert _mark(empty_db) == {"loading": False, "years": None}
+    assert _count(empty_db, "MATCH (n:LoadLock) RETURN count(n)") == 0
+
+
+def test_a_failing_atomic_load_writes_nothing(empty_db, small_batches, monkeypatch):
+    from loader.graph import sinks
+
+    load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False)
+    before = full_dump(empty_db)
+    io_b = pymrio.load_test()
+    io_b.Z = io_b.Z * 1.1
+    real_write = sinks.AtomicSink.write
+    calls = {"n": 0}
+
+    def failing_write(self, cypher, chunks, on_batch, **params):
+        def counted():
+            for chunk in chunks:
+                if "SUPPLIES" in cypher and "CREATE" in cypher:
+                    calls["n"] += 1
+                    if calls["n"] == 3:   # some SUPPLIES of the new year already sent in this transaction
+                        raise ConnectionError("simulated connection loss")
+                yield chunk
+        return real_write(self, cypher, counted(), on_batch, **params)
+
+    monkeypatch.setattr(sinks.AtomicSink, "write", failing_write)
+    with pytest.raises(ConnectionError):
+        load_mrio(io_b, YEAR + 1, SOURCE, CLS, progress=False, commit="atomic")
+    assert calls["n"] == 3
+    assert full_dump(empty_db) == before

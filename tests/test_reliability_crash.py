@@ -53,7 +53,7 @@ def run_load(*args: str, timeout: float = 600) -> str:
 
 
 def wiod_args() -> tuple[str, ...]:
-    return ("wiod", str(wiod_folder()), str(YEAR), MIN_COEFFICIENT)
+    return ("wiod", str(wiod_folder()), str(YEAR), MIN_COEFFICIENT, "batched")
 
 
 def supplies_count(drv) -> int:
@@ -84,6 +84,13 @@ def duplicates(drv) -> dict:
         "HAS_YEAR twice": q("MATCH (s:Sector)-[h:HAS_YEAR]->(y) WITH s, y, count(h) AS c WHERE c > 1 "
                             "RETURN count(*) AS n").records[0]["n"],
     }
+
+
+def mark(drv) -> dict:
+    """The Dataset mark that tells readers the year is being written (loader.graph.marks)."""
+    rec = drv.execute_query("MATCH (d:Dataset {key: 'wiod-2013-release'}) RETURN d['loading'] IS NOT NULL AS loading, "
+                            "d['loading_years'] AS years").records
+    return rec[0].data() if rec else {}
 
 
 def year_state(drv) -> dict:
@@ -141,12 +148,15 @@ def test_neo4j_killed_mid_load_then_rerun_equals_a_clean_load(spare, clean):
     after = year_state(drv)
     FIGURES["neo4j kill: SUPPLIES committed when killed (at least)"] = seen
     FIGURES["neo4j kill: year after restart, before rerun"] = after
+    FIGURES["neo4j kill: Dataset mark before rerun"] = mark(drv)
     assert after["supplies"] >= seen  # committed batches survived the crash (recovery from the log)
+    assert mark(drv) == {"loading": True, "years": [YEAR]}   # readers can tell the year is incomplete
     assert duplicates(drv) == dict.fromkeys(duplicates(drv), 0)
     t0 = time.perf_counter()
     run_load(*wiod_args())
     FIGURES["neo4j kill: rerun seconds"] = round(time.perf_counter() - t0, 1)
     assert year_state(drv) == state
+    assert mark(drv) == {"loading": False, "years": None}
     assert duplicates(drv) == dict.fromkeys(duplicates(drv), 0)
     assert checksum(drv) == fingerprint
 
@@ -168,7 +178,11 @@ def test_loader_killed_mid_load_then_rerun_equals_a_clean_load(spare, clean):
     FIGURES["loader kill: year after the kill, before rerun"] = after
     assert seen <= after["supplies"] < state["supplies"]
     assert duplicates(drv) == dict.fromkeys(duplicates(drv), 0)
+    FIGURES["loader kill: Dataset mark before rerun"] = mark(drv)
+    assert mark(drv) == {"loading": True, "years": [YEAR]}
+    assert drv.execute_query("MATCH (l:LoadLock) RETURN count(l) AS n").records[0]["n"] == 0   # freed by the server
     run_load(*wiod_args())
+    assert mark(drv) == {"loading": False, "years": None}
     assert year_state(drv) == state
     assert duplicates(drv) == dict.fromkeys(duplicates(drv), 0)
     assert checksum(drv) == fingerprint

@@ -169,3 +169,100 @@ def test_reference_data_of_an_interrupted_load_is_completed(empty_db, firm_folde
     assert empty_db.execute_query(region_links)[0][0]["n"] == want_region_links > 0
     assert empty_db.execute_query("MATCH (d:Dataset) WHERE d['loading'] IS NOT NULL RETURN count(d) AS n"
                                   )[0][0]["n"] == 0
+
+
+# ---------------------------------------------------------------- the loading mark: years, other datasets
+
+@pytest.fixture(scope="module")
+def split(tmp_path_factory):
+    from tests.support.tables_split import split_folders
+
+    return split_folders(600, 11, tmp_path_factory.mktemp("split"))
+
+
+def _fail_nth(monkeypatch, number: int, statement: str):
+    from loader.graph import sinks
+
+    real_one = sinks.ParallelSink._one
+    calls = {"n": 0}
+
+    def failing_one(self, cypher, chunk, on_batch, params):
+        if statement in cypher:
+            calls["n"] += 1
+            if calls["n"] == number:
+                raise ConnectionError("simulated connection loss")
+        return real_one(self, cypher, chunk, on_batch, params)
+
+    monkeypatch.setattr(sinks.ParallelSink, "_one", failing_one)
+    return lambda: monkeypatch.setattr(sinks.ParallelSink, "_one", real_one)
+
+
+def marks_in_db(driver) -> dict:
+    recs = driver.execute_query("MATCH (d:Dataset) WHERE d['loading'] IS NOT NULL "
+                                "RETURN d.key AS k, d['loading_years'] AS y")[0]
+    return {r["k"]: r["y"] for r in recs}
+
+
+def test_interrupted_load_marks_its_years_and_an_atomic_rerun_clears_them(empty_db, firm_folder, small_batches,
+                                                                         monkeypatch):
+    from bench.firm_graph import YEAR
+    from loader.graph.sinks import BatchFailed
+
+    folder, graph = firm_folder
+    restore = _fail_nth(monkeypatch, 3, "CREATE (a)-[r:SUPPLIES]")
+    with pytest.raises(BatchFailed):
+        load(folder, "batched")
+    restore()
+    # the first load into an empty database writes the reference data too: marked, without years
+    assert marks_in_db(empty_db) == {"modes": [YEAR], "reference": []}
+    summary = load(folder, "atomic")
+    assert any("modes: an earlier batched load" in n and "this run completed it" in n for n in summary.notes)
+    assert marks_in_db(empty_db) == {}
+    assert len(shares_in_db(empty_db)) == len(graph["firm_supply"])
+
+
+def test_shares_moved_on_another_datasets_links_mark_that_dataset(empty_db, split, small_batches, monkeypatch):
+    from bench.firm_graph import YEAR
+    from loader.graph.sinks import BatchFailed
+    from loader.tables.load import load_tables
+    from tests.support.tables_split import expected_shares, share_sums, stored_shares
+
+    graph, folders = split
+    load_tables(folders["firms"], progress=False)
+    load_tables(folders["links-a"], progress=False, commit="batched")
+    assert marks_in_db(empty_db) == {}
+    # links-b adds links to the same year and firms: shares of links-a's links move; stop it half-way
+    restore = _fail_nth(monkeypatch, 2, "SET r += row.props")
+    with pytest.raises(BatchFailed):
+        load_tables(folders["links-b"], progress=False, commit="batched")
+    restore()
+    assert marks_in_db(empty_db) == {"tables:links-a": [YEAR], "tables:links-b": [YEAR]}
+    again = load_tables(folders["links-b"], progress=False, commit="batched")
+    # it had to hold links-a's lock too, to mark it
+    assert f"locks held: dataset:tables:links-a, dataset:tables:links-b, firm-supplies:{YEAR}" in again.notes
+    assert marks_in_db(empty_db) == {}
+    a_sum, b_sum = share_sums(empty_db)
+    assert max(abs(v - 1) for v in a_sum.values()) < 1e-12 and max(abs(v - 1) for v in b_sum.values()) < 1e-12
+    got, want = stored_shares(empty_db), expected_shares(graph)
+    assert set(got) == set(want)
+    assert max(max(abs(got[k][0] - want[k][0]), abs(got[k][1] - want[k][1])) for k in got) < 1e-12
+
+
+def test_a_dead_loads_share_marks_go_with_the_next_load_of_that_year(empty_db, split, small_batches, monkeypatch):
+    """The load of links-b dies after every write, before it removes the marks: links-a's links have their
+    final shares but carry the mark; the rerun of links-b has nothing to write and still removes both."""
+    from bench.firm_graph import YEAR
+    from loader.graph.sinks import BatchFailed
+    from loader.tables.load import load_tables
+
+    graph, folders = split
+    load_tables(folders["firms"], progress=False)
+    load_tables(folders["links-a"], progress=False, commit="batched")
+    restore = _fail_nth(monkeypatch, 1, "REMOVE d.loading")
+    with pytest.raises(BatchFailed):
+        load_tables(folders["links-b"], progress=False, commit="batched")
+    restore()
+    assert marks_in_db(empty_db) == {"tables:links-a": [YEAR], "tables:links-b": [YEAR]}
+    again = load_tables(folders["links-b"], progress=False, commit="batched")
+    assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
+    assert marks_in_db(empty_db) == {}

@@ -89,3 +89,158 @@ def test_firm_shares_equal_numpy_on_random_links():
         i = half + j
         assert props["a"] == pytest.approx(v[i] / bought[b[i]], rel=1e-12)
         assert props["b"] == pytest.approx(v[i] / sold[s[i]], rel=1e-12)
+
+
+# ---------------------------------------------------------------- options every loader shares
+
+def test_fill_only_nodes_leave_stored_ones_alone():
+    from loader.graph.diff import plan_nodes
+
+    stored = {"KOR": {"key": "KOR", "name": "Korea, Republic of", "continent": "Asia"}}
+    plan = plan_nodes([node("KOR", name="Korea"), node("ROW", name="Rest of the world")], stored, fill_only=True)
+    assert [r["key"] for r in plan.create] == ["ROW"]
+    assert plan.update == [] and plan.unchanged == 1
+
+
+def test_common_properties_are_compared_like_row_properties():
+    stored = {"A": {"key": "A", "name": "a", "year": 2020}, "B": {"key": "B", "name": "b", "year": 2019}}
+    plan = plan_nodes([node("A", name="a"), node("B", name="b")], stored, common={"year": 2020})
+    assert plan.unchanged == 1 and [r["key"] for r in plan.update] == ["B"]
+
+
+def test_stale_keys_are_the_slice_minus_the_rows():
+    from loader.graph.diff import stale_keys
+
+    assert stale_keys([node("K|1"), node("K|3")], ["K|3", "K|2", "K|1", "K|4"]) == ["K|2", "K|4"]
+
+
+def test_replaced_slice_plans_create_update_unchanged_and_delete():
+    # the stored slice (source s, year 2020) was read without its fixed properties
+    stored = [("i", "j", "e1", {"value": 1.0}), ("i", "k", "e2", {"value": 2.0}),
+              ("k", "i", "e3", {"value": 3.0}), ("i", "j", "e4", {"value": 1.0})]   # e4: a duplicate of e1
+    common = {"source": "s", "year": 2020}
+    rows = [rel("i", "j", {}, value=1.0), rel("i", "k", {}, value=2.5), rel("j", "k", {}, value=4.0)]
+    plan = plan_rels(rows, ("year",), stored, common=common, fixed=common, unmatched=True)
+    assert plan.unchanged == 1
+    assert plan.update == [{"eid": "e2", "props": {"value": 2.5}}]
+    assert plan.create == [["j", "k", {"value": 4.0}]]
+    assert sorted(plan.delete) == ["e3", "e4"]
+
+
+def test_common_identity_not_fixed_must_match_the_stored_value():
+    # read by end nodes (not by slice): a stored link of another year is not this row's link
+    stored = [("i", "j", "e1", {"year": 2019, "value": 1.0})]
+    plan = plan_rels([rel("i", "j", {}, value=1.0)], ("year",), stored, common={"year": 2020})
+    assert plan.create == [["i", "j", {"value": 1.0}]] and plan.unchanged == 0 and plan.delete == []
+
+
+def test_rel_rows_put_common_identity_outside_the_row():
+    from loader.graph.rows import RelRows
+
+    rr = RelRows("SUPPLIES", "Sector", "Sector", ("year",), common={"year": 2011, "source": "t"},
+                 replace=("source", "year"))
+    rr.add("A|x", "B|y", value=2.0)
+    assert rr.rows == [{"from": "A|x", "to": "B|y", "id": {}, "props": {"value": 2.0}}]
+    with pytest.raises(ValueError, match="not common properties"):
+        RelRows("SUPPLIES", "Sector", "Sector", ("year",), common={"year": 2011}, replace=("source", "year"))
+    with pytest.raises(ValueError, match="bad property name"):
+        RelRows("SUPPLIES", "Sector", "Sector", ("year",), common={"year; DELETE": 1})
+
+
+def test_summary_counts_a_bare_type_over_its_label_pairs():
+    from loader.graph.summary import LoadSummary
+
+    s = LoadSummary()
+    s.add("SUPPLIES (Sector->Sector)", created=5, updated=1, total=9, deleted=2)
+    s.add("SUPPLIES (Firm->Firm)", created=3, updated=0, total=3)
+    s.add("Sector", created=4, updated=0, total=4)
+    assert s.created["SUPPLIES"] == 8 and s.deleted["SUPPLIES"] == 2 and s.unchanged["SUPPLIES"] == 3
+    assert s.created["HAS_YEAR"] == 0
+    assert sum(s.created.values()) == 12   # the bare name is not a stored entry
+    assert s.relationships_written == 5 + 1 + 2 + 3
+
+
+# ---------------------------------------------------------------- what a load touches, and its mark
+
+def test_scope_lock_keys_and_years_per_dataset():
+    from loader.graph.rows import GraphRows, dataset_rows
+    from loader.graph.scope import load_scope
+
+    g = GraphRows()
+    g.nodes["Dataset"] = dataset_rows("tables:a", "a", False, "", "")
+    g.nodes["Dataset"].rows += dataset_rows("reference", "r", False, "", "").rows
+    sup = g.rel_rows("SUPPLIES", "Firm", "Firm", ("year", "product"))
+    sup.add("F1", "F2", year=2020, product="p", value=1.0, source="tables:a")
+    sup.add("F1", "F3", year=2021, product="p", value=1.0, source="tables:a")
+    g.rel_rows("EXPORTS", "Country", "Country", ("year", "industry", "use")).add(
+        "KOR", "JPN", year=2019, industry="i", use="final", value=1.0, source="tables:a")
+    g.rel_rows("MEMBER_OF", "Country", "Region").add("KOR", "OECD")
+    g.node_rows("SectorYear", common={"year": 2011, "source": "tables:a"}).add("K|x|2011", name="x")
+    scope = load_scope(g)
+    assert scope.datasets == ["reference", "tables:a"]
+    assert scope.years == {"reference": set(), "tables:a": {2011, 2019, 2020, 2021}}
+    assert scope.firm_years == [2020, 2021]
+    assert scope.lock_keys() == ["dataset:reference", "dataset:tables:a", "firm-supplies:2020", "firm-supplies:2021"]
+
+
+def test_a_replaced_slice_must_belong_to_the_load():
+    from loader.graph.rows import GraphRows, dataset_rows
+    from loader.graph.scope import load_scope
+
+    g = GraphRows()
+    g.nodes["Dataset"] = dataset_rows("wiod", "w", False, "", "")
+    g.node_rows("SectorYear", common={"year": 2011, "source": "oecd"}, replace=("source", "year"))
+    with pytest.raises(ValueError, match="must belong to a Dataset of the load"):
+        load_scope(g)
+
+
+def test_marks_fresh_load():
+    from loader.graph import marks
+
+    own = {"wiod": {1995}, "reference": set()}
+    assert marks.during({}, own, {}) == ([{"key": "wiod", "since": None, "years": [1995], "shares": []},
+                                          {"key": "reference", "since": None, "years": [], "shares": []}], [])
+    assert marks.after({}, own, {}, set()) == ([], ["wiod", "reference"])
+    assert marks.notes({}, own) == []
+
+
+def test_marks_rerun_completes_the_years_it_covers_and_keeps_the_others():
+    from loader.graph import marks
+
+    stale = {"w": marks.Mark("2025-01-01T00:00:00Z", (1995, 2000))}
+    assert marks.during(stale, {"w": {2000}}, {})[0] == [{"key": "w", "since": None, "years": [1995, 2000],
+                                                          "shares": []}]
+    assert marks.after(stale, {"w": {2000}}, {}, set()) == (
+        [{"key": "w", "since": "2025-01-01T00:00:00Z", "years": [1995], "shares": []}], [])
+    assert "[1995] stay marked" in marks.notes(stale, {"w": {2000}})[0]
+    assert marks.after(stale, {"w": {1995, 2000, 2005}}, {}, set()) == ([], ["w"])
+    assert marks.notes(stale, {"w": {1995, 2000}}) == [
+        "w: an earlier batched load started 2025-01-01T00:00:00Z had not finished; this run completed it"]
+    yearless = {"w": marks.Mark("2025-01-01T00:00:00Z", ())}
+    assert marks.after(yearless, {"w": set()}, {}, set()) == ([], ["w"])
+
+
+def test_marks_of_another_dataset_whose_shares_move():
+    from loader.graph import marks
+
+    # the load of b changes shares of a's 2020 links; a has an unfinished load of its own for 2018
+    stale = {"a": marks.Mark("2025-01-01T00:00:00Z", (2018,))}
+    assert marks.during(stale, {"b": {2020}}, {"a": {2020}})[1] == [
+        {"key": "a", "since": None, "years": [2018, 2020], "shares": [2020]}]
+    assert marks.after(stale, {"b": {2020}}, {"a": {2020}}, {2020}) == (
+        [{"key": "a", "since": "2025-01-01T00:00:00Z", "years": [2018], "shares": []}], ["b"])
+    assert marks.after({}, {"b": {2020}}, {"a": {2020}}, {2020}) == ([], ["b", "a"])
+
+
+def test_share_marks_left_by_a_dead_load_go_with_any_load_of_that_years_firm_links():
+    from loader.graph import marks
+
+    # b died while recomputing 2020 shares: a carries 2020 as a share year, b its own 2020
+    stale = {"a": marks.Mark("t0", (2020,), (2020,)), "b": marks.Mark("t0", (2020,))}
+    assert marks.notes(stale, {"a": {2019}}) == []          # a's own load never ran: nothing to report
+    # a load of c's 2020 firm links recomputes all 2020 shares: a's share mark goes, b's own stays
+    assert marks.after(stale, {"c": {2020}}, {"a": set(), "b": set()}, {2020}) == (
+        [{"key": "b", "since": "t0", "years": [2020], "shares": []}], ["c", "a"])
+    # a load of a's 2021 links leaves a's 2020 share mark alone
+    assert marks.after(stale, {"a": {2021}}, {}, {2021}) == (
+        [{"key": "a", "since": "t0", "years": [2020], "shares": [2020]}], [])

@@ -78,6 +78,7 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
             out.updates[eid] = change
             out.a_set += "a" in change
             out.b_set += "b" in change
+    # in place: firm links carry identity values (year, product), so plan_rels made these maps for the plan
     for j, (_, _, props) in enumerate(plan.create):
         props["a"] = float(a[n_stored + j])
         props["b"] = float(b[n_stored + j])

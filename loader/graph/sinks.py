@@ -11,7 +11,7 @@ loads write by difference.
 from __future__ import annotations
 
 import threading
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Callable, Iterable
 
 from connection import Settings, read, write
@@ -39,17 +39,20 @@ class BatchFailed(RuntimeError):
 
 
 class ParallelSink:
-    def __init__(self, settings: Settings, workers: int = 2):
+    def __init__(self, settings: Settings, workers: int = 2, guard: Callable[[], None] = lambda: None):
         self.settings = settings
         self.workers = max(1, workers)
         self.committed = 0
         self._lock = threading.Lock()
+        self._guard = guard   # raises when the load must not write on (its lock holder is gone)
 
     def read(self, cypher: str, **params) -> list:
-        # a load reads every stored link of the years it touches: no time limit
-        return read(cypher, params, timeout_s=None, settings=self.settings)
+        # a load reads every stored link of the years it touches: no time limit. Records as they come
+        # (like AtomicSink's): Record.data() would copy every nested property map, seconds for 10^5 links
+        return read(lambda tx: list(tx.run(cypher, params)), timeout_s=None, settings=self.settings)
 
     def _one(self, cypher: str, chunk: list, on_batch, params: dict) -> None:
+        self._guard()
         # the write door retries transient failures (deadlocks between batches touching one hub)
         rec = write(lambda tx: tx.run(cypher, rows=chunk, **params).single(), settings=self.settings)
         with self._lock:
@@ -57,15 +60,23 @@ class ParallelSink:
             on_batch(chunk, rec)
 
     def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None], **params) -> None:
-        chunks = list(chunks)
-        if not chunks:
-            return
+        """Send the batches as ``chunks`` yields them, ``workers`` at a time and as many queued: a generator
+        can build each batch just before it is needed instead of all of them at once."""
+        failed = None
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
-            futures = [pool.submit(self._one, cypher, c, on_batch, params) for c in chunks]
-            done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-            for f in pending:
+            running: set = set()
+            for chunk in chunks:
+                running.add(pool.submit(self._one, cypher, chunk, on_batch, params))
+                if len(running) >= 2 * self.workers:
+                    done, running = wait(running, return_when=FIRST_COMPLETED)
+                    failed = next((f for f in done if f.exception() is not None), None)
+                    if failed is not None:
+                        break
+            if failed is None and running:
+                done, running = wait(running, return_when=FIRST_EXCEPTION)
+                failed = next((f for f in done if f.exception() is not None), None)
+            for f in running:
                 f.cancel()
-            for f in done:
-                if f.exception() is not None:
-                    raise BatchFailed(f"{f.exception()}; {self.committed} batches of this load were committed "
-                                      "before it stopped: run the same load again to complete it") from f.exception()
+        if failed is not None:
+            raise BatchFailed(f"{failed.exception()}; {self.committed} batches of this load were committed "
+                              "before it stopped: run the same load again to complete it") from failed.exception()

@@ -1,188 +1,72 @@
 """Write a ``GraphRows`` to Neo4j by difference: read what is stored, write only what differs.
 
-New relationships are CREATEd (the diff proved them absent), changed ones are
-updated by element id, unchanged rows cost nothing, so a reload writes nothing.
+Every loader (``loader tables``, ``loader mrio``, the reference data, the demo) goes
+through ``write_graph``. New relationships are CREATEd (the diff proved them absent),
+changed ones are updated by element id, unchanged rows cost nothing, so a reload writes
+nothing; a replaced slice (``RelRows.replace``/``NodeRows.replace``) also loses what the
+new rows no longer contain.
 
-Two commit modes (``commit=``):
-* ``atomic``: everything, reads included, in ONE managed write transaction; the
-  driver retries it on transient errors and a failure leaves the database as it
-  was. The default for loads up to ``ATOMIC_MAX_ROWS`` rows.
-* ``batched``: each batch commits on its own, ``workers`` at once; for large
-  loads, where one transaction would outgrow the server's memory. The Dataset
-  nodes carry ``loading`` while it runs, so a crashed load is visible; running
-  the same load again completes it.
+Commit modes (``commit=``):
 
-Labels and types come from ``schema.model`` (checked by ``tables_rows``); every
-value travels as a parameter.
+* ``atomic``: everything, reads included, in ONE managed write transaction; the driver
+  retries it on transient errors and a failure leaves the database as it was. The
+  default for loads up to ``ATOMIC_MAX_ROWS`` rows (env ``GVN_ATOMIC_MAX_ROWS``).
+* ``batched``: each batch of ``NODE_BATCH``/``REL_BATCH`` rows commits on its own,
+  ``workers`` at once (env ``GVN_LOAD_WORKERS``); for large loads, where one
+  transaction would outgrow the server's memory. Running the same load again after a
+  crash completes it.
+
+The ``loading`` mark (what readers use to skip half-written data). While a batched load
+runs, every ``Dataset`` node it writes carries two properties:
+
+* ``loading``: a datetime, set before the first batch is written;
+* ``loading_years``: a list of ints, the years whose records of that dataset (the
+  ``year`` of SectorYear nodes and of SUPPLIES/EXPORTS/INVESTS_IN/PERFORMS
+  relationships with that ``source``) the load is writing; an empty list when the load
+  writes no yearly record (e.g. only firms or reference data).
+
+A (source, year) pair is being written, hence possibly incomplete, exactly when
+``Dataset {key: source}`` has ``loading`` set and ``year IN loading_years``; records
+without a year of a dataset whose ``loading`` is set may be incomplete too. When a
+batched load of firm supply links changes the shares a/b of links another dataset
+stored in the same year, that dataset is marked with that year as well. Both
+properties are removed once the load has written everything. A load that dies leaves
+the mark; running the same load again completes the data and removes it (years of the
+dead load that the rerun does not cover stay marked). Atomic loads set no mark (nothing
+is visible before they commit) and remove the stale mark of a dead load they complete.
+See ``loader.graph.marks``.
+
+Locks (``loader.graph.locks``): a load first takes the database-held locks of what it
+writes, ``dataset:<key>`` for each Dataset and ``firm-supplies:<year>`` for each year of
+firm supply links, and reads the store only then; so two loads of one dataset or one
+year run one after the other and the second one's diff and shares see the first one's
+links. A crashed load's locks are freed by the server.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
-
 import os
+import time
 
 from tqdm import tqdm
 
 from connection import Settings, write
-from loader.graph.shares import plan_firm_shares
-from loader.graph.rows import GraphRows, RelRows
-from loader.graph.diff import NodePlan, RelPlan, plan_nodes, plan_rels
+from loader.graph import marks
+from loader.graph import statements as cy
+from loader.graph.locks import LockHolder, drop, take
+from loader.graph.plan import LoadPlan, plan_load
+from loader.graph.rows import GraphRows
+from loader.graph.scope import LoadScope, load_scope
 from loader.graph.sinks import AtomicSink, ParallelSink, batches
+from loader.graph.summary import LoadSummary
 
 NODE_BATCH = 5_000
 REL_BATCH = 10_000
-READ_BATCH = 20_000
+# the only place these two variables are read
 ATOMIC_MAX_ROWS = int(os.environ.get("GVN_ATOMIC_MAX_ROWS", "250000"))
 WORKERS = int(os.environ.get("GVN_LOAD_WORKERS", "2"))
 COMMIT_MODES = ("auto", "atomic", "batched")
 
-
-@dataclass
-class LoadSummary:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    seconds: float = 0.0
-    rows: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    def add(self, name: str, created: int, updated: int, total: int) -> None:
-        self.created[name] = self.created.get(name, 0) + created
-        self.updated[name] = self.updated.get(name, 0) + updated
-        self.unchanged[name] = self.unchanged.get(name, 0) + total - created - updated
-
-    def render(self) -> str:
-        names = list(self.created)
-        width = max([len(n) for n in names] + [10])
-        lines = [f"{'label/type':<{width}}  {'created':>9}  {'updated':>9}  {'unchanged':>9}"]
-        for n in names:
-            lines.append(f"{n:<{width}}  {self.created[n]:>9}  {self.updated[n]:>9}  {self.unchanged[n]:>9}")
-        rate = self.rows / self.seconds if self.seconds else 0.0
-        lines.append(f"{self.rows} rows in {self.seconds:.2f} s ({rate:,.0f} rows/s)")
-        return "\n".join(lines + self.notes)
-
-
-def _node_cypher(label: str) -> str:
-    # MERGE, not CREATE: cheap for nodes (a unique-index seek) and safe if another load adds the key meanwhile
-    return (f"UNWIND $rows AS row "
-            f"MERGE (n:{label} {{key: row.key}}) "
-            f"SET n += row.props "
-            f"SET n.loaded_at = coalesce(n.loaded_at, datetime(row.loaded_at)) "
-            f"RETURN count(*) AS seen")
-
-
-def _existing_nodes_cypher(label: str) -> str:
-    return f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key, properties(n) AS props"
-
-
-def _create_rels_cypher(rr: RelRows) -> str:
-    # rows are [from key, to key, props]: lists pack smaller and faster than maps
-    return (f"UNWIND $rows AS row "
-            f"MATCH (a:{rr.from_label} {{key: row[0]}}) "
-            f"MATCH (b:{rr.to_label} {{key: row[1]}}) "
-            f"CREATE (a)-[r:{rr.type}]->(b) SET r = row[2] "
-            f"RETURN count(*) AS seen")
-
-
-def _update_rels_cypher(rr: RelRows) -> str:
-    return (f"UNWIND $rows AS row "
-            f"MATCH ()-[r:{rr.type}]->() WHERE elementId(r) = row.eid "
-            f"SET r += row.props "
-            f"RETURN count(*) AS seen")
-
-
-def _existing_rels_cypher(rr: RelRows) -> str:
-    return (f"UNWIND $keys AS k MATCH (a:{rr.from_label} {{key: k}})-[r:{rr.type}]->(b:{rr.to_label}) "
-            f"RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
-
-
-# firm SUPPLIES shares need every link of the touched years, whichever firms the load names
-FIRM_SUPPLIES_OF_YEARS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
-                          "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
-MARK_LOADING = "UNWIND $rows AS k MERGE (d:Dataset {key: k}) SET d.loading = datetime() RETURN count(*) AS n"
-UNMARK_LOADING = "UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading RETURN count(*) AS n"
-UNFINISHED = ("UNWIND $keys AS k MATCH (d:Dataset {key: k}) WHERE d['loading'] IS NOT NULL "
-              "RETURN d.key AS key, toString(d['loading']) AS since")
-
-
-def _is_firm_supplies(rr: RelRows) -> bool:
-    return (rr.type, rr.from_label, rr.to_label) == ("SUPPLIES", "Firm", "Firm")
-
-
-def _read_keyed(sink, cypher: str, keys: list[str]) -> list:
-    out = []
-    for chunk in batches(sorted(set(keys)), READ_BATCH):
-        out += sink.read(cypher, keys=chunk)
-    return out
-
-
-def _plan_label(sink, label: str, rows: list[dict]) -> NodePlan:
-    found = _read_keyed(sink, _existing_nodes_cypher(label), [r["key"] for r in rows])
-    return plan_nodes(rows, {r["key"]: r["props"] for r in found})
-
-
-def _plan_type(sink, rr: RelRows, summary: "LoadSummary") -> RelPlan:
-    if _is_firm_supplies(rr):
-        years = sorted({row["id"]["year"] for row in rr.rows})
-        stored = [tuple(r.values()) for r in sink.read(FIRM_SUPPLIES_OF_YEARS, years=years)]
-        plan = plan_rels(rr.rows, rr.identity, stored)
-        shares = plan_firm_shares(stored, plan)
-        by_eid = {u["eid"]: u for u in plan.update}
-        for eid, change in shares.updates.items():
-            if eid in by_eid:
-                by_eid[eid]["props"].update(change)
-            else:
-                plan.update.append({"eid": eid, "props": change, "share_only": True})
-        summary.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
-                             f"{shares.a_set} a and {shares.b_set} b values set or changed")
-        return plan
-    stored = [tuple(r.values()) for r in _read_keyed(sink, _existing_rels_cypher(rr), [r["from"] for r in rr.rows])]
-    return plan_rels(rr.rows, rr.identity, stored)
-
-
-def _plan(sink, graph: GraphRows, summary: "LoadSummary") -> tuple[dict, dict]:
-    nodes = {label: _plan_label(sink, label, nr.rows) for label, nr in graph.nodes.items()}
-    rels = {k: _plan_type(sink, rr, summary) for k, rr in graph.rels.items()}
-    return nodes, rels
-
-
-def _rel_name(rr: RelRows) -> str:
-    return f"{rr.type} ({rr.from_label}->{rr.to_label})"
-
-
-def _expect_all(name: str):
-    def check(chunk, rec):
-        if rec["seen"] != len(chunk):
-            # validation guarantees both ends exist; if not, stop (atomic mode: nothing is written)
-            raise RuntimeError(f"{name}: {len(chunk) - rec['seen']} of {len(chunk)} rows found no end node "
-                               "or relationship")
-    return check
-
-
-def _apply(sink, graph: GraphRows, nodes: dict, rels: dict, summary: "LoadSummary", bar) -> None:
-    def counted(name):
-        check = _expect_all(name)
-
-        def on_batch(chunk, rec):
-            check(chunk, rec)
-            bar.update(len(chunk))
-        return on_batch
-
-    for label, plan in nodes.items():
-        sink.write(_node_cypher(label), batches(plan.create + plan.update, NODE_BATCH), counted(label))
-        summary.add(label, len(plan.create), len(plan.update), len(plan.create) + len(plan.update) + plan.unchanged)
-    for k, plan in rels.items():
-        rr = graph.rels[k]
-        name = _rel_name(rr)
-        sink.write(_create_rels_cypher(rr), batches(plan.create, REL_BATCH), counted(name))
-        sink.write(_update_rels_cypher(rr), batches(plan.update, REL_BATCH), counted(name))
-        loaded = [u for u in plan.update if not u.get("share_only")]
-        summary.add(name, len(plan.create), len(loaded), len(plan.create) + len(loaded) + plan.unchanged)
-
-
-def _to_write(nodes: dict, rels: dict) -> int:
-    return sum(len(p.create) + len(p.update) for p in (*nodes.values(), *rels.values()))
+__all__ = ["write_graph", "choose_mode", "LoadSummary", "COMMIT_MODES", "ATOMIC_MAX_ROWS", "WORKERS"]
 
 
 def choose_mode(commit: str, rows: int) -> str:
@@ -193,44 +77,174 @@ def choose_mode(commit: str, rows: int) -> str:
     return "atomic" if rows <= ATOMIC_MAX_ROWS else "batched"
 
 
+class _MoreLocks(Exception):
+    """The plan writes datasets whose locks the load does not hold: start again holding them too."""
+
+    def __init__(self, keys: set[str]):
+        super().__init__(sorted(keys))
+        self.keys = keys
+
+
+def _expect_all(name: str, bar):
+    def check(chunk, rec):
+        if rec["seen"] != len(chunk):
+            # validation guarantees both ends exist; if not, stop (atomic mode: nothing is written)
+            raise RuntimeError(f"{name}: {len(chunk) - rec['seen']} of {len(chunk)} rows found no end node "
+                               "or relationship")
+        bar.update(len(chunk))
+    return check
+
+
+class _Clock:
+    def __init__(self, summary: LoadSummary):
+        self.summary, self.t = summary, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.summary.stage(stage, now - self.t)
+        self.t = now
+
+
+def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> None:
+    clock = _Clock(summary)
+    for label, plan in lp.nodes.items():
+        nr = graph.nodes[label]
+        sink.write(cy.merge_nodes(nr), batches(plan.create + plan.update, NODE_BATCH), _expect_all(label, bar),
+                   common=nr.common)
+        summary.add(label, len(plan.create), len(plan.update), len(plan.create) + len(plan.update) + plan.unchanged,
+                    deleted=len(plan.delete))
+    clock.lap("write nodes")
+    for k, plan in lp.rels.items():
+        rr = graph.rels[k]
+        check = _expect_all(rr.name, bar)
+        fields = cy.prop_names(plan.create)
+        sink.write(cy.create_rels(rr, fields), (cy.flat(chunk, fields) for chunk in batches(plan.create, REL_BATCH)),
+                   check, common=rr.common)
+        sink.write(cy.update_rels(rr), batches(plan.update, REL_BATCH), check, common=rr.common)
+        loaded = sum(1 for u in plan.update if not u.get("share_only"))
+        summary.add(rr.name, len(plan.create), loaded, len(plan.create) + loaded + plan.unchanged,
+                    deleted=len(plan.delete))
+    clock.lap("write relationships")
+    # deletions last: a load that dies before them has written everything else, and its rerun deletes them
+    if any(p.delete for p in lp.rels.values()):
+        for k, plan in lp.rels.items():
+            rr = graph.rels[k]
+            sink.write(cy.delete_rels(rr), batches(plan.delete, REL_BATCH), _expect_all(rr.name, bar),
+                       slice={p: rr.common[p] for p in rr.replace})
+        clock.lap("delete relationships")
+    if any(p.delete for p in lp.nodes.values()):
+        for label, plan in lp.nodes.items():
+            nr = graph.nodes[label]
+            sink.write(cy.delete_nodes(nr), batches(plan.delete, NODE_BATCH), _expect_all(label, bar),
+                       slice={p: nr.common[p] for p in nr.replace})
+        clock.lap("delete nodes")
+
+
+def _stale_marks(sink, keys) -> dict[str, marks.Mark]:
+    rows = sink.read(cy.STALE_MARKS, keys=sorted(set(keys))) if keys else []
+    return {r["key"]: marks.Mark(r["since"], tuple(r["years"]), tuple(r["shares"])) for r in rows}
+
+
+def _share_marked(sink, scope: LoadScope) -> set[str]:
+    """Other datasets whose shares of this load's firm years a dead load left half-recomputed (this load fixes them)."""
+    if not scope.firm_years:
+        return set()
+    return {r["key"] for r in sink.read(cy.SHARE_MARKED, years=scope.firm_years)} - set(scope.datasets)
+
+
+def _need_locks(keys: list[str], datasets) -> None:
+    missing = {f"dataset:{k}" for k in datasets} - set(keys)
+    if missing:
+        raise _MoreLocks(missing)
+
+
+def _write_rows(sink, cypher: str, rows: list) -> None:
+    if rows:
+        sink.write(cypher, [rows], lambda chunk, rec: None)
+
+
+def _finish_marks(sink, stale: dict, scope: LoadScope, other: dict) -> None:
+    keep, clear = marks.after(stale, scope.years, other, set(scope.firm_years))
+    _write_rows(sink, cy.SET_MARK_OTHER, keep)
+    _write_rows(sink, cy.CLEAR_MARK, clear)
+
+
+def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progress: bool, description: str,
+         before_writing) -> None:
+    """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
+    clock = _Clock(summary)
+    lp = plan_load(sink, graph, scope)
+    clock.lap("read and plan")
+    before_writing(lp)
+    with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
+        _apply(sink, graph, lp, summary, bar)
+    summary.notes += lp.notes
+
+
+def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], progress: bool, description: str) -> LoadSummary:
+    # a retried transaction starts again from scratch, with a fresh summary and a fresh read of the store
+    summary = LoadSummary(rows=graph.total_rows())
+    clock = _Clock(summary)
+    take(tx, keys)
+    clock.lap("wait for locks")
+    sink = AtomicSink(tx)
+    cleanup = _share_marked(sink, scope)
+    _need_locks(keys, cleanup)
+    stale = _stale_marks(sink, [*scope.datasets, *cleanup])
+    _run(sink, graph, scope, summary, progress, description, lambda lp: None)
+    if stale:   # nothing was marked by this load: only stale marks to complete
+        _finish_marks(sink, stale, scope, dict.fromkeys(cleanup, set()))
+        summary.notes += marks.notes(stale, scope.years)
+    drop(tx, keys)
+    return summary
+
+
+def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Settings, workers: int,
+             progress: bool, description: str) -> LoadSummary:
+    summary = LoadSummary(rows=graph.total_rows())
+    clock = _Clock(summary)
+    with LockHolder(settings, keys) as holder:
+        clock.lap("wait for locks")
+        sink = ParallelSink(settings, workers, guard=holder.check)
+        cleanup = _share_marked(sink, scope)
+        _need_locks(keys, cleanup)
+        state = {}
+
+        def mark(lp: LoadPlan) -> None:
+            moved = {k: y for k, y in lp.other_datasets.items() if k not in scope.years}
+            _need_locks(keys, moved)
+            stale = _stale_marks(sink, [*scope.datasets, *moved, *cleanup])
+            mine, theirs = marks.during(stale, scope.years, moved)
+            _write_rows(sink, cy.SET_MARK_OWN, mine)
+            _write_rows(sink, cy.SET_MARK_OTHER, theirs)
+            state.update(stale=stale, other={**dict.fromkeys(cleanup, set()), **moved})
+
+        _run(sink, graph, scope, summary, progress, description, mark)
+        _finish_marks(sink, state["stale"], scope, state["other"])
+        summary.notes += marks.notes(state["stale"], scope.years)
+    return summary
+
+
 def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: str = "auto",
                 workers: int = WORKERS, progress: bool = True, description: str = "writing") -> LoadSummary:
     settings = settings or Settings.from_env()
     mode = choose_mode(commit, graph.total_rows())
+    scope = load_scope(graph)
     start = time.perf_counter()
-
-    def run(sink, before_writing=lambda: None) -> LoadSummary:
-        # a retried transaction starts again from scratch, with a fresh summary and a fresh read of the store
-        summary = LoadSummary(rows=graph.total_rows())
-        nodes, rels = _plan(sink, graph, summary)
-        before_writing()
-        with tqdm(total=_to_write(nodes, rels), desc=description, unit="row", disable=not progress,
-                  leave=False) as bar:
-            _apply(sink, graph, nodes, rels, summary, bar)
-        summary.notes.append(f"commit mode: {mode}" + (f" ({workers} parallel writers)" if mode == "batched" else ""))
-        return summary
-
-    if mode == "atomic":
-        summary = write(lambda tx: run(AtomicSink(tx)), settings=settings)
-    else:
-        summary = _write_batched(graph, settings, workers, run)
+    extra: set[str] = set()
+    while True:
+        keys = sorted(set(scope.lock_keys()) | extra)
+        try:
+            if mode == "atomic":
+                summary = write(lambda tx: _atomic(tx, graph, scope, keys, progress, description), settings=settings)
+            else:
+                summary = _batched(graph, scope, keys, settings, workers, progress, description)
+            break
+        except _MoreLocks as more:
+            # nothing was written yet: take every lock in one sorted statement (no deadlock) and plan again
+            extra |= more.keys
     summary.seconds = time.perf_counter() - start
-    return summary
-
-
-def _write_batched(graph: GraphRows, settings: Settings, workers: int, run) -> LoadSummary:
-    sink = ParallelSink(settings, workers)
-    keys = [r["key"] for r in graph.nodes["Dataset"].rows] if "Dataset" in graph.nodes else []
-    unfinished = sink.read(UNFINISHED, keys=keys) if keys else []
-
-    def mark():
-        if keys:
-            sink.write(MARK_LOADING, [keys], lambda chunk, rec: None)
-
-    summary = run(sink, mark)
+    summary.notes.append(f"commit mode: {mode}" + (f" ({workers} parallel writers)" if mode == "batched" else ""))
     if keys:
-        sink.write(UNMARK_LOADING, [keys], lambda chunk, rec: None)
-    for r in unfinished:
-        summary.notes.append(f"{r['key']}: an earlier batched load started {r['since']} had not finished; "
-                             "this run completed it")
+        summary.notes.append(f"locks held: {', '.join(keys)}")
     return summary

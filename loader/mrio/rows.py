@@ -1,6 +1,9 @@
-"""Turn a validated MRIO table into the rows the writer sends (pure: no database, no files).
+"""Turn a validated MRIO table into the graph writer's rows (pure: no database, no files).
 
-Keys follow CONTRACT.md: Sector 'COUNTRY|INDUSTRY' exactly as the table names
+``build_rows`` computes the accounts and the SUPPLIES columns (the benchmark reuses them);
+``mrio_graph`` turns them into ``GraphRows`` for ``loader.graph.write.write_graph``.
+
+Keys follow schema.model: Sector 'COUNTRY|INDUSTRY' exactly as the table names
 both, SectorYear 'COUNTRY|INDUSTRY|YEAR', Industry 'CLASSIFICATION|code'.
 """
 from __future__ import annotations
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from iomath.basic import SectorAccounts, sector_accounts
+from loader.graph.rows import GraphRows, dataset_rows
 from loader.mrio.read import MrioTable
 
 
@@ -105,55 +109,36 @@ def build_rows(table: MrioTable, *, min_coefficient: float = 0.0) -> MrioRows:
                     sector_years=sector_years, edges=edges, dropped_below_min=dropped, accounts=acc)
 
 
-# ---------------------------------------------------------------- differences against the database
+# ---------------------------------------------------------------- the writer's rows
 
-@dataclass
-class EdgePlan:
-    """What a load must do to SUPPLIES of one source and year, given what the database holds."""
-    new: dict[str, list]      # columns s, t, value, a, b of edges to create
-    changed: list[list]       # [element id, value, a, b] of edges whose numbers differ
-    stale: list[str]          # element ids of edges the new load does not contain
-    unchanged: int
+def mrio_graph(rows: MrioRows, *, year: int, source: str, loaded_at: str) -> GraphRows:
+    """One MRIO year as the graph writer's rows.
 
-
-def plan_edge_changes(cols: dict[str, list], existing) -> EdgePlan:
-    """Compare the edges to write with ``existing`` rows (s, t, element id, value, a, b).
-
-    Floats come back from Neo4j bit-identical, so exact comparison is right: an
-    unchanged table leads to an empty plan, i.e. a re-load writes nothing.
+    Countries and industries are only filled when new (the reference data owns them);
+    the year's SectorYear nodes and SUPPLIES of this source are a replaced slice, so a
+    reload deletes what it no longer contains (e.g. edges below a higher --min-coefficient).
     """
-    have: dict[tuple[str, str], tuple] = {}
-    stale: list[str] = []
-    for s, t, eid, value, a, b in existing:
-        if (s, t) in have:          # a duplicate (e.g. from two concurrent loads): keep one
-            stale.append(eid)
-        else:
-            have[(s, t)] = (eid, value, a, b)
-    new = {k: [] for k in ("s", "t", "value", "a", "b")}
-    changed: list[list] = []
-    unchanged = 0
-    for s, t, value, a, b in zip(cols["s"], cols["t"], cols["value"], cols["a"], cols["b"]):
-        old = have.pop((s, t), None)
-        if old is None:
-            for k, v in zip(("s", "t", "value", "a", "b"), (s, t, value, a, b)):
-                new[k].append(v)
-        elif old[1:] != (value, a, b):
-            changed.append([old[0], value, a, b])
-        else:
-            unchanged += 1
-    stale += [v[0] for v in have.values()]
-    return EdgePlan(new=new, changed=changed, stale=stale, unchanged=unchanged)
-
-
-def split_rows(rows: list[dict], existing: dict[str, dict]) -> tuple[list[dict], list[dict], int]:
-    """(new rows, rows whose props differ from ``existing[key]``, number unchanged)."""
-    new, changed, same = [], [], 0
-    for row in rows:
-        old = existing.get(row["key"])
-        if old is None:
-            new.append(row)
-        elif any(old.get(k) != v for k, v in row["props"].items()):
-            changed.append(row)
-        else:
-            same += 1
-    return new, changed, same
+    g = GraphRows()
+    d = rows.dataset["props"]
+    g.nodes["Dataset"] = dataset_rows(rows.dataset["key"], d["name"], d["synthetic"], d["description"], loaded_at)
+    g.node_rows("Country", fill_only=True).rows.extend(rows.countries)
+    g.node_rows("Industry", fill_only=True).rows.extend(rows.industries)
+    sectors = g.node_rows("Sector")
+    located = g.rel_rows("LOCATED_IN", "Sector", "Country")
+    in_industry = g.rel_rows("IN_INDUSTRY", "Sector", "Industry")
+    for s in rows.sectors:
+        sectors.add(s["key"], **s["props"])
+        located.add(s["key"], s["country"])
+        in_industry.add(s["key"], s["industry"])
+    slice_ = {"source": source, "year": int(year)}
+    years = g.node_rows("SectorYear", common=slice_, replace=("source", "year"))
+    has_year = g.rel_rows("HAS_YEAR", "Sector", "SectorYear")
+    for y in rows.sector_years:
+        years.add(y["key"], **{k: v for k, v in y["props"].items() if k not in slice_})
+        has_year.add(y["sector"], y["key"])
+    supplies = g.rel_rows("SUPPLIES", "Sector", "Sector", ("year",), common=slice_, replace=("source", "year"))
+    e = rows.edges
+    no_id: dict = {}   # every row's identity (year) is common: one shared empty map
+    supplies.rows = [{"from": s, "to": t, "id": no_id, "props": {"value": v, "a": a, "b": b}}
+                     for s, t, v, a, b in zip(e["s"], e["t"], e["value"], e["a"], e["b"])]
+    return g

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from connection import Settings
 from loader.reference.rows import reference_graph
-from loader.graph.write import LoadSummary, write_graph
+from loader.graph.summary import LoadSummary
+from loader.graph.write import write_graph
 
 
 def load_reference(settings: Settings | None = None, progress: bool = True) -> LoadSummary:

@@ -12,8 +12,9 @@ from loader.reference.rows import SOURCE as REFERENCE_SOURCE, reference_graph
 from loader.tables.rows import tables_graph
 from loader.tables.problems import TablesError
 from loader.tables.read import read_folder
-from loader.graph.rows import GraphRows, dataset_rows
-from loader.graph.write import LoadSummary, write_graph
+from loader.graph.rows import GraphRows, dataset_rows, paused_gc
+from loader.graph.summary import LoadSummary
+from loader.graph.write import write_graph
 
 KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
 
@@ -81,17 +82,19 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     validated = time.perf_counter()
     say(f"{sum(len(r) for r in checked.rows.values()):,} rows valid ({validated - started:.1f} s); building graph rows ...")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    # the files may name reference codes the database lacks: write the reference data with the load
-    graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
-    graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
-                                                    description or f"tables loaded from {folder.name}", now).rows
-    graph.extend(tables_graph(checked.rows, source))
-    del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
-    built = time.perf_counter()
-    say(f"reading the database and writing {graph.total_rows():,} rows ...")
-    summary = write_graph(graph, settings, progress=progress, commit=commit, description=f"loading {folder.name}")
-    summary.notes.append(f"time: read and validate {validated - started:.1f} s, build rows {built - validated:.1f} s, "
-                         f"read the database, compare and write {summary.seconds:.1f} s")
+    with paused_gc():   # after validation, whose pandas frames are gone by now
+        # the files may name reference codes the database lacks: write the reference data with the load
+        graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
+        graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
+                                                        description or f"tables loaded from {folder.name}", now).rows
+        graph.extend(tables_graph(checked.rows, source))
+        del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
+        built = time.perf_counter()
+        say(f"reading the database and writing {graph.total_rows():,} rows ...")
+        summary = write_graph(graph, settings, progress=progress, commit=commit,
+                              description=f"loading {folder.name}")
+    summary.stage("build rows", built - validated, first=True)
+    summary.stage("read and validate", validated - started, first=True)
     return summary
 
 

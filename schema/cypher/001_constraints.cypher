@@ -11,3 +11,6 @@ CREATE CONSTRAINT stage_key IF NOT EXISTS FOR (n:Stage) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT dataset_key IF NOT EXISTS FOR (n:Dataset) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT report_key IF NOT EXISTS FOR (n:Report) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT reportversion_key IF NOT EXISTS FOR (n:ReportVersion) REQUIRE n.key IS UNIQUE;
+// Loads serialize on LoadLock nodes (loader/graph/locks.py): MERGE of one key waits while
+// another open transaction holds it; the constraint makes that wait happen.
+CREATE CONSTRAINT loadlock_key IF NOT EXISTS FOR (n:LoadLock) REQUIRE n.key IS UNIQUE;

@@ -56,13 +56,14 @@ def checksum(driver) -> dict:
     return out
 
 
-def full_dump(driver) -> tuple[list, list]:
-    """Every node and relationship with all its properties, in a canonical order."""
+def full_dump(driver, without: tuple[str, ...] = ()) -> tuple[list, list]:
+    """Every node and relationship with all its properties (but those named in ``without``, e.g.
+    the first-load time ``loaded_at``), in a canonical order."""
     nodes = driver.execute_query(
         "MATCH (n) RETURN labels(n) AS l, properties(n) AS p").records
     rels = driver.execute_query(
         "MATCH (a)-[r]->(b) RETURN type(r) AS t, a.key AS s, b.key AS e, properties(r) AS p").records
-    canon = lambda p: tuple(sorted((k, str(v)) for k, v in p.items()))   # noqa: E731
+    canon = lambda p: tuple(sorted((k, str(v)) for k, v in p.items() if k not in without))   # noqa: E731
     return (sorted((tuple(sorted(r["l"])), canon(r["p"])) for r in nodes),
             sorted((r["t"], r["s"], r["e"], canon(r["p"])) for r in rels))
 

@@ -56,4 +56,5 @@ def spare_settings():
 
 
 def wiod_folder() -> Path:
-    return REPO.parent / "shared" / "data" / "wiod2013" / "1995"
+    """The saved WIOD 1995 system: next to the checkout, or GVN_WIOD_1995 (a checkout elsewhere)."""
+    return Path(os.environ.get("GVN_WIOD_1995", REPO.parent / "shared" / "data" / "wiod2013" / "1995"))
