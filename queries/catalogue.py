@@ -13,9 +13,9 @@ through one door:
   limit and a row cap (``queries.runner``; a report's Cypher passes the read-only guard).
 
 A saved report stores Cypher and a map of default values. Its Params are read off those
-defaults (a bool, int, float or text default gives that type; null, a list or a map gives
-``json``) and off the Cypher: every ``$name`` it uses without a saved default is a required
-``json`` Param. Names are unique across both kinds: ``queries.reports.save_report`` refuses
+defaults (a bool, int, float or text default gives that type; a list of texts or of numbers
+gives ``multi``, a multi-select; null, a map or any other list gives ``json``) and off the
+Cypher: every ``$name`` it uses without a saved default is a required ``json`` Param. Names are unique across both kinds: ``queries.reports.save_report`` refuses
 a report named like a module, so a name always means one query.
 
 The CLI (``python -m queries list|describe|run``) and the explorer's Reports page use this
@@ -97,7 +97,23 @@ def _type_of(value: Any) -> str:
         return "float"
     if isinstance(value, str):
         return "str"
-    return "json"  # null, lists and maps
+    if _list_item(value):
+        return "multi"
+    return "json"  # null, maps and lists of anything else
+
+
+def _list_item(value: Any) -> str | None:
+    """The item type of a list default a multi-select can hold (all text, or all numbers), else None."""
+    if not isinstance(value, list):
+        return None
+    kinds = {_type_of(x) for x in value}
+    if not value or kinds == {"str"}:
+        return "str"
+    if kinds == {"int"}:
+        return "int"
+    if kinds <= {"int", "float"}:
+        return "float"
+    return None
 
 
 def report_params(cypher: str, defaults: dict[str, Any]) -> tuple[Param, ...]:
@@ -109,7 +125,8 @@ def report_params(cypher: str, defaults: dict[str, Any]) -> tuple[Param, ...]:
         kind = _type_of(value)
         floor = 0 if name in counts and kind == "int" else None
         out.append(Param(name, kind, value, floor, help=f"saved default: {Param(name, 'json').to_text(value)}"
-                         + ("; a row count (LIMIT/SKIP)" if floor is not None else "")))
+                         + ("; a row count (LIMIT/SKIP)" if floor is not None else ""),
+                         item=_list_item(value) if kind == "multi" else ""))
     for name in cypher_parameters(cypher):
         if name not in defaults:
             out.append(Param(name, "json", None, required=True,
