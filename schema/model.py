@@ -52,6 +52,12 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("Dataset", "source tag", "Where records came from; `synthetic` marks generated data.", ()),
     NodeLabel("Report", "report name", "A saved Cypher report (current version).", ()),
     NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
+    NodeLabel("Dashboard", "dashboard name", "A saved dashboard: several reports sharing parameters (current version).",
+              ()),
+    NodeLabel("DashboardVersion", "NAME|VERSION", "One saved version of a dashboard (its spec as JSON).", ()),
+    NodeLabel("Scene", "scene name", "A saved network drawing: expanded, hidden and pinned nodes, filters, layout "
+              "(current version).", ()),
+    NodeLabel("SceneVersion", "NAME|VERSION", "One saved version of a network drawing (its state as JSON).", ()),
 ]}
 
 REL_TYPES: dict[str, RelType] = {r.name: r for r in [
@@ -77,7 +83,8 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
             "A GVC stage performed by a firm."),
     RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
     RelType("HAS_YEAR", (("Sector", "SectorYear"),), "", "A sector's accounts of one year."),
-    RelType("HAS_VERSION", (("Report", "ReportVersion"),), "", "Version history of a saved report."),
+    RelType("HAS_VERSION", (("Report", "ReportVersion"), ("Dashboard", "DashboardVersion"), ("Scene", "SceneVersion")),
+            "", "Version history of a saved report, dashboard or network drawing."),
 ]}
 
 USER_FACING_LABELS = ("Country", "Region", "Industry", "Sector", "Firm", "Person")
