@@ -210,3 +210,19 @@ def test_webgl_page_is_self_contained_and_chosen_past_the_threshold():
         webgl.to_html(style.drawing(busy_scene(5)))
     assert (webgl.VENDOR / "LICENSE-sigma.txt").read_text().count("Permission is hereby granted") == 1
     assert "MIT" in (webgl.VENDOR / "LICENSE-graphology.txt").read_text()
+
+
+def test_expand_all_takes_the_best_connected_nodes_up_to_the_cap_and_filters_leave_the_scene_whole():
+    from explorer.graph import view
+
+    scene = busy_scene()
+    more, waiting = view.expand_all(scene, scene["expanded"])
+    assert len(more) == view.EXPAND_ALL_CAP and waiting == len(scene["nodes"]) - 3
+    assert all(m.startswith("Firm:P-shared") for m in more[:4])   # partners of all three hubs come first
+    drawn, out = view.visible(scene, hidden={"Firm:H0"}, countries=["KOR", "CHN"])
+    assert "Firm:H0" not in drawn["nodes"] and out == len(scene["nodes"]) - len(drawn["nodes"])
+    assert all(layout.node_country(n) in ("KOR", "CHN") for n in drawn["nodes"].values())
+    assert all(e["source"] in drawn["nodes"] and e["target"] in drawn["nodes"] for e in drawn["edges"].values())
+    assert len(scene["nodes"]) == 290 and "Firm:H0" in scene["nodes"]   # the scene itself is untouched
+    big, _ = view.visible(scene, size_by="degree", min_size=2)
+    assert set(big["nodes"]) == {n for n, d in node_metric(scene, "degree").items() if d >= 2}
