@@ -49,10 +49,47 @@ BRIDGE = """
 (function () {
   function send(msg) { window.parent.postMessage(Object.assign({gvn: true}, msg), "*"); }
   var done = false;
+  // Physics leaves some discs touching; once it stops, push overlapping discs apart (like Gephi's
+  // Noverlap and explorer.graph.layout.remove_overlaps): pairs found on a grid of cells as wide as
+  // the largest disc, each moved by half the overlap, pinned (fixed) nodes not at all.
+  function separate() {
+    var ids = network.body.data.nodes.getIds(), pos = network.getPositions(), r = {}, fixed = {}, big = 1;
+    network.body.data.nodes.forEach(function (n) {
+      r[n.id] = n.size || 10; fixed[n.id] = !!n.fixed; big = Math.max(big, r[n.id]);
+    });
+    var cell = 2 * big + 1;
+    for (var round = 0; round < 100; round++) {
+      var grid = {}, moved = 0;
+      ids.forEach(function (id) {
+        var k = Math.floor(pos[id].x / cell) + "," + Math.floor(pos[id].y / cell);
+        (grid[k] = grid[k] || []).push(id);
+      });
+      ids.forEach(function (a) {
+        var gx = Math.floor(pos[a].x / cell), gy = Math.floor(pos[a].y / cell);
+        for (var dx = -1; dx <= 1; dx++) for (var dy = -1; dy <= 1; dy++) {
+          (grid[(gx + dx) + "," + (gy + dy)] || []).forEach(function (b) {
+            if (a >= b || (fixed[a] && fixed[b])) return;
+            var ux = pos[b].x - pos[a].x, uy = pos[b].y - pos[a].y, d = Math.sqrt(ux * ux + uy * uy);
+            var need = r[a] + r[b] + 4 - d;
+            if (need <= 0) return;
+            if (d < 1e-6) { ux = 1; uy = 0; d = 1; }
+            ux /= d; uy /= d;
+            var sa = fixed[a] ? 0 : (fixed[b] ? 1 : 0.5), sb = 1 - sa;
+            pos[a].x -= ux * need * sa; pos[a].y -= uy * need * sa;
+            pos[b].x += ux * need * sb; pos[b].y += uy * need * sb;
+            moved++;
+          });
+        }
+      });
+      if (!moved) break;
+    }
+    ids.forEach(function (id) { if (!fixed[id]) network.moveNode(id, pos[id].x, pos[id].y); });
+  }
   function settled() {
     if (done) return;
     done = true;
     network.setOptions({physics: {enabled: false}});
+    separate();
     document.body.setAttribute("data-stabilized", "1");
     send({event: "stabilized"});
   }
@@ -206,7 +243,9 @@ def labelled(scene: dict[str, Any], sizes: dict[str, float], keep: set[str]) -> 
     """Nodes whose label is drawn: all in a small scene, else the LABEL_TOP largest plus ``keep``."""
     if len(scene["nodes"]) <= LABEL_ALL:
         return set(scene["nodes"])
-    top = sorted(scene["nodes"], key=lambda n: (-sizes[n], n))[:LABEL_TOP]
+    # nodes of the smallest size are never "the largest": a star's thousand equal leaves get no label
+    smallest = min(sizes.values(), default=0.0)
+    top = [n for n in sorted(scene["nodes"], key=lambda n: (-sizes[n], n)) if sizes[n] > smallest][:LABEL_TOP]
     return set(top) | (keep & set(scene["nodes"]))
 
 

@@ -22,8 +22,8 @@ GRAPHOLOGY_JS = VENDOR / "graphology-0.26.0.umd.min.js"
 WEBGL_NODES = 1500            # more nodes than this: WebGL (sigma); up to it: pyvis (vis-network)
 RENDERERS = ("auto", "pyvis", "webgl")
 # sigma sizes nodes in screen pixels at the initial zoom, where the whole scene fits the frame:
-# the pyvis radii (10-45 px at 1:1) shrink so thousands of nodes stay apart
-SIZE_FACTOR = 0.25
+# the pyvis radii (10-45 px at 1:1) shrink so thousands of nodes stay apart (and stay big enough to click)
+SIZE_FACTOR = 0.35
 
 
 def renderer_for(n_nodes: int, choice: str = "auto") -> str:

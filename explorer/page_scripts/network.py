@@ -238,7 +238,8 @@ if colour_by == "community" and drawn["nodes"]:
         st.error(f"communities: {exc}")
 
 which = webgl.renderer_for(len(drawn["nodes"]), renderer)
-spec = drawing(drawn, size_by, colour_by, ss.net_selected, layout, ss.net_pinned, communities,
+# the selection is not part of the drawing: a click must not redraw thousands of nodes
+spec = drawing(drawn, size_by, colour_by, None, layout, ss.net_pinned, communities,
                positions=True if which == "webgl" else None)
 title = ", ".join(str(scene["nodes"][n]["props"].get("name") or n) for n in ss.net_expanded[:3]
                   if n in scene["nodes"]) + (" …" if len(ss.net_expanded) > 3 else "")
@@ -251,8 +252,8 @@ with graph_col:
         html = webgl.to_html(spec, height_px=620)
         st.caption(f"Drawn with WebGL (sigma.js): {len(drawn['nodes']):,} nodes; layout computed in Python.")
     else:
-        html = to_html(drawn, size_by=size_by, colour_by=colour_by, selected=ss.net_selected, physics=physics,
-                       layout=layout, pinned=ss.net_pinned, communities=communities)
+        html = to_html(drawn, size_by=size_by, colour_by=colour_by, physics=physics, layout=layout,
+                       pinned=ss.net_pinned, communities=communities)
     event = network_graph(html, height=620, caption=caption, key="net_graph", title=title, legend=spec["legend"],
                           rel_legend=spec["relationship_legend"])
     st.markdown(legend_html(spec["legend"]), unsafe_allow_html=True)
@@ -281,15 +282,17 @@ with graph_col:
     if ss.net_hidden and b2.button(f"Show the {len(ss.net_hidden)} hidden nodes again", key="net_unhide"):
         ss.net_hidden = []
         st.rerun()
+    # exports are written when clicked (a 5,000-node GEXF is megabytes), and clicking does not rerun the page
     e1, e2, e3 = st.columns(3)
-    e1.download_button("Export HTML", html, file_name="network.html", mime="text/html", key="net_html")
-    e2.download_button("Export GraphML", graphml(drawn), file_name="network.graphml",
-                       mime="application/graphml+xml", key="net_graphml")
+    e1.download_button("Export HTML", html, file_name="network.html", mime="text/html", key="net_html",
+                       on_click="ignore")
+    e2.download_button("Export GraphML", lambda: graphml(drawn), file_name="network.graphml",
+                       mime="application/graphml+xml", key="net_graphml", on_click="ignore")
     placed = {n["id"]: (n["x"], n["y"]) for n in spec["nodes"] if "x" in n}
-    e3.download_button("Export GEXF (Gephi)", gexf.to_gexf(drawn, title=title, positions=placed or None,
-                                                           sizes={n["id"]: n["size"] for n in spec["nodes"]},
-                                                           colours={n["id"]: n["color"] for n in spec["nodes"]}),
-                       file_name="network.gexf", mime="application/xml", key="net_gexf")
+    e3.download_button("Export GEXF (Gephi)", lambda: gexf.to_gexf(
+        drawn, title=title, positions=placed or None, sizes={n["id"]: n["size"] for n in spec["nodes"]},
+        colours={n["id"]: n["color"] for n in spec["nodes"]}), file_name="network.gexf", mime="application/xml",
+        key="net_gexf", on_click="ignore")
     st.caption("PNG (3x resolution) and SVG, with title and legend: “Save PNG” / “Save SVG” above the drawing.")
 
 if event and event.get("seq", 0) != ss.net_seq and event.get("node") in scene["nodes"]:
