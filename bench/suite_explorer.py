@@ -13,8 +13,8 @@ and 5,000 nodes (a firm and its suppliers, as the page builds them; no database)
 (vis-network on a 2D canvas, the default up to ``webgl.WEBGL_NODES``) and WebGL (sigma.js +
 graphology). For each: the time from opening the page until the first drawing is done (pyvis:
 its short stabilisation has ended and overlapping discs are separated; WebGL: the first frame
-is drawn), and the time from a real mouse click on a node until the drawing posts the
-``select`` message the component forwards to Python (what the page then shows is a Streamlit
+is drawn), and the time from a real mouse click on a node (one second after the drawing is done)
+until the drawing posts the ``select`` message the component forwards to Python (what the page then shows is a Streamlit
 rerun on top). ``python -m bench.suite_explorer`` runs only this part and writes
 ``bench/renderers.md`` and ``bench/renderers.json``.
 """
@@ -149,6 +149,9 @@ def renderer_times(page: Path, repeat: int, click_node: str = "Firm:S7") -> tupl
                 tab.goto(page.as_uri())
                 tab.wait_for_selector("body[data-stabilized='1']", state="attached", timeout=300_000)
                 draw.append(time.perf_counter() - t0)
+                # vis-network ignores clicks for a few hundred milliseconds after its stabilisation (its
+                # view is still being fitted): click a second later, as a person would
+                tab.wait_for_timeout(1000)
                 pos = tab.evaluate("id => gvnNodeScreenPosition(id)", click_node)
                 start = tab.evaluate("performance.now()")
                 tab.mouse.click(pos["x"], pos["y"])

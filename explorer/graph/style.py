@@ -83,15 +83,28 @@ BRIDGE = """
       });
       if (!moved) break;
     }
-    ids.forEach(function (id) { if (!fixed[id]) network.moveNode(id, pos[id].x, pos[id].y); });
+    // moveNode would redraw once per node (seconds for a few hundred): set them all, draw once
+    ids.forEach(function (id) {
+      var node = network.body.nodes[id];
+      if (node && !fixed[id]) { node.x = pos[id].x; node.y = pos[id].y; }
+    });
   }
   function settled() {
     if (done) return;
     done = true;
     network.setOptions({physics: {enabled: false}});
     separate();
-    document.body.setAttribute("data-stabilized", "1");
-    send({event: "stabilized"});
+    // "drawn" only once the separated nodes are on the canvas: clicks hit nodes where they now are
+    var marked = false;
+    function mark() {
+      if (marked) return;
+      marked = true;
+      document.body.setAttribute("data-stabilized", "1");
+      send({event: "stabilized"});
+    }
+    network.once("afterDrawing", mark);
+    network.redraw();
+    setTimeout(mark, 1000);   // in case nothing needed drawing
   }
   // The parser may run vis-network's stabilisation timers between pyvis's script and this one,
   // so the event can already be over: check the state as well as listening for it.
