@@ -204,7 +204,9 @@ def write_renderers(rec: Record, out: Path, meta: dict) -> None:
     lines = ["# Network drawings: pyvis (vis-network) against WebGL (sigma.js)", "",
              f"`python -m bench.suite_explorer`, {meta['when']}, {meta['machine']}; headless Chromium "
              f"{meta['chromium']} with `--disable-gpu` (WebGL through SwiftShader, the CPU: a real GPU draws faster). "
-             f"Medians of {meta['repeat']} runs (min-max in brackets). A star: one firm and its suppliers.", "",
+             f"Medians of {meta['repeat']} runs (min-max in brackets). A star: one firm and its suppliers. "
+             f"Load average at the end: {', '.join(f'{x:.1f}' for x in meta['load'])} (other work shared the cores).",
+             "",
              "| nodes | renderer | HTML built in Python | page size | page load to first drawing | click to select "
              "message |", "|---:|---|---:|---:|---:|---:|"]
 
