@@ -78,3 +78,20 @@ def test_a_bad_dashboard_link_is_named(graph):
     assert any(e.value.startswith("URL parameter p_colour: dashboard 'trade-desk' has no parameter 'colour'")
                for e in at.error)
     assert not at.dataframe
+
+
+def test_a_saved_report_with_a_list_default_gets_a_multi_select(graph):
+    reports.save_report("firms-in-countries", "Firms of some countries",
+                        "MATCH (f:Firm) WHERE f.country IN $countries RETURN f.key AS key ORDER BY key",
+                        {"countries": ["KOR"]})
+    import streamlit as st
+
+    st.cache_data.clear()   # the page lists reports from a one-minute cache
+    at = run_page("reports", report="report:firms-in-countries", p_countries="CHN,USA", run="1")
+    box = at.multiselect(key="rp_report:firms-in-countries_1_countries")
+    assert box.value == ["CHN", "USA"]
+    assert list(at.dataframe[0].value["key"]) == ["F4", "F5"]
+    box.set_value(["KOR"])
+    at.button[0].click().run()
+    assert list(at.dataframe[0].value["key"]) == ["F1", "F2", "F3"]
+    assert "p_countries=KOR" in at.code[0].value

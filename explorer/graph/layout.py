@@ -163,6 +163,7 @@ LAYER_GAP = 260.0      # pixels between the columns of the hierarchical layout
 COLUMN_MAX = 40        # nodes per column before a layer is split into side-by-side sub-columns
 SUB_COLUMN_GAP = 70.0
 DISC_GAP = 4.0         # pixels kept free between two discs
+LABEL_ROOM = 24.0      # pixels between discs stacked in a column: room for the label under each
 NO_COUNTRY = "(no country)"
 
 
@@ -210,7 +211,7 @@ def _column(members: list[str], x: float, radii: dict[str, float], out: dict[str
     subs = [members[i:i + COLUMN_MAX] for i in range(0, len(members), COLUMN_MAX)]
     for j, sub in enumerate(subs):
         sx = x + (j - (len(subs) - 1) / 2) * SUB_COLUMN_GAP
-        heights = [2 * radii[n] + DISC_GAP for n in sub]
+        heights = [2 * radii[n] + LABEL_ROOM for n in sub]
         y = -sum(heights) / 2
         for n, h in zip(sub, heights):
             out[n] = (sx, y + h / 2)

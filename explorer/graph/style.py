@@ -89,11 +89,27 @@ BRIDGE = """
       if (node && !fixed[id]) { node.x = pos[id].x; node.y = pos[id].y; }
     });
   }
+  // Labels that would cover another label are dropped, largest nodes first (what sigma.js does
+  // with its label grid): label boxes are estimated from the text length and the font size.
+  function declutter() {
+    var pos = network.getPositions(), placed = [], drop = [];
+    var nodes = network.body.data.nodes.get().filter(function (n) { return n.label && n.label.trim(); });
+    nodes.sort(function (a, b) { return (b.size || 0) - (a.size || 0); });
+    nodes.forEach(function (n) {
+      var f = (n.font && n.font.size) || 12, p = pos[n.id];
+      var w = n.label.length * f * 0.55, box = {x1: p.x - w / 2, x2: p.x + w / 2,
+                                                y1: p.y + (n.size || 10), y2: p.y + (n.size || 10) + f * 1.2};
+      var hit = placed.some(function (o) { return box.x1 < o.x2 && o.x1 < box.x2 && box.y1 < o.y2 && o.y1 < box.y2; });
+      if (hit) drop.push({id: n.id, label: " "}); else placed.push(box);
+    });
+    if (drop.length) network.body.data.nodes.update(drop);
+  }
   function settled() {
     if (done) return;
     done = true;
     network.setOptions({physics: {enabled: false}});
     separate();
+    declutter();
     // "drawn" only once the separated nodes are on the canvas: clicks hit nodes where they now are
     var marked = false;
     function mark() {
@@ -335,12 +351,15 @@ def to_html(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "la
     d = drawing(scene, size_by, colour_by, selected, layout, pinned, communities)
     large = is_large(scene)
     net = Network(height=f"{height_px}px", width="100%", directed=True, cdn_resources="in_line")
+    # vis-network zooms out to fit a big scene and stops drawing labels below 5 px on screen: the
+    # labels it does draw (the largest nodes') grow with the scene, so they stay readable when fitted
+    font = round(12 * max(1.0, math.sqrt(len(d["nodes"]) / 36)), 1)
     for n in d["nodes"]:
         at = {"x": round(n["x"], 1), "y": round(n["y"], 1)} if "x" in n else {}
         if n["pinned"]:
             at.update(fixed=True, physics=False)
         net.add_node(n["id"], label=n["label"] or " ", title=n["title"], color=n["color"], size=n["size"],
-                     shape="dot", borderWidth=4 if n["selected"] else 1, **at)
+                     shape="dot", borderWidth=4 if n["selected"] else 1, font={"size": font}, **at)
     for e in d["edges"]:
         net.add_edge(e["source"], e["target"], title=e["title"], color=e["color"], width=e["width"])
     options = drawing_options(large or d["computed"], physics and d["physics"])

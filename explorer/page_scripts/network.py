@@ -232,7 +232,8 @@ if colour_by == "community" and drawn["nodes"]:
                 "year": year, "algorithm": algorithm, "weight": "value"})
         communities = dict(zip(found_c["id"], found_c["community"]))
         if len(found_c):
-            caption += (f" · {found_c['communities'].iloc[0]} communities ({algorithm}, modularity "
+            k = int(found_c["communities"].iloc[0])
+            caption += (f" · {k} {'community' if k == 1 else 'communities'} ({algorithm}, modularity "
                         f"{found_c['modularity'].iloc[0]:.3f})")
     except QueryError as exc:
         st.error(f"communities: {exc}")
