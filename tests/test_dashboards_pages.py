@@ -95,3 +95,18 @@ def test_a_saved_report_with_a_list_default_gets_a_multi_select(graph):
     at.button[0].click().run()
     assert list(at.dataframe[0].value["key"]) == ["F1", "F2", "F3"]
     assert "p_countries=KOR" in at.code[0].value
+
+
+def test_build_a_dashboard_on_the_page_shares_what_two_reports_declare(graph):
+    at = run_page("dashboards")
+    at.multiselect(key="db_new_tiles").set_value(["firms-of-country", "exports-of-country"]).run()
+    shared = next(m for m in at.multiselect if m.label.startswith("Shared parameters"))
+    assert shared.value == ["country"]   # both declare it: shared by default
+    at.radio(key="db_new_kind_country").set_value("multi-select").run()
+    at.text_input(key="db_new_name").input("built-here")
+    at.text_input(key="db_new_title").input("Built on the page")
+    at.button[-1].click().run()
+    assert any("Saved dashboard 'built-here' version 1" in s.value for s in at.success), [e.value for e in at.error]
+    d = catalogue.get_dashboard("built-here")
+    assert [(p.name, p.type) for p in d.params] == [("country", "multi")]
+    assert [t.report for t in d.tiles] == ["firms-of-country", "exports-of-country"]

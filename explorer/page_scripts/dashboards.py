@@ -133,7 +133,9 @@ with st.expander("Build a dashboard", expanded=not found):
             declared.setdefault(p.name, []).append(p)
     common = [k for k, ps in declared.items() if len(ps) > 1]
     share_names = st.multiselect("Shared parameters (a value feeds every tile that has the parameter)",
-                                 sorted(declared), default=sorted(common), key="db_new_shared")
+                                 sorted(declared), default=sorted(common),
+                                 # keyed by the tiles: a new choice of tiles starts from its own default
+                                 key="db_new_shared_" + "|".join(picks))
     params = []
     for k in share_names:
         first = declared[k][0]
