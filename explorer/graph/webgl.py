@@ -48,7 +48,7 @@ _PAGE = """<!DOCTYPE html>
   data.nodes.forEach(function (n) {{
     // sigma's y axis points up, the layouts' (vis-network's) down
     graph.addNode(n.id, {{x: n.x, y: -n.y, size: Math.max(1.5, n.size * {factor}), color: n.color, label: n.label || null,
-                         fullLabel: n.title, borderSize: n.selected ? 2 : 0}});
+                         fullLabel: n.title}});
   }});
   data.edges.forEach(function (e, i) {{
     if (graph.hasNode(e.source) && graph.hasNode(e.target))
@@ -112,7 +112,7 @@ def to_html(drawing: dict[str, Any], height_px: int = 620) -> str:
     missing = [n["id"] for n in drawing["nodes"] if "x" not in n]
     if missing:
         raise ValueError(f"the WebGL drawing needs positions for every node; missing for {missing[:3]}")
-    data = {"nodes": [{k: n[k] for k in ("id", "x", "y", "size", "color", "label", "title", "selected")}
+    data = {"nodes": [{k: n[k] for k in ("id", "x", "y", "size", "color", "label", "title")}
                       for n in drawing["nodes"]],
             "edges": [{k: e[k] for k in ("source", "target", "color", "width")} for e in drawing["edges"]]}
     # "</" inside a script would end it: JSON allows "<\/"

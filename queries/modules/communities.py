@@ -295,8 +295,8 @@ COMMUNITIES = QueryModule(
         Column("communities", "count", "communities found"),
         Column("modularity", "Q, -0.5..1", "Newman modularity of the whole partition"),
         Column("algorithm", "name", "louvain or leiden"),
-        Column("polished", "true/false", "whether single-node moves refined GDS's partition (up to "
-                                         f"{REFINE_MAX_EDGES // 2:,} pairs)"),
+        Column("polished", "true/false", "whether single-node moves and merges refined GDS's partition "
+                                         f"(done up to {REFINE_MAX_EDGES // 2:,} pairs)"),
         Column("nodes", "count", "nodes projected"),
         Column("relationships", "count", "undirected weighted pairs projected"),
     ),
