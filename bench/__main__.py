@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
 
                         log(f"explorer views on {name}")
                         suite_explorer.run(rec, name, cfg["view_sizes"], WORK, repeat=cfg["view_repeat"], log=log)
+                        suite_explorer.renderers(rec, WORK / "renderers", repeat=cfg["view_repeat"], log=log)
                     run_firm_centrality(rec, name, graph, cfg, log)
                     checkpoint(f"after centrality {name}")
                 del graph

@@ -102,6 +102,9 @@ def write_markdown(rec: Record, meta: dict, targets: list[dict], path: Path) -> 
         t = _table(rec, "explorer", d, VIEW_COLS)
         if t:
             out += [f"### {d}", ""] + t
+    out += ["## 4b. Network renderers: pyvis against WebGL (sigma.js)", ""]
+    for d in datasets:
+        out += _table(rec, "explorer-renderers", d, VIEW_COLS)
     out += ["## Other facts", ""]
     for k, v in rec.facts.items():
         if not (isinstance(v, dict) and "max_abs" in v):

@@ -27,6 +27,8 @@ pages = [
     st.Page(_PAGES / "spillovers.py", title="Spillovers", url_path="spillovers"),
     st.Page(_PAGES / "centrality.py", title="Centrality & linkages", url_path="centrality"),
     st.Page(_PAGES / "reports.py", title="Reports", url_path="reports"),
+    st.Page(_PAGES / "cypher.py", title="Cypher", url_path="cypher"),
+    st.Page(_PAGES / "dashboards.py", title="Dashboards", url_path="dashboards"),
     st.Page(_PAGES / "trade.py", title="Trade & FDI", url_path="trade"),
 ]
 nav = st.navigation(pages)

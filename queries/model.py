@@ -23,8 +23,14 @@ from typing import Any, Callable
 from queries.errors import ParameterError
 
 # json: any JSON value (null, number, text, list, map); saved reports use it for parameters
-# whose saved default is null, a list or a map, and for $names their Cypher uses without one
-PARAM_TYPES = ("str", "int", "float", "bool", "choice", "json")
+# whose saved default is null, a list that is not all text or all numbers, or a map, and for
+# $names their Cypher uses without one.
+# multi: a list of items of type ``item`` (str, int or float; from ``choices`` when given),
+# e.g. countries for ``WHERE c.key IN $countries``; text "KOR,CHN" or a JSON list.
+# range: two numbers [lo, hi] with lo <= hi, both within min..max, e.g. years for
+# ``WHERE r.year >= $years[0] AND r.year <= $years[1]``; text "2000..2010" or a JSON list.
+PARAM_TYPES = ("str", "int", "float", "bool", "choice", "json", "multi", "range")
+ITEM_TYPES = ("str", "int", "float")
 _TRUE = {"1", "true", "yes", "y", "on"}
 _FALSE = {"0", "false", "no", "n", "off"}
 
@@ -46,12 +52,23 @@ class Param:
     required: bool = False
     label: str = ""   # short human name for forms ("Paths per depth"); the name when empty
     unit: str = ""    # unit of the value where it has one ("thousand USD", "links")
+    item: str = ""    # multi and range: the type of each item (multi: str by default; range: float)
 
     def __post_init__(self):
         if self.type not in PARAM_TYPES:
             raise ValueError(f"parameter {self.name}: type {self.type!r} not in {PARAM_TYPES}")
         if self.type == "choice" and not self.choices:
             raise ValueError(f"parameter {self.name}: a choice needs choices")
+        if self.type in ("multi", "range"):
+            item = self.item or ("str" if self.type == "multi" else "float")
+            if item not in (ITEM_TYPES if self.type == "multi" else ("int", "float")):
+                raise ValueError(f"parameter {self.name}: item type {item!r} does not fit a {self.type}")
+            object.__setattr__(self, "item", item)
+            # a frozen Param stays hashable: list defaults are kept as tuples (coerce hands out lists)
+            if isinstance(self.default, list):
+                object.__setattr__(self, "default", tuple(self.default))
+        elif self.item:
+            raise ValueError(f"parameter {self.name}: only multi and range parameters have an item type")
 
     @property
     def title(self) -> str:
@@ -69,18 +86,27 @@ class Param:
             return "a JSON value (number, \"text\", true/false, null, [list] or {map}); other text is taken as text"
         if self.type == "str":
             return "text"
-        what = "an integer" if self.type == "int" else "a number"
-        if self.min is not None and self.max is not None:
-            rng = f" from {_num(self.min)} to {_num(self.max)}"
-        elif self.min is not None:
-            rng = f" of at least {_num(self.min)}"
-        elif self.max is not None:
-            rng = f" of at most {_num(self.max)}"
-        else:
-            rng = ""
         empty = "" if self.required else ", or empty" if self.default is None else \
             f", or empty for the default ({self.to_text(self.default)})"
-        return what + rng + empty
+        if self.type == "multi":
+            what = {"str": "texts", "int": "integers", "float": "numbers"}[self.item]
+            if self.choices:
+                what = "values from " + ", ".join(self.choices)
+            return f"a comma-separated list of {what}{self._range_words()} (or a JSON list)" + empty
+        if self.type == "range":
+            what = "integers" if self.item == "int" else "numbers"
+            return f"two {what} lo..hi with lo <= hi{self._range_words()}" + empty
+        what = "an integer" if self.type == "int" else "a number"
+        return what + self._range_words() + empty
+
+    def _range_words(self) -> str:
+        if self.min is not None and self.max is not None:
+            return f" from {_num(self.min)} to {_num(self.max)}"
+        if self.min is not None:
+            return f" of at least {_num(self.min)}"
+        if self.max is not None:
+            return f" of at most {_num(self.max)}"
+        return ""
 
     def _bad(self, value: Any, why: str) -> ParameterError:
         return ParameterError(f"parameter {self.name!r}: {value!r} {why}; allowed: {self.allowed()}")
@@ -95,7 +121,11 @@ class Param:
             if self.required:
                 allowed = "" if self.type == "str" else f"; allowed: {self.allowed()}"
                 raise ParameterError(f"parameter {self.name!r} is required ({self.help}){allowed}")
-            return self.default
+            return list(self.default) if isinstance(self.default, tuple) else self.default
+        if self.type == "multi":
+            return self._coerce_multi(value)
+        if self.type == "range":
+            return self._coerce_range(value)
         try:
             if self.type == "str":
                 if isinstance(value, (dict, list, tuple)):
@@ -131,16 +161,94 @@ class Param:
         except (TypeError, ValueError, OverflowError):
             raise self._bad(value, f"is not a valid {self.type}") from None
         if self.type in ("int", "float"):
-            if self.min is not None and out < self.min:
-                raise self._bad(value, f"is below the minimum {_num(self.min)}")
-            if self.max is not None and out > self.max:
-                raise self._bad(value, f"is above the maximum {_num(self.max)}")
+            self._check_bounds(value, out)
         return out
+
+    def _check_bounds(self, given: Any, out: float) -> None:
+        if self.min is not None and out < self.min:
+            raise self._bad(given, f"is below the minimum {_num(self.min)}")
+        if self.max is not None and out > self.max:
+            raise self._bad(given, f"is above the maximum {_num(self.max)}")
+
+    def _items(self, value: Any) -> list:
+        """The raw items of a multi or range value: a list, JSON list text, or separated text."""
+        if isinstance(value, (list, tuple)):
+            return list(value)
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                try:
+                    parsed = json.loads(text)
+                except ValueError:
+                    raise self._bad(value, "is not a valid JSON list") from None
+                if not isinstance(parsed, list):
+                    raise self._bad(value, "is not a list")
+                return parsed
+            sep = ".." if self.type == "range" and ".." in text else ","
+            return [t.strip() for t in text.split(sep)]
+        raise self._bad(value, f"is not a valid {self.type}")
+
+    def _item(self, given: Any, x: Any) -> Any:
+        """One item converted to ``self.item`` and checked against choices and bounds."""
+        try:
+            if isinstance(x, bool) or isinstance(x, (dict, list, tuple)) or x is None:
+                raise ValueError
+            if self.item == "str":
+                out: Any = str(x)
+            elif self.item == "int":
+                if isinstance(x, float) and not x.is_integer():
+                    raise ValueError
+                out = int(x.strip()) if isinstance(x, str) else int(x)
+            else:
+                out = float(x)
+                if not math.isfinite(out):
+                    raise ValueError
+        except (TypeError, ValueError, OverflowError):
+            raise self._bad(given, f"has an item {x!r} that is not a valid {self.item}") from None
+        if self.choices and str(out) not in self.choices:
+            raise self._bad(given, f"has an item {x!r} that is not a choice")
+        if self.item != "str":
+            self._check_bounds(given, out)
+        return out
+
+    def _coerce_multi(self, value: Any) -> list:
+        raw = self._items(value)
+        out = []
+        for x in raw:
+            if isinstance(x, str) and x == "" and not isinstance(value, (list, tuple)):
+                continue   # "KOR,,CHN" or a trailing comma: nothing between the commas
+            item = self._item(value, x)
+            if item not in out:   # a set of values: each once, in the order given
+                out.append(item)
+        if not out and self.required:
+            raise ParameterError(f"parameter {self.name!r} is required ({self.help}); allowed: {self.allowed()}")
+        return out
+
+    def _coerce_range(self, value: Any) -> list:
+        raw = self._items(value)
+        if len(raw) != 2:
+            raise self._bad(value, "is not two values lo..hi")
+        lo, hi = (self._item(value, x) for x in raw)
+        if lo > hi:
+            raise self._bad(value, "has lo above hi")
+        return [lo, hi]
+
+    def _item_text(self, x: Any) -> str:
+        return repr(float(x)) if self.item == "float" else str(x)
 
     def to_text(self, value: Any) -> str:
         """Text that ``coerce`` turns back into ``value`` (None: empty text, i.e. the default)."""
         if value is None:
             return ""
+        if self.type == "range":
+            lo, hi = value
+            return f"{self._item_text(lo)}..{self._item_text(hi)}"
+        if self.type == "multi":
+            texts = [self._item_text(x) for x in value]
+            # plain "KOR,CHN" unless an item would not survive it (commas, spaces at the ends, empty)
+            if texts and all(t and t == t.strip() and "," not in t for t in texts) and not texts[0].startswith("["):
+                return ",".join(texts)
+            return json.dumps(list(value), ensure_ascii=False)
         if self.type == "json":
             return json.dumps(value, ensure_ascii=False, sort_keys=True)
         if self.type == "bool":

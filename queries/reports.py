@@ -11,6 +11,15 @@ a new version unless the text, parameters, title and description equal the lates
 ``queries.catalogue`` (typed Params from the saved defaults and the Cypher's ``$names``;
 ``queries.runner.run_cypher``: guard again, READ transaction, time limit, row cap);
 ``run_report`` is that door for a name known to be a report.
+
+Dashboards and saved network drawings ("scenes") are kept the same way, as named documents
+with a version history: ``(:Dashboard|Scene {key: name, version, title, ...})-[:HAS_VERSION]->
+(:DashboardVersion|SceneVersion {key: 'NAME|N', content_json, title, description, saved_at})``.
+``save_document(kind, name, title, content, description)`` adds a version unless the latest
+one is identical; ``get_document`` / ``list_documents`` read them. What a dashboard may hold
+(reports that exist, read-only Cypher checked by the guard, parameters) is checked by
+``queries.catalogue.save_dashboard`` before it comes here; a scene's state is checked by the
+explorer when it is opened, exactly like a link.
 """
 from __future__ import annotations
 
@@ -50,9 +59,9 @@ RETURN r.version AS version
 """
 
 
-def _check_name(name: str) -> str:
+def _check_name(name: str, what: str = "report") -> str:
     if not isinstance(name, str) or not NAME_RE.match(name):
-        raise ParameterError(f"report name {name!r}: use 1-100 letters, digits, '.', '_' or '-', "
+        raise ParameterError(f"{what} name {name!r}: use 1-100 letters, digits, '.', '_' or '-', "
                              "starting with a letter or digit")
     return name
 
@@ -145,3 +154,88 @@ def run_report(name: str, params: dict[str, Any] | None = None, *, version: int 
 
     return catalogue.run_entry(catalogue.report_entry(name, version, settings=settings), params,
                                timeout_s=timeout_s, row_cap=row_cap, settings=settings)
+
+
+# --- named, versioned documents: dashboards and saved network drawings ("scenes")
+DOCUMENT_KINDS = {"dashboard": (check_label("Dashboard"), check_label("DashboardVersion")),
+                  "scene": (check_label("Scene"), check_label("SceneVersion"))}
+
+_SAVE_DOCUMENT = """
+MERGE (d:{label} {{key: $name}})
+  ON CREATE SET d.name = $name, d.version = 0, d.created_at = datetime(), d.source = 'user'
+SET d._lock = true
+WITH d
+OPTIONAL MATCH (d)-[:{rel}]->(last:{vlabel} {{version: d.version}})
+WITH d, last IS NOT NULL AND last.content_json = $content_json AND last.title = $title
+     AND last.description = $description AS unchanged
+CALL (d, unchanged) {{
+  WITH d, unchanged WHERE NOT unchanged
+  SET d.version = d.version + 1, d.title = $title, d.description = $description, d.updated_at = datetime()
+  CREATE (d)-[:{rel}]->(:{vlabel} {{key: $name + '|' + toString(d.version), name: $name + ' v' + toString(d.version),
+          document: $name, version: d.version, title: $title, description: $description,
+          content_json: $content_json, saved_at: datetime(), source: 'user'}})
+}}
+REMOVE d._lock
+RETURN d.version AS version
+"""
+
+_DOCUMENT_VERSIONS = """
+MATCH (d:{label})-[:{rel}]->(v:{vlabel})
+WHERE $name IS NULL OR d.key = $name
+WITH d, v ORDER BY v.version
+WITH d, collect(v) AS vs
+RETURN d.key AS name, [x IN vs WHERE x.version = coalesce($version, d.version)][0] AS v,
+       [x IN vs | {{version: x.version, saved_at: x.saved_at}}] AS versions
+ORDER BY name
+"""
+
+
+def _kind(kind: str) -> tuple[str, str]:
+    if kind not in DOCUMENT_KINDS:
+        raise ParameterError(f"document kind {kind!r}; allowed: {', '.join(DOCUMENT_KINDS)}")
+    return DOCUMENT_KINDS[kind]
+
+
+def save_document(kind: str, name: str, title: str, content: dict[str, Any], description: str = "", *,
+                  settings: Settings | None = None) -> int:
+    """Save a new version of the dashboard or scene ``name`` (content: a JSON map); return its version."""
+    label, vlabel = _kind(kind)
+    _check_name(name, kind)
+    try:
+        content_json = json.dumps(content, sort_keys=True, ensure_ascii=False)
+    except TypeError as exc:
+        raise ParameterError(f"{kind} {name!r}: its content must be JSON values: {exc}") from None
+    rows = write(_SAVE_DOCUMENT.format(label=label, vlabel=vlabel, rel=HAS_VERSION),
+                 {"name": name, "title": title or name, "description": description or "",
+                  "content_json": content_json}, settings=settings)
+    return int(rows[0]["version"])
+
+
+def _document(row: dict[str, Any]) -> dict[str, Any]:
+    v = row["v"]
+    return {"name": row["name"], "version": v["version"], "title": v["title"], "description": v["description"],
+            "content": json.loads(v["content_json"]), "saved_at": _iso(v["saved_at"]),
+            "versions": [{"version": x["version"], "saved_at": _iso(x["saved_at"])} for x in row["versions"]]}
+
+
+def list_documents(kind: str, *, settings: Settings | None = None) -> list[dict[str, Any]]:
+    """Every dashboard (or scene) in its latest version, by name."""
+    label, vlabel = _kind(kind)
+    rows = read(_DOCUMENT_VERSIONS.format(label=label, vlabel=vlabel, rel=HAS_VERSION), {"name": None, "version": None},
+                settings=settings)
+    return [_document(r) for r in rows]
+
+
+def get_document(kind: str, name: str, version: int | None = None, *,
+                 settings: Settings | None = None) -> dict[str, Any]:
+    """One version (default: the latest) of a dashboard or scene, with every version's number and time."""
+    label, vlabel = _kind(kind)
+    _check_name(name, kind)
+    rows = read(_DOCUMENT_VERSIONS.format(label=label, vlabel=vlabel, rel=HAS_VERSION),
+                {"name": name, "version": version}, settings=settings)
+    if not rows:
+        raise QueryRefused(f"no saved {kind} {name!r}")
+    if rows[0]["v"] is None:
+        saved = [x["version"] for x in rows[0]["versions"]]
+        raise ParameterError(f"{kind} {name!r} has no version {version}; saved versions: {saved}")
+    return _document(rows[0])

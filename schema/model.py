@@ -54,6 +54,12 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
     NodeLabel("LoadLock", "the resource a load writes: dataset:<Dataset key>, firm-supplies:<year>",
               "Held by a running load and deleted when it ends (loader/graph/locks.py); no data.", ()),
+    NodeLabel("Dashboard", "dashboard name", "A saved dashboard: several reports sharing parameters (current version).",
+              ()),
+    NodeLabel("DashboardVersion", "NAME|VERSION", "One saved version of a dashboard (its spec as JSON).", ()),
+    NodeLabel("Scene", "scene name", "A saved network drawing: expanded, hidden and pinned nodes, filters, layout "
+              "(current version).", ()),
+    NodeLabel("SceneVersion", "NAME|VERSION", "One saved version of a network drawing (its state as JSON).", ()),
 ]}
 
 REL_TYPES: dict[str, RelType] = {r.name: r for r in [
@@ -85,7 +91,8 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
             "A GVC stage performed by a firm."),
     RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
     RelType("HAS_YEAR", (("Sector", "SectorYear"),), "", "A sector's accounts of one year."),
-    RelType("HAS_VERSION", (("Report", "ReportVersion"),), "", "Version history of a saved report."),
+    RelType("HAS_VERSION", (("Report", "ReportVersion"), ("Dashboard", "DashboardVersion"), ("Scene", "SceneVersion")),
+            "", "Version history of a saved report, dashboard or network drawing."),
 ]}
 
 USER_FACING_LABELS = ("Country", "Region", "Industry", "Sector", "Firm", "Person")

@@ -2,12 +2,18 @@
 
 ``?node=Firm:F1&node=Country:KOR`` lists the expanded nodes in the order they were opened;
 ``selected`` is the node whose details show; ``labels`` and ``types`` are comma-separated
-(left out: all); ``year``, ``min_value``, ``cap``, ``size``, ``colour`` and ``physics`` are the
-sidebar's settings as Params, so a bad value gets a one-line message saying what is allowed.
+(left out: all); ``year``, ``min_value``, ``cap``, ``size``, ``colour``, ``physics``, ``layout``,
+``renderer``, ``algorithm``, ``countries``, ``industries`` and ``min_size`` are the sidebar's
+settings as Params, so a bad value gets a one-line message saying what is allowed. What the user
+did to the drawing itself: ``hide=Firm:F2`` (repeated) hides nodes, ``pin=Firm:F1@120.5,-40``
+(repeated) pins a node at a position. A saved drawing ("scene", ``queries.reports`` documents)
+is exactly this URL state, so opening one is opening its link.
 """
 from __future__ import annotations
 
+from explorer.graph.layout import LAYOUTS
 from explorer.graph.scene import METRICS
+from explorer.graph.webgl import RENDERERS
 from queries.model import Param
 from schema.model import USER_FACING_LABELS
 
@@ -15,12 +21,45 @@ SETTINGS = {
     "year": Param("year", "int", None, 1900, 2100, label="Year", help="relationships of this year; empty = all years"),
     "min_value": Param("min_value", "float", 0.0, 0.0, None, label="Minimum value (value / amount / share)",
                        help="hide relationships whose value, amount or share is lower"),
-    "cap": Param("cap", "int", 300, 10, 1000, label="Relationships per expanded node (cap)",
+    "cap": Param("cap", "int", 300, 10, 5000, label="Relationships per expanded node (cap)",
                  help="the heaviest relationships of each expanded node are drawn"),
     "size": Param("size", "choice", "degree", choices=METRICS, label="Size by"),
-    "colour": Param("colour", "choice", "label", choices=("label",) + METRICS[1:], label="Colour by"),
+    "colour": Param("colour", "choice", "label", choices=("label", "community") + METRICS[1:], label="Colour by"),
     "physics": Param("physics", "bool", True, label="Physics layout (settles, then stops)"),
+    "layout": Param("layout", "choice", "force", choices=LAYOUTS, label="Layout",
+                    help="force: physics; hierarchical: left to right in the direction of goods; country: one "
+                         "group per country"),
+    "renderer": Param("renderer", "choice", "auto", choices=RENDERERS, label="Renderer",
+                      help="auto: vis-network up to 1,500 nodes, WebGL (sigma.js) beyond"),
+    "algorithm": Param("algorithm", "choice", "louvain", choices=("louvain", "leiden"),
+                       label="Community method", help="GDS community detection when colouring by community"),
+    "countries": Param("countries", "multi", None, label="Only countries",
+                       help="draw only nodes of these countries; empty = all"),
+    "industries": Param("industries", "multi", None, label="Only industries",
+                        help="draw only nodes whose industry is one of these; empty = all"),
+    "min_size": Param("min_size", "float", None, 0.0, None, label="Smallest size value drawn",
+                      help="hide nodes whose size metric is below this; empty = all"),
 }
+LIST_KEYS = ("hide", "pin")   # repeated URL keys besides node
+
+
+def check_pin(text: str) -> tuple[str, tuple[float, float]] | str:
+    """(node id, (x, y)) of a pin 'Label:key@x,y', or the reason it is none."""
+    nid, sep, where = text.rpartition("@")
+    checked = check_node_id(nid) if sep else None
+    xy = where.split(",")
+    try:
+        x, y = float(xy[0]), float(xy[1])
+        ok = len(xy) == 2 and all(v == v and abs(v) < 1e9 for v in (x, y))
+    except (ValueError, IndexError):
+        ok = False
+    if not sep or isinstance(checked, str) or not ok:
+        return f"{text!r} is not a pin; allowed: Label:key@x,y (e.g. Firm:F1@120.5,-40)"
+    return nid, (x, y)
+
+
+def pin_text(nid: str, xy: tuple[float, float]) -> str:
+    return f"{nid}@{round(float(xy[0]), 1):g},{round(float(xy[1]), 1):g}"
 
 
 def check_node_id(nid: str) -> tuple[str, str] | str:

@@ -6,7 +6,10 @@ choices, unit and help come from the Param, so no page repeats what a module dec
 Whatever the widget returns goes through ``Param.coerce``: a value the module would refuse
 (e.g. a required parameter left empty) shows the module's one-line message under the widget,
 and the run refuses it again with the same message; nothing is replaced by a default.
-A choice of up to four values is a horizontal radio, a longer one a select box.
+A choice of up to four values is a horizontal radio, a longer one a select box. A ``multi``
+Param is a multi-select (its choices, else the values the data offers, and new values may be
+typed); a ``range`` Param a two-handled slider (between its bounds, or over the values the
+data offers), or "lo..hi" text when it has no bounds.
 """
 from __future__ import annotations
 
@@ -39,7 +42,11 @@ def widget(p: Param, value: Any, key: str, *, label: str | None = None, options:
     """
     ui = where or st
     text, help_ = _label(p, label), _help(p)
-    if options is not None:
+    if p.type == "multi":
+        raw = _multi(ui, p, value, key, text, help_, options)
+    elif p.type == "range":
+        raw = _range(ui, p, value, key, text, help_, options)
+    elif options is not None:
         opts = list(options)
         if value not in opts:
             opts.append(value)
@@ -73,3 +80,25 @@ def widget(p: Param, value: Any, key: str, *, label: str | None = None, options:
     except ParameterError as exc:
         ui.error(str(exc))
         return raw
+
+
+def _multi(ui, p: Param, value: Any, key: str, text: str, help_: str, options: Sequence[Any] | None) -> list:
+    chosen = list(value or [])
+    offered = list(p.choices) if p.choices else list(options or [])
+    if p.choices and p.item != "str":
+        offered = [p.coerce([c])[0] for c in p.choices]
+    opts = offered + [v for v in chosen if v not in offered]
+    return ui.multiselect(text, opts, default=chosen, key=key, help=help_, accept_new_options=not p.choices,
+                          placeholder="empty = all" if not p.required else "choose one or more")
+
+
+def _range(ui, p: Param, value: Any, key: str, text: str, help_: str, options: Sequence[Any] | None) -> Any:
+    cast = int if p.item == "int" else float
+    if options:
+        opts = sorted(set(options) | set(value or []))
+        lo, hi = value if value else (opts[0], opts[-1])
+        return list(ui.select_slider(text, opts, value=(lo, hi), key=key, help=help_))
+    if p.min is not None and p.max is not None:
+        lo, hi = value if value else (p.min, p.max)
+        return list(ui.slider(text, cast(p.min), cast(p.max), (cast(lo), cast(hi)), key=key, help=help_))
+    return ui.text_input(text, value=p.to_text(value), key=key, help=help_, placeholder="lo..hi, e.g. 2000..2010")
