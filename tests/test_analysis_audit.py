@@ -139,7 +139,7 @@ DEFAULT_PARAMS = {
 DEFAULT_READS = {
     "sector-linkages": ({audit.IO_SOURCE}, {2016}), "key-sectors": ({audit.IO_SOURCE}, {2016}),
     "fva-share": ({audit.IO_SOURCE}, {2016}),
-    "centrality": ({audit.IO_SOURCE}, {2016}),
+    "centrality": ({audit.IO_SOURCE}, {2016}), "communities": ({audit.IO_SOURCE}, {2016}),
     "ownership-chain": ({audit.REAL_SOURCE}, set()),
 }
 

@@ -26,7 +26,7 @@ def load(driver, g: nx.Graph, label: str = "Firm", year: int = 2020) -> None:
         else:
             rows.append({"a": str(a), "b": str(b), "w": w})
     driver.execute_query(f"UNWIND $rows AS r MATCH (a:{label} {{key: r.a}}), (b:{label} {{key: r.b}}) "
-                         "CREATE (a)-[:SUPPLIES {year: $year, value: r.w}]->(b)", rows=rows, year=year)
+                         "CREATE (a)-[:SUPPLIES {year: $year, source: 'test', value: r.w}]->(b)", rows=rows, year=year)
 
 
 def partition(df) -> list[set[str]]:

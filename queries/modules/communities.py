@@ -1,8 +1,10 @@
 """Communities of a network through Neo4j Graph Data Science: Louvain or Leiden on a temporary projection.
 
 What is grouped: either the nodes given (``nodes``: ids ``Label:key``, e.g. the nodes of a network
-drawing) with the relationships of the chosen ``types`` among them, or a whole layer (the
-Sector or Firm ``SUPPLIES`` network of one year). The graph is treated as undirected: the
+drawing) with the relationships of the chosen ``types`` among them (of every dataset unless
+``source`` names one; the provenance lists the datasets and years met), or a whole layer (the
+Sector or Firm ``SUPPLIES`` network of one dataset and year: by default the latest year of real
+data, as ``queries.provenance`` chooses for ``centrality``). The graph is treated as undirected: the
 relationships between two nodes, both ways, add up into one weight (``weight`` = ``value``: the
 flow value, FDI amount or ownership share, whichever the relationship has, so mixing types mixes
 units; ``count``: one per relationship). Self-loops are left out.
@@ -37,6 +39,8 @@ from typing import Any
 
 from queries.errors import ParameterError
 from queries.model import Column, Param, QueryModule
+from queries.modules.common import SOURCE
+from queries.provenance import BASES, resolve
 from schema.model import REL_TYPES, USER_FACING_LABELS, check_label, check_rel_type
 
 # relationship types communities may follow (bookkeeping ones left out)
@@ -50,6 +54,8 @@ UNWIND $ids AS id
 MATCH (s)-[r]->(t)
 WHERE elementId(s) = id AND elementId(t) IN $ids AND s <> t AND type(r) IN $types
   AND ($year IS NULL OR r.year IS NULL OR r.year = $year)
+  AND ($source = '' OR r.source = $source)
+  AND NOT coalesce(r.year IN $skip[r.source], r.source IN $loading_all, false)
 WITH s, t, CASE $weight WHEN 'count' THEN 1.0 ELSE toFloat({weight}) END AS w
 WHERE w IS NOT NULL
 WITH CASE WHEN elementId(s) < elementId(t) THEN [s, t] ELSE [t, s] END AS pair, sum(w) AS w
@@ -59,9 +65,18 @@ WITH gds.graph.project($graph, pair[0], pair[1], {{relationshipProperties: {{w: 
 RETURN g.nodeCount AS nodes, g.relationshipCount AS rels
 """
 
+_READ_NODES = """
+UNWIND $ids AS id
+MATCH (s)-[r]->(t)
+WHERE elementId(s) = id AND elementId(t) IN $ids AND s <> t AND type(r) IN $types
+  AND ($year IS NULL OR r.year IS NULL OR r.year = $year)
+  AND ($source = '' OR r.source = $source)
+  AND NOT coalesce(r.year IN $skip[r.source], r.source IN $loading_all, false)
+RETURN DISTINCT r.source AS source, r.year AS year
+"""
 _PROJECT_LAYER = """
 MATCH (s:{label})-[r:{rel}]->(t:{label})
-WHERE r.year = $year AND s <> t
+WHERE r.year = $year AND r.source IN $sources AND s <> t
 WITH s, t, CASE $weight WHEN 'count' THEN 1.0 ELSE toFloat({weight}) END AS w
 WHERE w IS NOT NULL
 WITH CASE WHEN elementId(s) < elementId(t) THEN [s, t] ELSE [t, s] END AS pair, sum(w) AS w
@@ -206,19 +221,26 @@ def communities(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     if p["nodes"]:
         types = [check_rel_type(t) for t in (p["types"] or ["SUPPLIES"])]
         ids = _element_ids(tx, p["nodes"])
+        prov = tx.provenance
+        source = "" if p["source"] in ("", "*") else p["source"]   # given nodes: every dataset unless named
+        # the datasets and years of the relationships grouped, for the result's provenance
+        for r in tx.run(_READ_NODES, {"ids": ids, "types": types, "year": p["year"], "source": source,
+                                      **prov.skip_params()}):
+            prov.saw(r["source"], r["year"])
         info = tx.run(_PROJECT_NODES.format(weight=weight),
-                      {"ids": ids, "types": types, "year": p["year"], "weight": p["weight"],
-                       "min_weight": p["min_weight"], "graph": graph})
+                      {"ids": ids, "types": types, "year": p["year"], "weight": p["weight"], "source": source,
+                       "min_weight": p["min_weight"], "graph": graph, **prov.skip_params()})
     else:
         label = check_label("Sector" if p["layer"] == "sector" else "Firm")
         rel = check_rel_type("SUPPLIES")
-        year = p["year"]
-        if year is None:
-            year = tx.run(f"MATCH (:{label})-[r:{rel}]->(:{label}) RETURN max(r.year) AS y")[0]["y"]
-            if year is None:
-                return []
+        # one dataset and year, the latest of real data unless named (as centrality reads the same layer)
+        scope = resolve(tx, BASES["sector_flows" if label == "Sector" else "firm_flows"], source=p["source"],
+                        year=p["year"], allow_all_sources=label == "Firm")
+        if not scope.pairs:
+            return []
         info = tx.run(_PROJECT_LAYER.format(label=label, rel=rel, weight=weight),
-                      {"year": year, "weight": p["weight"], "min_weight": p["min_weight"], "graph": graph})
+                      {"year": scope.year, "sources": scope.sources, "weight": p["weight"],
+                       "min_weight": p["min_weight"], "graph": graph})
     if not info or not info[0]["nodes"]:
         return []
     algo = p["algorithm"]
@@ -280,6 +302,7 @@ COMMUNITIES = QueryModule(
                                                           "SUPPLIES", label="Relationship types"),
         Param("year", "int", None, 1900, 2100, help="year of the relationships; empty = any year for given nodes, "
                                                     "the latest for a layer"),
+        SOURCE,
         Param("weight", "choice", "value", choices=("value", "count"),
               help="edge weight: value (flow value, FDI amount or ownership share) or count of relationships"),
         Param("min_weight", "float", 0.0, 0.0, None, help="leave out pairs whose summed weight is not above this"),
