@@ -4,7 +4,8 @@ Not a test: it prints timings (median and p95 of repeated runs per start sector 
 threshold) and the number of paths found, plus the ratio of depth 4 against depth 3
 measured in the same process. Each run's paths per depth are checked against the numpy
 enumeration of the same table (``tests.support.paths.per_depth`` over A computed from the
-pymrio files): a disagreement is printed and makes the command exit with status 1. The table
+shipped extract, data/wiod2013): a disagreement is printed and makes the command exit with
+status 1. The table
 must be in the database pointed at by NEO4J_URI (sectors keyed COUNTRY|INDUSTRY, SUPPLIES
 {year: 1995, a, b}); ``--load`` writes it first through ``loader.mrio.load.load_mrio``.
 
@@ -18,8 +19,6 @@ from pathlib import Path
 
 from bench.stats import measure, ratio
 
-REPO = Path(__file__).resolve().parent.parent
-WIOD = REPO.parent / "shared/data/wiod2013/1995"
 NODES = ["KOR|Electrical and Optical Equipment", "USA|Transport Equipment", "CHN|Basic Metals and Fabricated Metal",
          "DEU|Chemicals and Chemical Products", "JPN|Machinery, Nec"]
 
@@ -33,14 +32,13 @@ def main() -> None:
     args = ap.parse_args()
     thresholds = args.threshold or [1e-4, 1e-3]
 
-    import pymrio
-
+    from bench import wiod
     from connection import read
     from queries.runner import run_module
     from tests.support.flows import coefficients
     from tests.support.paths import per_depth as reference
 
-    io = pymrio.load_all(str(WIOD))
+    io = wiod.iosystem(1995)   # the shipped extract
     if args.load:
         from loader.mrio.load import load_mrio
 

@@ -3,17 +3,11 @@ the reference data (countries with their names) plus the small explorer graph, a
 WIOD 1995 table through the MRIO loader."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from explorer.data import search
-from tests.support import explorer_graph
+from tests.support import explorer_graph, wiod
 
-# shared/ sits beside the checkout (a worktree one level further down)
-_REPO = Path(__file__).resolve().parent.parent
-WIOD = next((d / "shared/data/wiod2013/1995" for d in (_REPO.parent, _REPO.parent.parent)
-             if (d / "shared/data/wiod2013/1995").is_dir()), _REPO.parent / "shared/data/wiod2013/1995")
 KOR_ELECTRICAL = "KOR|Electrical and Optical Equipment"
 
 
@@ -77,15 +71,11 @@ def test_a_cut_list_says_so_and_how_to_narrow_it(graph):
 
 @pytest.mark.slow
 def test_wiod_sectors_answer_everyday_words(driver, schema_applied):
-    if not WIOD.is_dir():
-        pytest.skip(f"WIOD 1995 table not found at {WIOD}")
-    import pymrio
-
-    from loader.mrio.load import load_mrio
+    from loader.mrio.load import write_table
     from loader.reference.load import load_reference
 
     load_reference(progress=False)
-    load_mrio(pymrio.load_all(str(WIOD)), 1995, "WIOD2013", "WIOD35", progress=False)
+    write_table(wiod.read(1995, source="WIOD2013", classification="WIOD35"), progress=False)
     _refresh(driver)
     for text in ("Korea Electrical", "Korea electronics", "South Korea electrical and optical",
                  "Republic of Korea electronics"):

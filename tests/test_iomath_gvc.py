@@ -23,10 +23,10 @@ from iomath.gvc import (GvcInputError, gvc_system, va_in_exports, va_in_final_de
 from iomath.gvc_measures import gvc_participation, regional_value_added_split, va_generation_coefficients
 from iomath.wwz import KWW_TERMS, WWZ_TERMS, kww_from_wwz, wwz_decomposition
 from tests.support import gvc_reference as ref
+from tests.support import wiod
 
 HERE = Path(__file__).resolve().parent
-WIOD = next((p / "shared" / "data" / "wiod2013" for p in HERE.parents
-             if (p / "shared" / "data" / "wiod2013").is_dir()), None)
+
 
 
 def full(system):
@@ -540,11 +540,7 @@ def test_bm_foreign_value_added_equals_an_explicit_extraction_inverse(table):
 # 6. WIOD 2013 release, four years: the product against the decompr transcription
 # --------------------------------------------------------------------------------------------
 def wiod_year(year):
-    import pymrio
-
-    if WIOD is None:
-        pytest.skip("shared/data/wiod2013 not found beside the repository")
-    io = pymrio.load_all(str(WIOD / str(year)))
+    io = wiod.read(year)   # the shipped extract, equal to the release cell for cell
     regions = list(io.Z.index.get_level_values(0).unique())
     y_regions = io.Y.columns.get_level_values(0)
     assert list(dict.fromkeys(y_regions)) == regions          # Y's blocks in the order of Z's rows

@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.slow,
 
 
 def test_wiod_1995_loads_exactly_and_reloads_without_change(empty_db):
-    table = read_mrio(WIOD_1995, "pymrio")
+    table = read_mrio(WIOD_1995, "parquet")
     assert (table.year, table.classification) == (1995, "WIOD35")
     t0 = time.perf_counter()
     first = write_table(table, progress=False)

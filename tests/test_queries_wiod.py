@@ -1,17 +1,14 @@
 """upstream-paths / downstream-paths on the real WIOD 1995 table equal a numpy enumeration (slow).
 
-The table is loaded by the MRIO loader (``loader.mrio.load.load_mrio``, every non-zero
+The table is loaded by the MRIO loader (``loader.mrio.load.write_table``, the shipped extract in data/wiod2013, every non-zero
 flow, no --min-coefficient), so this also checks what the loader writes. The fixture does
 not wipe the database: WIOD's sector keys ('KOR|Electrical and Optical Equipment') and
 year 1995 are used by no other test graph, and the loader writes by difference, so a kept
-test server (GVN_TEST_KEEP=1) reloads in seconds. The reference enumerates paths over A (or B) computed here from the pymrio files
+test server (GVN_TEST_KEEP=1) reloads in seconds. The reference enumerates paths over A (or B) computed here from the table's Z and x
 with the same depth and threshold, and must find exactly the same paths with equal
 values (1e-9).
 """
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,10 +16,9 @@ import pytest
 from queries.errors import ParameterError
 from queries.runner import run_module
 from tests.support.flows import coefficients
+from tests.support import wiod
 from tests.support.paths import all_paths
 
-# GVN_WIOD_DIR: where the table is when the checkout does not sit beside ../shared (e.g. a git worktree)
-WIOD = Path(os.environ.get("GVN_WIOD_DIR", Path(__file__).resolve().parent.parent.parent / "shared/data/wiod2013/1995"))
 YEAR = 1995
 SOURCE = "WIOD2013"
 
@@ -31,19 +27,16 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def wiod(driver, schema_applied):
-    if not WIOD.is_dir():
-        pytest.skip(f"WIOD 1995 table not found at {WIOD}")
-    import pymrio
+    from loader.mrio.load import write_table
 
-    load_mrio = pytest.importorskip("loader.mrio.load").load_mrio
-    io = pymrio.load_all(str(WIOD))
-    load_mrio(io, YEAR, SOURCE, "WIOD35", progress=False)
+    table = wiod.read(YEAR, source=SOURCE, classification="WIOD35")
+    write_table(table, progress=False)
     # another table of the same year under another source would add parallel edges
     driver.execute_query("MATCH ()-[r:SUPPLIES {year: $year}]->() WHERE r.source <> $source DELETE r",
                          year=YEAR, source=SOURCE)
-    Z = io.Z.to_numpy(dtype=float)
-    x = io.x.to_numpy(dtype=float).ravel() if io.x is not None else Z.sum(axis=1) + io.Y.to_numpy(float).sum(axis=1)
-    keys = [f"{c}|{s}" for c, s in io.Z.index]
+    Z = table.Z.to_numpy(dtype=float)
+    x = table.x.to_numpy(dtype=float)   # the table's own x, as the loader reads it
+    keys = [f"{c}|{s}" for c, s in table.Z.index]
     A, B = coefficients(Z, x)
     return {"keys": keys, "A": A, "B": B}
 

@@ -104,7 +104,7 @@ def year_state(drv) -> dict:
 
 @pytest.fixture(scope="module")
 def spare():
-    if not (wiod_folder() / "Z.txt").is_file():
+    if not (wiod_folder() / "table.json").is_file():
         pytest.skip(f"WIOD 1995 table not found at {wiod_folder()}")
     server = spare_server()
     from connection import get_driver

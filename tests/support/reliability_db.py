@@ -11,7 +11,8 @@ import os
 import shutil
 from pathlib import Path
 
-from tests.conftest import REPO, TEST_DIR, TEST_PASSWORD, TEST_PORT
+from tests.support import wiod
+from tests.conftest import TEST_DIR, TEST_PASSWORD, TEST_PORT
 
 SPARE_PORT = int(os.environ.get("GVN_SPARE_PORT", TEST_PORT + 1))
 SPARE_DIR = Path(os.environ.get("GVN_SPARE_DIR", str(TEST_DIR.parent / f"spare-{SPARE_PORT}")))
@@ -56,5 +57,5 @@ def spare_settings():
 
 
 def wiod_folder() -> Path:
-    """The saved WIOD 1995 system: next to the checkout, or GVN_WIOD_1995 (a checkout elsewhere)."""
-    return Path(os.environ.get("GVN_WIOD_1995", REPO.parent / "shared" / "data" / "wiod2013" / "1995"))
+    """The WIOD 1995 table the repository ships (Parquet table format, data/wiod2013/1995)."""
+    return wiod.folder(1995)

@@ -20,7 +20,7 @@ def main(argv: list[str]) -> int:
         from loader.mrio.read import read_mrio
         from loader.mrio.load import write_table
 
-        table = read_mrio(argv[1], "pymrio", year=int(argv[2]))
+        table = read_mrio(argv[1], "parquet", year=int(argv[2]))
         summary = write_table(table, min_coefficient=float(argv[3]), settings=settings, progress=False,
                               commit=argv[4] if len(argv) > 4 else "auto")
         print(summary.render(), flush=True)
