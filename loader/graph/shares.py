@@ -1,4 +1,4 @@
-"""Firm-to-firm supply shares a and b (GUIDE: a = value / buyer's purchases from firms in the
+"""Firm-to-firm supply shares a and b (docs/methods.md, section 10: a = value / buyer's purchases from firms in the
 year, b = value / seller's sales to firms in the year), pure.
 
 The shares depend on every link of the year in the database, not only on the
