@@ -25,11 +25,13 @@ EXAMPLES = [
         name="foreign-affiliates-by-region",
         title="Foreign affiliates per region",
         description="Firms with a foreign equity share of at least $min_share (10%: the direct-investment "
-                    "threshold of IMF BPM6 and the OECD Benchmark Definition), counted per region, with their "
-                    "output (thousand USD). The query modules also count ownership chains to a foreign parent.",
-        cypher="MATCH (f:Firm)-[:LOCATED_IN]->(r:Region) WHERE f.foreign_share >= $min_share "
-               "RETURN r.key AS region, r.name AS name, count(f) AS affiliates, "
-               "round(sum(f.output), 1) AS output_kusd ORDER BY affiliates DESC",
+                    "threshold of IMF BPM6 and the OECD Benchmark Definition), counted per country and region "
+                    "(firms without a recorded region in a row of their own), with their output (thousand USD). "
+                    "The query modules also count ownership chains to a foreign parent.",
+        cypher="MATCH (f:Firm) WHERE f.foreign_share >= $min_share "
+               "OPTIONAL MATCH (f)-[:LOCATED_IN]->(r:Region) "
+               "RETURN f.country AS country, r.key AS region, coalesce(r.name, '(no region recorded)') AS name, "
+               "count(f) AS affiliates, round(sum(f.output), 1) AS output_kusd ORDER BY affiliates DESC",
         params={"min_share": 0.10},
     ),
     dict(
