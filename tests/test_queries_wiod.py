@@ -16,7 +16,7 @@ import pytest
 from queries.errors import ParameterError
 from queries.runner import run_module
 from tests.support.flows import coefficients
-from tests.support import wiod
+from tests.support import wiod as shipped
 from tests.support.paths import all_paths
 
 YEAR = 1995
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.slow
 def wiod(driver, schema_applied):
     from loader.mrio.load import write_table
 
-    table = wiod.read(YEAR, source=SOURCE, classification="WIOD35")
+    table = shipped.read(YEAR, source=SOURCE, classification="WIOD35")
     write_table(table, progress=False)
     # another table of the same year under another source would add parallel edges
     driver.execute_query("MATCH ()-[r:SUPPLIES {year: $year}]->() WHERE r.source <> $source DELETE r",
