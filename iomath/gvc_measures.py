@@ -4,7 +4,7 @@ exports, and the regional split of value added. Pure numpy; notation of iomath.g
 References: Koopman, R., Powers, W., Wang, Z. and Wei, S.-J. (2010), "Give credit where credit
 is due: tracing value added in global production chains", NBER Working Paper 16426;
 Hummels, Ishii & Yi (2001); Miller & Blair (2009), "Input-Output Analysis", 2nd ed., ch. 3
-(interregional models) and 6 (multipliers). Equations: docs/_methods_gvc.md.
+(interregional models) and 6 (multipliers). Equations: docs/methods.md, section 19.
 """
 from __future__ import annotations
 

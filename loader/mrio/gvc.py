@@ -119,6 +119,13 @@ def gvc_results(table: MrioTable) -> GvcResults:
     for k, prop in enumerate(KWW_PROPS):
         country[prop] = kww.terms[:, k]
     G = len(units)
+    # A sector without output (Z 1 + Y 1 = 0) has no value added, so no decomposition explains its
+    # "exports" (final-demand entries that cancel across destinations: WIOD 1995 LUX leather, +1 at
+    # home and -1 to RoW); kept apart so that the KWW terms + unexplained_exports = gross_exports.
+    dead = x_sum == 0
+    unexplained = np.zeros(G)
+    np.add.at(unexplained, system.unit_of_row[dead], wwz.exports.sum(axis=1)[dead])
+    country["unexplained_exports"] = unexplained
     gap_max = np.full(G, np.nan)
     gap_at = [-1] * G
     for g in range(G):

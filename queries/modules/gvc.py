@@ -108,7 +108,7 @@ def _country_filter(var: str, param: str) -> str:
 
 # ---------------------------------------------------------------- gvc-decomposition
 
-KWW_AGG = ("kww_vax", "kww_rdv", "kww_dva", "kww_fva", "kww_pdc")
+KWW_AGG = ("kww_vax", "kww_rdv", "kww_dva", "kww_fva", "kww_pdc", "unexplained_exports")
 _KWW_COUNTRY = f"""
 MATCH (c:{COUNTRY_YEAR}) WHERE c.source = $source AND c.year = $year AND {_country_filter('c.country', 'country')}
 RETURN c.country AS country, c.gross_exports AS gross_exports,
@@ -171,7 +171,9 @@ GVC_DECOMPOSITION = QueryModule(
        Column("kww_rdv", MONEY, "returned domestic value added T4+T5"),
        Column("kww_dva", MONEY, "domestic value added in exports VAX + RDV"),
        Column("kww_fva", MONEY, "foreign value added T7+T8"),
-       Column("kww_pdc", MONEY, "pure double counting T6+T9"))
+       Column("kww_pdc", MONEY, "pure double counting T6+T9"),
+       Column("unexplained_exports", MONEY, "exports of sectors without output (Z 1 + Y 1 = 0), which no term "
+                                            "explains; the nine terms + this = gross_exports (docs/methods.md 19.2)"))
     + tuple(Column(t, MONEY, WWZ_TEXT[t] + " (bilateral)") for t in WWZ_TERMS)
     + (Column("year", "year", "table year"), Column("source", "Dataset key", "table read"),
        Column("rank", "rank", "1 = first in the chosen order")),
