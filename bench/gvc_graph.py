@@ -28,6 +28,10 @@ EXPORTERS = ("DEU", "CHN", "USA", "KOR", "LUX")
 RESULTS = REPO / "bench" / "gvc_results.md"
 
 
+def _row(what: str, t: Timing) -> str:
+    return f"| {what} | {t.median_s:.2f} | {', '.join(f'{x:.2f}' for x in t.runs_s)} |"
+
+
 def _remove_gvc(source: str, year: int) -> None:
     from connection import write
 
@@ -95,9 +99,10 @@ def main() -> None:
               "WIOD 2013 extract (1,435 sectors, 41 countries), against the test server (1 GB heap) on the 2 "
               "shared cores.", "",
               "| step | median s | runs s |", "|---|---|---|",
-              f"| rows without GVC accounting | {without.median_s:.2f} | {', '.join(f'{x:.2f}' for x in without.runs_s)} |",
-              f"| rows with GVC accounting | {with_gvc.median_s:.2f} | {', '.join(f'{x:.2f}' for x in with_gvc.runs_s)} |",
-              f"| write the year's GVC results (first load of them; {gvc_rows:,} rows) | {first_s:.1f} | {first_s:.1f} |",
+              _row("rows without GVC accounting", without),
+              _row("rows with GVC accounting", with_gvc),
+              f"| write the year's GVC results (first load of them; {gvc_rows:,} rows) | {first_s:.1f} | "
+              f"{first_s:.1f} |",
               f"| reload of the year (writes nothing) | {again_s:.1f} | {again_s:.1f} |", "",
               f"First load: created {sum(first.created.values()):,}, updated {sum(first.updated.values()):,}; "
               f"stages: {', '.join(f'{k} {v:.1f} s' for k, v in first.stages.items())}. "

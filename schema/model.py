@@ -93,6 +93,11 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
     RelType("MEMBER_OF", (("Country", "Region"),), "", "Membership of a grouping (EU, OECD, ASEAN, ...)."),
     RelType("PERFORMS", (("Firm", "Stage"),), "stage:str, value_added:float (thousand USD), year:int",
             "A GVC stage performed by a firm."),
+    RelType("STAGE_ASSESSMENT", (("Firm", "Stage"), ("Country", "Stage")),
+            "year:int, stage:str, current:int (capability now, 1-5), target:int (importance aimed at, 1-5), "
+            "assessed_by:str (survey, study or panel)",
+            "An assessment of a firm's or a country's position in one GVC stage (the GVC gap index: gap = target - "
+            "current, module gvc-gap)."),
     RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
     RelType("HAS_YEAR", (("Sector", "SectorYear"), ("Country", "CountryYear")), "",
             "A sector's accounts of one year; a country's GVC accounts of one year."),

@@ -67,15 +67,18 @@ def reference(table):
         va_exports[:, c] = M[:, blocks == c].sum(axis=1)
     VBY = ref.leontief(d, "final_demand")                       # (k, c) = v_k (B Y)_kc
     T = np.array([VBY[blocks == s].sum(axis=0) for s in range(G)])
+    published = table.x.to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        gap = np.abs(table.x.to_numpy(float) - d["X"]) / np.abs(table.x.to_numpy(float))
+        # not relative where the table publishes x = 0: no gap recorded there
+        gap = np.where(published != 0, np.abs(published - d["X"]) / np.abs(published), np.nan)
+        A = np.where(d["X"][None, :] != 0, Z / d["X"][None, :], 0.0)
     # Country keys are ISO codes: WIOD's ROM (Romania's old code) is stored as ROU
     countries = ["ROU" if c == "ROM" else c for c in regions]
     return dict(regions=regions, countries=countries, G=G, N=N, d=d, wwz=ref.wwz(d), kww=ref.kww(d), fva=fva, dvx=dvx,
                 va_exports=va_exports, VBY=VBY, vax=T.sum(axis=1) - np.diag(T), E=d["E"],
                 gdp=np.array([(d["Vc"] * d["X"])[blocks == s].sum() for s in range(G)]),
                 va_gen=d["Vc"] @ d["L"], va_gen_fb=d["Vc"] @ d["Bd"], induced=d["B"] @ d["Y"], gap=gap,
-                A=Z / d["X"][None, :], keys=[f"{c}|{s}" for c, s in table.Z.index])
+                A=A, keys=[f"{c}|{s}" for c, s in table.Z.index])
 
 
 def close(stored, expected, scale):
