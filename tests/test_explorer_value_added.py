@@ -124,7 +124,7 @@ def test_the_page_draws_every_figure_with_title_units_and_source(page, wiod, dri
         assert fig["data"], title
     # the KWW bars of one country add up to its stored gross exports
     fig = figure(chart(page, "Gross exports decomposed"))
-    kor = sum(y for trace in fig["data"] for x, y in zip(trace["x"], trace["y"]) if y == "KOR")
+    kor = sum(x for trace in fig["data"] for x, y in zip(trace["x"], trace["y"]) if y == "KOR")
     assert fig["layout"]["xaxis"]["title"]["text"].startswith("Gross exports (million USD")
     stored = driver.execute_query("MATCH (c:CountryYear {source: $s, year: 1995, country: 'KOR'}) "
                                   "RETURN c.gross_exports AS e", s=source).records[0]["e"]
