@@ -17,6 +17,7 @@ Appends its figures to bench/gvc_results.md (section "In the graph").
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,7 +54,7 @@ def main() -> None:
     from loader.mrio.load import write_table
     from loader.mrio.parquet import read_table
     from loader.mrio.rows import build_rows, mrio_graph
-    from queries.modules.gvc import _WWZ_BILATERAL
+    from queries.modules.gvc import _WWZ_BILATERAL, sector_pattern
     from queries.runner import run_module
 
     table = read_table(REPO / "data" / "wiod2013" / str(args.year))
@@ -81,18 +82,23 @@ def main() -> None:
     again = write_table(table, progress=False)
     again_s = time.perf_counter() - t0
 
+    # the floor: a statement that reads nothing, on the same connection and machine
+    floor = measure("RETURN 1", lambda: read("RETURN 1 AS one"), repeat=args.repeat)
+    load_before = os.getloadavg()
     runner: dict[str, Timing] = {}
     bare: dict[str, Timing] = {}
     rows_of: dict[str, int] = {}
     q = {"source": table.source, "year": table.year, "partner": "", "industry": ""}
     for c in EXPORTERS:
-        rows_of[c] = len(read(_WWZ_BILATERAL, {**q, "country": c}))
+        one = sector_pattern(_WWZ_BILATERAL, c)
+        rows_of[c] = len(read(one, {**q, "country": c}))
         run_module("gvc-decomposition", {"level": "bilateral", "country": c, "source": table.source,
                                          "year": table.year})          # warm the plan cache
         runner[c] = measure(c, lambda c=c: run_module("gvc-decomposition", {
             "level": "bilateral", "country": c, "source": table.source, "year": table.year}), repeat=args.repeat)
-        bare[c] = measure(c, lambda c=c: read(_WWZ_BILATERAL, {**q, "country": c}), repeat=args.repeat)
+        bare[c] = measure(c, lambda c=c, one=one: read(one, {**q, "country": c}), repeat=args.repeat)
 
+    load_after = os.getloadavg()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines += [f"## In the graph: WIOD {table.year} ({stamp})", "",
               "`python -m bench.gvc_graph`: loader rows, writes and one exporter's bilateral rows on the shipped "
@@ -115,6 +121,9 @@ def main() -> None:
     for c in EXPORTERS:
         lines.append(f"| {c} | {rows_of[c]:,} | {runner[c].median_s * 1000:.0f} | {runner[c].p95_s * 1000:.0f} | "
                      f"{bare[c].median_s * 1000:.0f} | {bare[c].p95_s * 1000:.0f} |")
+    lines += ["", f"Floor: `RETURN 1` median {floor.median_s * 1000:.0f} ms, p95 {floor.p95_s * 1000:.0f} ms. Load "
+              f"average (1, 5, 15 min) before the latency runs {', '.join(f'{x:.1f}' for x in load_before)}, after "
+              f"{', '.join(f'{x:.1f}' for x in load_after)} (2 cores)."]
     text = "\n".join(lines) + "\n"
     print(text)
     if not args.no_write:
