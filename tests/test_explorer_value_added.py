@@ -21,6 +21,7 @@ import pytest
 from loader.mrio.load import write_table
 from loader.mrio.parquet import read_table
 from tests.conftest import OUTPUT_DIR, REPO
+from tests.test_gvc_graph import clear
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,7 +44,8 @@ def wiod(driver, schema_applied):
     tables = [read_table(WIOD / str(y)) for y in YEARS]
     for t in tables:
         write_table(t, progress=False)      # by difference: a year already stored costs a read
-    return tables
+    yield tables
+    clear(driver)   # two WIOD years are too big for the 1,000-node wipe of the next test's fixture on a small heap
 
 
 @pytest.fixture(scope="module")

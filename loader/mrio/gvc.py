@@ -37,9 +37,10 @@ from loader.graph.rows import GraphRows, check_property_name
 from loader.mrio.read import MrioTable
 
 # Tables up to this many sectors get the accounting by default (``--gvc auto``). Measured on the
-# 2-core test machine (bench/gvc_results.md): WIOD's 1,435 sectors compute in about 1 s and write
-# about 0.15 million relationships; EXIOBASE's 7,987 take 30-35 s and 3.7 GB to compute and would
-# write about 1.2 million relationships a year, so larger tables need ``--gvc on``.
+# 2-core test machine (bench/gvc_results.md): WIOD's 1,435 sectors decompose in 0.2-0.3 s and write
+# about 83,000 rows; a 4,000-sector table computes in 3.3 s and would write about 0.6 million
+# relationships; EXIOBASE's 7,987-9,800 take 30-35 s and 3.7 GB to compute and would write 0.8-0.95
+# million relationships a year, so tables above 2,500 sectors need ``--gvc on``.
 GVC_AUTO_MAX_SECTORS = 2_500
 GVC_MODES = ("auto", "on", "off")
 
