@@ -6,5 +6,5 @@ in exports; every formula, with its source, is in docs/methods.md. GVC accountin
 ``iomath.wwz`` (Wang-Wei-Zhu 16 terms, Koopman-Wang-Wei 9 terms), ``iomath.bm``
 (Borin-Mancini source-based terms), ``iomath.gvc_measures`` (participation and position,
 value-added generation coefficients, the regional split of value added); equations in
-docs/_methods_gvc.md.
+docs/methods.md, section 19.
 """

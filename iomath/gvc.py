@@ -20,7 +20,7 @@ The only n^3 step is the inverse B itself.
 References: Hummels, Ishii & Yi (2001), "The nature and growth of vertical specialization
 in world trade", Journal of International Economics 54(1): 75-96; Johnson & Noguera (2012),
 "Accounting for intermediates: production sharing and trade in value added", Journal of
-International Economics 86(2): 224-236. Equations: docs/_methods_gvc.md.
+International Economics 86(2): 224-236. Equations: docs/methods.md, section 19.
 """
 from __future__ import annotations
 

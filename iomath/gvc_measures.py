@@ -4,7 +4,7 @@ exports, and the regional split of value added. Pure numpy; notation of iomath.g
 References: Koopman, R., Powers, W., Wang, Z. and Wei, S.-J. (2010), "Give credit where credit
 is due: tracing value added in global production chains", NBER Working Paper 16426;
 Hummels, Ishii & Yi (2001); Miller & Blair (2009), "Input-Output Analysis", 2nd ed., ch. 3
-(interregional models) and 6 (multipliers). Equations: docs/_methods_gvc.md.
+(interregional models) and 6 (multipliers). Equations: docs/methods.md, section 19.
 """
 from __future__ import annotations
 
@@ -175,3 +175,35 @@ def regional_value_added_split(system: GvcSystem, level: str = "unit") -> Region
         return RegionalSplit(units=system.units,
                              **{k: block_sums(a, system.starts, system.sizes, axis=0) for k, a in parts.items()})
     raise ValueError(f"level: expected 'unit' or 'sector'; got {level!r}")
+
+
+def va_in_exports_by_exporter(system: GvcSystem) -> np.ndarray:
+    """(n, G): value added of each origin sector k embodied in the gross exports of each unit c.
+
+    Entry (k, c) = v_k sum_{i in c} B_ki e_i: the columns of the value-added-by-origin matrix
+    V B diag(e) (iomath.gvc.va_in_exports(by='sector')) summed over the exporting sectors of
+    each unit, without forming that n x n matrix. Column c sums to unit c's gross exports;
+    the entries of c's own sectors add up to its domestic value added in exports (DVA in
+    Hummels, Ishii & Yi's sense, returning value added included), the others to its FVA.
+    Rows in the caller's order.
+    """
+    e = system.exports
+    out = np.zeros((system.n, system.G))
+    for g in range(system.G):
+        sl = system.block(g)
+        if sl.start != sl.stop:
+            out[:, g] = system.v * (system.B[:, sl] @ e[sl])
+    return system.to_caller_rows(out)
+
+
+def induced_output(system: GvcSystem, absolute: bool = False) -> np.ndarray:
+    """(n, G): B Y, the output of each sector that each destination's final demand calls for.
+
+    ``absolute``: B |Y| instead. Every term v_k a_kj ... y_j^d of the value-added path sums
+    that make up v_k (B Y)_kd is, in absolute value, bounded by v_k (B |Y|)_kd when A >= 0, so
+    a path prefix ending at sector j with weight w can still add at most |w| (B |Y|)_jd:
+    the bound the value-added path module prunes by (final demand holds negative changes in
+    inventories, so B Y alone bounds nothing). Rows in the caller's order.
+    """
+    Y = np.abs(system.Y) if absolute else system.Y
+    return system.to_caller_rows(system.B @ Y)

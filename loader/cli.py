@@ -73,9 +73,13 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
              None, help="Industry classification name; default from the release (WIOD35, WIOD56, ICIO36, "
                         "ICIO45, ICIO2023, EXIO3, EXIO3P) or the table"),
          commit: str = COMMIT_OPT,
+         gvc: str = typer.Option("auto", "--gvc",
+                                 help="GVC accounting (WWZ/KWW, participation, value added by origin): auto = "
+                                      "for tables up to 2,500 sectors, on, off"),
          quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
-    """Read and validate one MRIO year, then write sectors, their yearly accounts and SUPPLIES."""
+    """Read and validate one MRIO year, then write sectors, their yearly accounts, SUPPLIES and GVC accounts."""
     from iomath.basic import SingularSystemError
+    from iomath.gvc import GvcInputError
     from loader.mrio.load import write_table
     from loader.mrio.read import MrioInputError, read_mrio
 
@@ -84,8 +88,8 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
         raise typer.Exit(2)
     try:
         table = read_mrio(path, fmt, year=year, source=source, classification=classification)
-        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit)
-    except (MrioInputError, SingularSystemError) as e:
+        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit, gvc=gvc)
+    except (MrioInputError, SingularSystemError, GvcInputError) as e:
         typer.echo(f"{path}: {e}", err=True)
         raise typer.Exit(1)
     typer.echo(summary.render())

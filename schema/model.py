@@ -43,6 +43,10 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("SectorYear", "COUNTRY|INDUSTRY|YEAR",
               "A sector's accounts in one year: output, value added, linkages, upstreamness, exports "
               "and the value added embodied in them (million USD for WIOD/OECD).", ("year",)),
+    NodeLabel("CountryYear", "SOURCE|COUNTRY|YEAR, e.g. wiod-2013-release|KOR|1995",
+              "A country's GVC accounts in one year of one input-output table (loader.mrio.gvc): gross exports, "
+              "value added, the KWW terms, VAX, participation and position (table currency, million USD for "
+              "WIOD; ratios as shares).", ("year", "country")),
     NodeLabel("Firm", "the source's firm identifier", "An enterprise: SME, domestic large firm or TNC affiliate.",
               ("name", "country", "industry")),
     NodeLabel("Person", "the source's person identifier", "An individual: founder, executive, researcher, owner.",
@@ -89,8 +93,28 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
     RelType("MEMBER_OF", (("Country", "Region"),), "", "Membership of a grouping (EU, OECD, ASEAN, ...)."),
     RelType("PERFORMS", (("Firm", "Stage"),), "stage:str, value_added:float (thousand USD), year:int",
             "A GVC stage performed by a firm."),
+    RelType("STAGE_ASSESSMENT", (("Firm", "Stage"), ("Country", "Stage")),
+            "year:int, stage:str, current:int (capability now, 1-5), target:int (importance aimed at, 1-5), "
+            "assessed_by:str (survey, study or panel)",
+            "An assessment of a firm's or a country's position in one GVC stage (the GVC gap index: gap = target - "
+            "current, module gvc-gap)."),
     RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
-    RelType("HAS_YEAR", (("Sector", "SectorYear"),), "", "A sector's accounts of one year."),
+    RelType("HAS_YEAR", (("Sector", "SectorYear"), ("Country", "CountryYear")), "",
+            "A sector's accounts of one year; a country's GVC accounts of one year."),
+    RelType("EXPORTS_TO", (("Sector", "Country"),),
+            "year:int, source:str, exports:float (E^sr), exports_final:float (Y^sr), exports_intermediate:float, "
+            "dva_fin, dva_int, dva_intrexi1, dva_intrexf, dva_intrexi2, rdv_int, rdv_fin, rdv_fin2, ova_fin, "
+            "mva_fin, ova_int, mva_int, ddc_fin, ddc_int, odc, mdc:float (the 16 WWZ terms; all in table "
+            "currency, million USD for WIOD)",
+            "Gross exports of a country-sector to an importing country and their Wang-Wei-Zhu decomposition "
+            "(docs/methods.md 19.3); the 16 terms add up to exports."),
+    RelType("SERVES", (("Sector", "Country"),),
+            "year:int, source:str, final_demand:float (y_k^c), induced_output:float ((B Y)_kc), "
+            "induced_output_abs:float ((B |Y|)_kc), va_final_demand:float (v_k (B Y)_kc), va_exports:float "
+            "(v_k sum_{i in c} B_ki e_i); table currency (million USD for WIOD)",
+            "What a country-sector contributes to a country (its own included): output sold to its final demand, "
+            "output and value added its final demand induces, value added embodied in its gross exports "
+            "(docs/methods.md 19.4)."),
     RelType("HAS_VERSION", (("Report", "ReportVersion"), ("Dashboard", "DashboardVersion"), ("Scene", "SceneVersion")),
             "", "Version history of a saved report, dashboard or network drawing."),
 ]}

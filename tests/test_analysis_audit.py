@@ -134,6 +134,7 @@ DEFAULT_PARAMS = {
     "upstream-paths": {"node": "A1"}, "downstream-paths": {"node": "S1"},
     "shortest-supply-path": {"source": "S2", "target": "N1"}, "firm-neighbourhood": {"firm": "A1"},
     "ownership-chain": {"firm": "A2"},
+    "va-paths": {"origin": "KOR", "destination": "JPN", "threshold": 0.0}, "gvc-gap": {"subject": "KOR"},
 }
 # what each module reads by default: (datasets, years); [] = records without a year
 DEFAULT_READS = {
@@ -141,6 +142,8 @@ DEFAULT_READS = {
     "fva-share": ({audit.IO_SOURCE}, {2016}),
     "centrality": ({audit.IO_SOURCE}, {2016}), "communities": ({audit.IO_SOURCE}, {2016}),
     "ownership-chain": ({audit.REAL_SOURCE}, set()),
+    **{m: ({audit.IO_SOURCE}, {2016}) for m in ("gvc-decomposition", "gvc-participation", "va-by-origin", "tiva",
+                                                "va-generation", "va-paths")},
 }
 
 

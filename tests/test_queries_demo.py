@@ -45,6 +45,8 @@ def _params(name: str, d: dict) -> dict:
         "shortest-supply-path": {"source": d["pair"]["a"], "target": d["pair"]["b"]},
         "firm-neighbourhood": {"firm": d["firm_tnc"]},
         "ownership-chain": {"firm": d["owned"]},
+        "va-paths": {"origin": "KOR", "destination": "USA", "depth": 2, "threshold": 0.0},
+        "gvc-gap": {"subject": "KOR"},
     }.get(name, {})
 
 

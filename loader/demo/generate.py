@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from loader.demo import firms as firm_draws, iotable, links as link_draws, people as people_draws, trade as trade_draws
+from loader.demo.assessments import stage_assessments
 from loader.tables.spec import SPECS
 
 
@@ -39,6 +40,7 @@ def generate(n_firms: int = 3000, seed: int = 7, year: int = iotable.YEAR) -> di
         "firm_supply": links,
         "trade_flows": trade_draws.trade_flows(rng, year),
         "gvc_stages": stages,
+        "stage_assessments": stage_assessments(stages, firms, year),
     }
     # exactly the columns of the table format, in its order
     return {stem: frame[SPECS[stem].names].reset_index(drop=True) for stem, frame in frames.items()}

@@ -6,6 +6,12 @@ are a replaced slice: a reload writes only what changed and deletes what the new
 no longer contains (e.g. edges dropped by a higher ``--min-coefficient``), so a second
 identical load writes nothing. Countries and industries are only filled when new.
 Commit modes, locks and the Dataset ``loading`` mark are the writer's.
+
+``gvc`` ('auto', 'on', 'off'): the GVC accounting of the year (loader.mrio.gvc: CountryYear
+nodes, EXPORTS_TO and SERVES relationships, GVC properties of SectorYear and SUPPLIES.a_gvc),
+by default for tables up to ``GVC_AUTO_MAX_SECTORS`` sectors. Its node and relationship sets
+are replaced slices of (source, year) too; a load with the accounting off leaves stored
+results as they are.
 """
 from __future__ import annotations
 
@@ -16,19 +22,21 @@ from connection import Settings
 from loader.graph.rows import paused_gc
 from loader.graph.summary import LoadSummary
 from loader.graph.write import write_graph
+from loader.mrio.gvc import GVC_AUTO_MAX_SECTORS, wants_gvc
 from loader.mrio.read import MrioTable, table_from_iosystem, validate_table
 from loader.mrio.rows import build_rows, mrio_graph
 
 
 def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Settings | None = None,
-                progress: bool = True, commit: str = "auto") -> LoadSummary:
+                progress: bool = True, commit: str = "auto", gvc: str = "auto") -> LoadSummary:
     """Validate (again: cheap, and callers may have built the table by hand), compute, then write."""
     validate_table(table)
     if min_coefficient < 0:
         raise ValueError(f"--min-coefficient {min_coefficient}: expected a number >= 0")
+    with_gvc = wants_gvc(gvc, len(table.Z.index))
     with paused_gc():
         t0 = time.perf_counter()
-        rows = build_rows(table, min_coefficient=min_coefficient)
+        rows = build_rows(table, min_coefficient=min_coefficient, gvc=with_gvc)
         graph = mrio_graph(rows, year=table.year, source=table.source,
                            loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         dropped = rows.dropped_below_min
@@ -42,11 +50,18 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
     if min_coefficient > 0:
         summary.notes.append(f"--min-coefficient {min_coefficient:g} dropped {dropped:,} non-zero flows with "
                              "max(a, b) below it")
+        if with_gvc:
+            summary.notes.append("value-added paths follow only the SUPPLIES edges kept: with --min-coefficient "
+                                 "their sums fall short of the stored value added (V B Y)")
+    if not with_gvc:
+        summary.notes.append(f"GVC accounting skipped (--gvc {gvc}; auto computes it for tables up to "
+                             f"{GVC_AUTO_MAX_SECTORS:,} sectors)")
     return summary
 
 
 def load_mrio(io, year: int, source: str, classification: str, *, min_coefficient: float = 0.0,
-              settings: Settings | None = None, progress: bool = True, commit: str = "auto") -> LoadSummary:
+              settings: Settings | None = None, progress: bool = True, commit: str = "auto",
+              gvc: str = "auto") -> LoadSummary:
     """Load one year of a pymrio IOSystem (e.g. ``pymrio.load_test()``) or an MrioTable.
 
     Raises ``loader.mrio.read.MrioInputError`` before writing anything when the
@@ -57,4 +72,5 @@ def load_mrio(io, year: int, source: str, classification: str, *, min_coefficien
         table.year, table.source, table.classification = int(year), source, classification
     else:
         table = table_from_iosystem(io, year=int(year), source=source, classification=classification)
-    return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit)
+    return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit,
+                       gvc=gvc)

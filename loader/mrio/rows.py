@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from loader.mrio.gvc import GvcResults, add_gvc_rows, gvc_results
+
 from iomath.basic import SectorAccounts, sector_accounts
 from loader.graph.rows import GraphRows, dataset_rows
 from loader.mrio.read import MrioTable
@@ -28,6 +30,8 @@ class MrioRows:
     edges: dict[str, list]
     dropped_below_min: int
     accounts: SectorAccounts
+    # the GVC accounting (loader.mrio.gvc), None when the load skips it
+    gvc: GvcResults | None = None
 
     @property
     def n_edges(self) -> int:
@@ -75,7 +79,7 @@ def edge_columns(A: np.ndarray, B: np.ndarray, Z: np.ndarray, keys: list[str],
     return cols, int(nonzero.sum() - keep.sum())
 
 
-def build_rows(table: MrioTable, *, min_coefficient: float = 0.0) -> MrioRows:
+def build_rows(table: MrioTable, *, min_coefficient: float = 0.0, gvc: bool = False) -> MrioRows:
     Z = table.Z.to_numpy(dtype=float)
     Y = table.Y.to_numpy(dtype=float)
     x = table.x.to_numpy(dtype=float)
@@ -102,11 +106,17 @@ def build_rows(table: MrioTable, *, min_coefficient: float = 0.0) -> MrioRows:
         props.update({p: float(getattr(acc, p)[n]) for p in SectorAccounts.PROPERTY_NAMES})
         sector_years.append({"key": f"{k}|{year}", "sector": k, "props": props})
     edges, dropped = edge_columns(acc.A, acc.B, Z, keys, min_coefficient)
+    res = None
+    if gvc:
+        res = gvc_results(table)
+        # the coefficient the value-added paths follow: z_ij over x_j = (Z 1 + Y 1)_j
+        index = {k: n for n, k in enumerate(keys)}
+        edges["a_gvc"] = res.a_gvc[[index[s] for s in edges["s"]], [index[t] for t in edges["t"]]].tolist()
     dataset = {"key": src, "props": {"name": table.name, "synthetic": bool(table.synthetic),
                                      "description": f"input-output table {table.name} ({cls} industries)",
                                      "source": src}}
     return MrioRows(dataset=dataset, countries=countries, industries=industry_rows, sectors=sectors,
-                    sector_years=sector_years, edges=edges, dropped_below_min=dropped, accounts=acc)
+                    sector_years=sector_years, edges=edges, dropped_below_min=dropped, accounts=acc, gvc=res)
 
 
 # ---------------------------------------------------------------- the writer's rows
@@ -139,6 +149,15 @@ def mrio_graph(rows: MrioRows, *, year: int, source: str, loaded_at: str) -> Gra
     supplies = g.rel_rows("SUPPLIES", "Sector", "Sector", ("year",), common=slice_, replace=("source", "year"))
     e = rows.edges
     no_id: dict = {}   # every row's identity (year) is common: one shared empty map
-    supplies.rows = [{"from": s, "to": t, "id": no_id, "props": {"value": v, "a": a, "b": b}}
-                     for s, t, v, a, b in zip(e["s"], e["t"], e["value"], e["a"], e["b"])]
+    if "a_gvc" in e:
+        supplies.rows = [{"from": s, "to": t, "id": no_id, "props": {"value": v, "a": a, "b": b, "a_gvc": ag}}
+                         for s, t, v, a, b, ag in zip(e["s"], e["t"], e["value"], e["a"], e["b"], e["a_gvc"])]
+    else:
+        supplies.rows = [{"from": s, "to": t, "id": no_id, "props": {"value": v, "a": a, "b": b}}
+                         for s, t, v, a, b in zip(e["s"], e["t"], e["value"], e["a"], e["b"])]
+    if rows.gvc is not None:
+        keys = [s["key"] for s in rows.sectors]
+        iso = {k.split("|", 1)[0]: s["country"] for k, s in zip(keys, rows.sectors)}
+        props = {y["sector"]: years.rows[n]["props"] for n, y in enumerate(rows.sector_years)}
+        add_gvc_rows(g, rows.gvc, keys=keys, iso=iso, year=int(year), source=source, sector_years=props)
     return g

@@ -58,7 +58,7 @@ def check_folder(folder: Path, settings: Settings) -> tuple[tv.Checked, bool]:
         raise TablesError(problems)
     mine = tv.defined(checked)
     needs_reference = any(refs[k] - in_db[k] - mine[k] for k in ("country", "region", "industry")) \
-        or bool(checked.rows.get("gvc_stages")) and not read("MATCH (s:Stage) RETURN s.key LIMIT 1",
+        or bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments")) and not read("MATCH (s:Stage) RETURN s.key LIMIT 1",
                                                                     settings=settings) \
         or reference_unfinished(settings)
     return checked, needs_reference

@@ -67,4 +67,8 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
     for r in each("gvc_stages"):
         g.rel_rows("PERFORMS", "Firm", "Stage", ("year",)).add(
             r["firm"], r["stage"], stage=r["stage"], year=r["year"], value_added=r["value_added"], source=source)
+    for r in each("stage_assessments"):
+        g.rel_rows("STAGE_ASSESSMENT", LABEL[r["subject_kind"]], "Stage", ("year", "assessed_by")).add(
+            r["subject"], r["stage"], year=r["year"], assessed_by=r["assessed_by"], stage=r["stage"],
+            current=r["current"], target=r["target"], source=source)
     return g

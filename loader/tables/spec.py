@@ -19,6 +19,8 @@ OWNER_KINDS = ("firm", "person")
 TARGET_KINDS = ("firm", "country", "region")
 DESTINATION_KINDS = ("country", "region")
 MEASURES = ("flow", "position")
+SUBJECT_KINDS = ("firm", "country")
+SCORE = dict(min=1, max=5)   # stage assessments: a 1-5 scale
 
 
 @dataclass(frozen=True)
@@ -146,4 +148,15 @@ SPECS: dict[str, FileSpec] = {s.stem: s for s in [
         Col("year", "int", "year", **YEAR),
         Col("value_added", "float", "thousand USD", min=0),
     ), ("firm", "stage", "year"), 4),
+    FileSpec("stage_assessments", "GVC stage assessments: current capability and target importance per stage "
+             "(STAGE_ASSESSMENT; gap = target - current, module gvc-gap)", (
+        Col("subject", "str", help="Firm key or ISO3 country, as subject_kind says"),
+        Col("subject_kind", "str", choices=SUBJECT_KINDS),
+        Col("stage", "str", choices=tuple(STAGE_KEYS)),
+        Col("year", "int", "year", **YEAR),
+        Col("current", "int", "score 1-5", **SCORE, help="capability the subject has in the stage now"),
+        Col("target", "int", "score 1-5", **SCORE, help="importance of the stage for where the subject aims to be"),
+        Col("assessed_by", "str", help="who assessed it: survey, study or expert panel (one subject, stage and year "
+                                       "may have several assessors)"),
+    ), ("subject", "subject_kind", "stage", "year", "assessed_by"), 4),
 ]}

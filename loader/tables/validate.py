@@ -26,6 +26,7 @@ POLY = {
     ("ownership", "owner", "owner_kind"): {"firm": "firm", "person": "person"},
     ("investments", "target", "target_kind"): {"firm": "firm", "country": "country", "region": "region"},
     ("fdi_statistics", "destination", "destination_kind"): {"country": "country", "region": "region"},
+    ("stage_assessments", "subject", "subject_kind"): {"firm": "firm", "country": "country"},
 }
 
 

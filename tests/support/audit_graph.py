@@ -114,6 +114,10 @@ K0,A1,2020,5,C26
 S1,A1,2019,999,C25
 S3,A2,2019,500,C24
 """,
+    "stage_assessments": """subject,subject_kind,stage,year,current,target,assessed_by
+KOR,country,rnd,2020,3,5,audit survey
+KOR,country,assembly,2020,4,2,audit survey
+""",
     "gvc_stages": """firm,stage,year,value_added
 A1,assembly,2020,300
 A1,marketing,2020,100
@@ -158,6 +162,9 @@ KOR,JPN,2021,ISIC4|C26,99999,1,final
 """,
     "gvc_stages": """firm,stage,year,value_added
 SY1,rnd,2021,5000
+""",
+    "stage_assessments": """subject,subject_kind,stage,year,current,target,assessed_by
+KOR,country,rnd,2021,1,5,synthetic survey
 """,
 }
 

@@ -1,0 +1,147 @@
+"""The "Value added & participation" page in a real browser (Debian Chromium through Playwright) on WIOD data.
+
+Loads the shipped WIOD 2013 extract for 1995 and 2000 through the MRIO loader (the GVC accounting
+runs with the load), starts the app and opens the page with both years and an exporter in the
+URL: every figure is drawn (the KWW bars, the participation scatter, the Sankey, the heat map, the
+two-year bars), each with its title and a source line naming the dataset and year(s), and the
+numbers drawn are the stored ones (the bars of one country add up to its gross exports).
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from loader.mrio.load import write_table
+from loader.mrio.parquet import read_table
+from tests.conftest import OUTPUT_DIR, REPO
+from tests.test_gvc_graph import clear
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+WIOD = REPO / "data" / "wiod2013"
+YEARS = (1995, 2000)
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def wiod(driver, schema_applied):
+    tables = [read_table(WIOD / str(y)) for y in YEARS]
+    for t in tables:
+        write_table(t, progress=False)      # by difference: a year already stored costs a read
+    yield tables
+    clear(driver)   # two WIOD years are too big for the 1,000-node wipe of the next test's fixture on a small heap
+
+
+@pytest.fixture(scope="module")
+def app_url(wiod):
+    port = free_port()
+    log = open(OUTPUT_DIR / "explorer-value-added-streamlit.log", "w")
+    proc = subprocess.Popen(
+        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.terminate()
+        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-value-added-streamlit.log")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = b.new_context(viewport={"width": 1500, "height": 1400})
+        pg = ctx.new_page()
+        pg.set_default_timeout(120_000)
+        pg.goto(app_url + "/value-added?year=1995&year_b=2000&exporter=DEU&top=8")
+        yield pg
+        b.close()
+
+
+def chart(page, title: str):
+    loc = page.locator(".js-plotly-plot").filter(has=page.locator(".gtitle", has_text=title))
+    loc.first.wait_for()
+    return loc.first
+
+
+# the traces as plotly drew them (_fullData: typed arrays decoded), as plain lists
+_FIGURE = """el => {
+  const plain = a => (a === undefined || a === null) ? null : Array.from(a);
+  return {layout: {title: el.layout.title, xaxis: el.layout.xaxis && {title: el.layout.xaxis.title}},
+          data: el._fullData.map(t => ({type: t.type, x: plain(t.x), y: plain(t.y),
+            node: t.node && {label: plain(t.node.label)},
+            link: t.link && {source: plain(t.link.source), target: plain(t.link.target),
+                             value: plain(t.link.value)}}))};
+}"""
+
+
+def figure(plot) -> dict:
+    """The figure plotly drew: title, x axis title and the traces' data."""
+    return plot.evaluate(_FIGURE)
+
+
+def test_the_page_draws_every_figure_with_title_units_and_source(page, wiod, driver):
+    source = wiod[0].source
+    expected = {
+        "Gross exports decomposed": "1995",
+        "GVC participation and position": "1995",
+        "Value added in DEU's gross exports by origin country": "1995",
+        "Bilateral value-added exports": "1995",
+        "Backward (FVA/E) and forward (DVX/E) participation": "1995, 2000",
+    }
+    for title, years in expected.items():
+        plot = chart(page, title)
+        fig = figure(plot)
+        sub = fig["layout"]["title"]["subtitle"]["text"]
+        assert sub.startswith("Source: ") and source in sub and years in sub, (title, sub)
+        assert fig["data"], title
+    # the KWW bars of one country add up to its stored gross exports
+    fig = figure(chart(page, "Gross exports decomposed"))
+    kor = sum(x for trace in fig["data"] for x, y in zip(trace["x"], trace["y"]) if y == "KOR")
+    assert fig["layout"]["xaxis"]["title"]["text"].startswith("Gross exports (million USD")
+    stored = driver.execute_query("MATCH (c:CountryYear {source: $s, year: 1995, country: 'KOR'}) "
+                                  "RETURN c.gross_exports AS e", s=source).records[0]["e"]
+    assert kor == pytest.approx(stored, rel=1e-9)
+    # both sides of the Sankey add up to DEU's gross exports (less exports of sectors without output)
+    sankey = figure(chart(page, "Value added in DEU's gross exports"))["data"][0]
+    labels, link = sankey["node"]["label"], sankey["link"]
+    mid = labels.index("DEU")
+    into = sum(v for t, v in zip(link["target"], link["value"]) if t == mid)
+    out = sum(v for s, v in zip(link["source"], link["value"]) if s == mid)
+    deu = driver.execute_query("MATCH (c:CountryYear {source: $s, year: 1995, country: 'DEU'}) "
+                               "RETURN c.gross_exports AS e, c.unexplained_exports AS u", s=source).records[0]
+    assert into == pytest.approx(deu["e"] - deu["u"], rel=1e-9)
+    assert out == pytest.approx(deu["e"], rel=1e-9)
+    # the heat map holds every country pair
+    heat = figure(chart(page, "Bilateral value-added exports"))["data"][0]
+    assert len(heat["x"]) == len(heat["y"]) == 41
+    page.screenshot(path=str(OUTPUT_DIR / "explorer-value-added.png"), full_page=True)

@@ -1,0 +1,142 @@
+"""va-paths against plain numpy (tests/support/va_paths.py): on a hand-made 3-country, 2-sector table the
+depth totals with threshold 0 are v_i (A^m y^d)_i at every depth and converge to v (B Y)_id; every listed
+path is worth the product along it; on WIOD 1995 the top paths equal a numpy enumeration (slow)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from loader.mrio.load import write_table
+from loader.mrio.parquet import read_table
+from loader.mrio.read import MrioTable
+from queries.errors import ParameterError
+from queries.runner import run_module
+from tests.support import va_paths as ref
+from tests.test_gvc_graph import clear
+
+SOURCE, YEAR = "va-hand", 2000
+COUNTRIES, INDUSTRIES = ("AAA", "BBB", "CCC"), ("goods", "services")
+WIOD_DIR = Path(__file__).resolve().parent.parent / "data" / "wiod2013" / "1995"
+
+
+def hand_table() -> MrioTable:
+    # every flow non-zero and intermediates about a tenth of output: A's column sums near 0.1,
+    # so the partial sums close in on the limit by a factor of about 10 per depth
+    Z = np.array([[8, 3, 4, 1, 2, 1],
+                  [2, 6, 1, 3, 1, 2],
+                  [3, 1, 9, 2, 4, 1],
+                  [1, 2, 3, 7, 1, 3],
+                  [2, 1, 3, 1, 10, 2],
+                  [1, 2, 1, 2, 3, 8]], dtype=float)
+    Y = np.array([[60, 5, 8], [50, 4, 6], [7, 70, 9], [3, 55, 5], [6, 4, 80], [2, 8, 65]], dtype=float)
+    idx = pd.MultiIndex.from_tuples([(c, s) for c in COUNTRIES for s in INDUSTRIES], names=["region", "sector"])
+    cols = pd.MultiIndex.from_tuples([(c, "households") for c in COUNTRIES], names=["region", "category"])
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    return MrioTable(Z=pd.DataFrame(Z, index=idx, columns=idx), Y=pd.DataFrame(Y, index=idx, columns=cols),
+                     x=pd.Series(x, index=idx), year=YEAR, classification="HAND2", source=SOURCE, name="hand table",
+                     synthetic=True)
+
+
+@pytest.fixture(scope="module")
+def hand(driver, schema_applied):
+    clear(driver)
+    table = hand_table()
+    write_table(table, progress=False)
+    return table
+
+
+def _ref(table, dest):
+    return ref.prepare(table.Z.to_numpy(float), table.Y.to_numpy(float), [COUNTRIES.index(dest)])
+
+
+@pytest.mark.parametrize("depth", [0, 1, 2, 3, 5])
+def test_depth_totals_with_threshold_zero_are_the_partial_sums(hand, depth):
+    p = _ref(hand, "CCC")
+    df = run_module("va-paths", {"origin": "AAA", "destination": "CCC", "depth": depth, "threshold": 0.0,
+                                 "limit": 0, "source": SOURCE, "year": YEAR})
+    expected = ref.partial_sums(p, [0, 1], depth)
+    totals = df.groupby("depth")["depth_total"].first()
+    assert list(totals.index) == list(range(depth + 1))
+    np.testing.assert_allclose(totals.to_numpy(), expected, rtol=1e-12)
+    # every flow is non-zero, so every walk survives: 2 origins x 6^m paths of depth m
+    counts = df.groupby("depth")["depth_paths"].first()
+    assert list(counts) == [2 * 6 ** m for m in range(depth + 1)]
+    assert df["total_va"].iloc[0] == pytest.approx(p["limit"][[0, 1]].sum(), rel=1e-12)
+
+
+def test_partial_sums_converge_to_the_value_added_absorbed(hand):
+    p = _ref(hand, "BBB")
+    df = run_module("va-paths", {"origin": "CCC|goods", "destination": "BBB", "depth": 6, "threshold": 0.0,
+                                 "limit": 1, "source": SOURCE, "year": YEAR})
+    cumulative = df.groupby("depth")["cumulative"].first().to_numpy()
+    gaps = np.abs(cumulative - p["limit"][4])
+    assert np.all(np.diff(gaps) < 0)
+    # what is left after depth K is exactly v_i (A^(K+1) (I - A)^-1 y)_i
+    rest = np.linalg.solve(np.eye(6) - p["A"], p["y"])
+    for K in range(7):
+        rest = p["A"] @ rest
+        assert cumulative[K] == pytest.approx(p["limit"][4] - p["v"][4] * rest[4], rel=1e-12)
+    assert gaps[-1] < 1e-3 * p["limit"][4]
+    assert df["total_va"].iloc[0] == pytest.approx(p["limit"][4], rel=1e-12)
+
+
+def test_each_listed_path_is_worth_the_product_along_it(hand):
+    p = _ref(hand, "AAA")
+    pos = {f"{c}|{s}": i for i, (c, s) in enumerate(hand.Z.index)}
+    df = run_module("va-paths", {"origin": "BBB", "destination": "AAA", "depth": 3, "threshold": 0.01,
+                                 "limit": 0, "source": SOURCE, "year": YEAR})
+    assert len(df)
+    for row in df.to_dict("records"):
+        idx = [pos[k] for k in row["path"]]
+        value = p["v"][idx[0]] * np.prod([p["A"][a, b] for a, b in zip(idx, idx[1:])]) * p["y"][idx[-1]]
+        assert row["value"] == pytest.approx(value, rel=1e-12)
+        assert abs(row["value"]) >= 0.01
+    # the same surviving paths as the numpy enumeration with the same rule
+    want = ref.enumerate_paths(p, [2, 3], 3, 0.01)
+    got = {tuple(pos[k] for k in r["path"]) for r in df.to_dict("records")}
+    assert got == {path for level in want for path, v in level if abs(v) >= 0.01}
+
+
+def test_through_keeps_paths_that_pass_and_splits_the_total(hand):
+    df = run_module("va-paths", {"origin": "AAA", "destination": "CCC", "through": "BBB|services", "depth": 2,
+                                 "threshold": 0.0, "limit": 0, "source": SOURCE, "year": YEAR})
+    assert len(df) and all("BBB|services" in r[1:] for r in df["path"])
+    d2 = df[df["depth"] == 2]
+    assert d2["through_total"].iloc[0] == pytest.approx(d2["value"].sum(), rel=1e-12)
+    assert d2["through_total"].iloc[0] < d2["depth_total"].iloc[0]
+
+
+def test_unknown_origin_or_destination_is_refused(hand):
+    with pytest.raises(ParameterError, match="origin"):
+        run_module("va-paths", {"origin": "ZZZ", "destination": "AAA", "source": SOURCE, "year": YEAR})
+    with pytest.raises(ParameterError, match="destination"):
+        run_module("va-paths", {"origin": "AAA", "destination": "ZZZ", "source": SOURCE, "year": YEAR})
+
+
+@pytest.mark.slow
+def test_wiod_top_paths_equal_a_numpy_enumeration(driver, schema_applied):
+    if not WIOD_DIR.is_dir():
+        pytest.skip(f"no WIOD extract at {WIOD_DIR}")
+    table = read_table(WIOD_DIR)
+    write_table(table, progress=False)
+    regions = [str(c) for c in table.Y.columns.get_level_values(0)]
+    p = ref.prepare(table.Z.to_numpy(float), table.Y.to_numpy(float), [j for j, c in enumerate(regions) if c == "USA"])
+    keys = [f"{c}|{s}" for c, s in table.Z.index]
+    origins = [i for i, k in enumerate(keys) if k.startswith("DEU|")]
+    threshold, depth = 5.0, 3
+    df = run_module("va-paths", {"origin": "DEU", "destination": "USA", "depth": depth, "threshold": threshold,
+                                 "limit": 20, "source": table.source, "year": table.year}, timeout_s=120)
+    want = ref.enumerate_paths(p, origins, depth, threshold)
+    for d in range(depth + 1):
+        rows = df[df["depth"] == d]
+        level = want[d]
+        assert rows["depth_paths"].iloc[0] == len(level)
+        assert rows["depth_total"].iloc[0] == pytest.approx(sum(v for _, v in level), rel=1e-9)
+        top = sorted((pt for pt in level if abs(pt[1]) >= threshold), key=lambda pt: -abs(pt[1]))[:20]
+        assert [tuple(keys.index(k) for k in path) for path in rows["path"]] == [path for path, _ in top]
+        np.testing.assert_allclose(rows["value"].to_numpy(), [v for _, v in top], rtol=1e-9)
+    assert df["total_va"].iloc[0] == pytest.approx(p["limit"][origins].sum(), rel=1e-9)
+    clear(driver)   # a WIOD year is too big for the 1,000-node wipe of the next test's fixture on a small heap
