@@ -18,7 +18,7 @@ def demo(driver, schema_applied):
     from tests.conftest import wipe
 
     wipe(driver)
-    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "3", "--quiet"],
+    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "3", "--table", "pymrio-test", "--quiet"],
                          cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     q = driver.execute_query
@@ -80,7 +80,7 @@ def test_fdi_levels_on_the_demo_are_never_added(demo):
     """fdi-by-motive sums the generated firm projects only; fdi-statistics the generated country aggregate."""
     from loader.demo.generate import generate
 
-    f = generate(300, 3)
+    f = generate(300, 3, "pymrio-test")
     firms = f["firms"].set_index("key")
     inv = f["investments"].assign(origin=lambda d: d["investor"].map(firms["country"]))
     for origin in ("KOR", ""):
@@ -106,7 +106,7 @@ def test_demo_defaults_name_one_synthetic_dataset_and_year(demo):
 def test_tnc_sme_linkages_on_the_demo_list_foreign_affiliates_not_parents(demo):
     from loader.demo.generate import generate
 
-    f = generate(300, 3)
+    f = generate(300, 3, "pymrio-test")
     firms, own = f["firms"].set_index("key"), f["ownership"]
     df = run_module("tnc-sme-linkages", {"limit": 100000})
     assert len(df) > 0

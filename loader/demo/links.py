@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from loader.demo import iotable
+from loader.demo.base import BaseTable
 from loader.reference.korea import ECONOMIC_REGIONS
 
 SAME_SUBDIVISION = 6.0  # how much likelier a supplier in the buyer's own subdivision is
@@ -14,13 +14,14 @@ FIRM_SHARE_OF_INPUTS = 0.5  # part of a firm's intermediate purchases bought fro
 ECON_OF = {code: econ for econ, (_, codes) in ECONOMIC_REGIONS.items() for code in codes}
 
 
-def supply_links(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
+def supply_links(rng, firms: pd.DataFrame, base: BaseTable) -> pd.DataFrame:
     """Each buyer draws suppliers with probability proportional to the IO coefficient between their
     (country, sector) cells, times supplier size, times a proximity factor."""
-    A, _, _ = iotable.io_frames()
+    A = base.A
     cell = {k: i for i, k in enumerate(A.index)}
     cells = np.array([cell[(c, s)] for c, s in zip(firms["country"], firms["sector"])])
-    a = iotable.as_array(A)
+    a = A.to_numpy(dtype=float)
+    inputs = a.sum(axis=0)   # each cell's intermediate inputs per unit of output
     size_w = np.sqrt(firms["employees"].to_numpy(dtype=float))
     country = firms["country"].to_numpy()
     region = firms["region"].to_numpy()
@@ -39,21 +40,21 @@ def supply_links(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
             continue
         k = min(int(1 + rng.poisson(1.0 + np.log1p(firms.at[j, "employees"]) / 2)), 25, int((w > 0).sum()))
         chosen = rng.choice(n, size=k, replace=False, p=w / total)
-        budget = output[j] * a[:, cells[j]].sum() * FIRM_SHARE_OF_INPUTS
+        budget = output[j] * inputs[cells[j]] * FIRM_SHARE_OF_INPUTS
         split = w[chosen] * rng.lognormal(0.0, 0.6, k)
         for i, v in zip(chosen, budget * split / split.sum()):
             rows.append((int(i), j, round(float(v), 3), firms.at[int(i), "division"]))
-    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=year)
+    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=base.year)
 
 
-def subcontracting(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
+def subcontracting(rng, firms: pd.DataFrame, base: BaseTable) -> pd.DataFrame:
     """TNC-SME subcontracting: each TNC or large affiliate gets SME subcontractors in its own country,
     mostly from its own region, in manufacturing-related divisions."""
     rows = []
     sme = firms.index[firms["size_class"] == "sme"].to_numpy()
     for j in firms.index[(firms["size_class"] == "tnc") | ((firms["parent"] >= 0) & (firms["size_class"] == "large"))]:
         cand = sme[(firms.loc[sme, "country"] == firms.at[j, "country"]).to_numpy()
-                   & (firms.loc[sme, "sector"] == "manufactoring").to_numpy()]
+                   & firms.loc[sme, "sector"].isin(base.manufacturing).to_numpy()]
         if len(cand) == 0:
             continue
         w = np.where(firms.loc[cand, "region"].to_numpy() == firms.at[j, "region"], 4.0, 1.0)
@@ -61,7 +62,7 @@ def subcontracting(rng, firms: pd.DataFrame, year: int) -> pd.DataFrame:
         for i in rng.choice(cand, size=k, replace=False, p=w / w.sum()):
             value = float(firms.at[int(i), "output"]) * rng.uniform(0.2, 0.7)  # a big share of the SME's sales
             rows.append((int(i), int(j), round(value, 3), "subcontracting"))
-    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=year)
+    return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=base.year)
 
 
 # The demo has no official FDI statistics: its country-level figures are the firm projects summed, and say so.
