@@ -133,7 +133,7 @@ def provenance(df) -> tuple[set, set]:
 DEFAULT_PARAMS = {
     "upstream-paths": {"node": "A1"}, "downstream-paths": {"node": "S1"},
     "shortest-supply-path": {"source": "S2", "target": "N1"}, "firm-neighbourhood": {"firm": "A1"},
-    "ownership-chain": {"firm": "A2"},
+    "ownership-chain": {"firm": "A2"}, "path-shifts": {"node": "A1"},
 }
 # what each module reads by default: (datasets, years); [] = records without a year
 DEFAULT_READS = {
@@ -141,6 +141,9 @@ DEFAULT_READS = {
     "fva-share": ({audit.IO_SOURCE}, {2016}),
     "centrality": ({audit.IO_SOURCE}, {2016}),
     "ownership-chain": ({audit.REAL_SOURCE}, set()),
+    # years compared: the latest year of the real dataset and its earliest
+    "linkage-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "va-shifts": ({audit.IO_SOURCE}, {2015, 2016}),
+    "centrality-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "path-shifts": ({audit.REAL_SOURCE}, {2019, 2020}),
 }
 
 
