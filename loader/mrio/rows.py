@@ -72,11 +72,16 @@ LICENCES = {
 }
 
 
+DATASET_FACTS = ("classification", "units", "citation", "licence")
+
+
 def dataset_facts(table: MrioTable) -> dict:
     """What the Dataset node says about the table beyond its name: classification, units, citation, licence
     (None where unknown; the writer leaves absent what is None)."""
-    return {"classification": table.classification, "units": table.units, "citation": table.citation,
-            "licence": LICENCES.get(table.source)}
+    facts = {"classification": table.classification, "units": table.units, "citation": table.citation,
+             "licence": LICENCES.get(table.source)}
+    assert tuple(facts) == DATASET_FACTS
+    return facts
 
 
 def balance_gaps(Z: np.ndarray, Y: np.ndarray, x: np.ndarray) -> list[float | None]:
@@ -151,6 +156,8 @@ def mrio_graph(rows: MrioRows, *, year: int, source: str, loaded_at: str) -> Gra
     g = GraphRows()
     d = rows.dataset["props"]
     g.nodes["Dataset"] = dataset_rows(rows.dataset["key"], d["name"], d["synthetic"], d["description"], loaded_at)
+    # what the table says about itself (units, citation, licence, classification); None: not known, not written
+    g.nodes["Dataset"].rows[-1]["props"].update({k: v for k, v in d.items() if k in DATASET_FACTS and v is not None})
     g.node_rows("Country", fill_only=True).rows.extend(rows.countries)
     g.node_rows("Industry", fill_only=True).rows.extend(rows.industries)
     sectors = g.node_rows("Sector")
