@@ -22,28 +22,39 @@ def supply_links(rng, firms: pd.DataFrame, base: BaseTable) -> pd.DataFrame:
     cells = np.array([cell[(c, s)] for c, s in zip(firms["country"], firms["sector"])])
     a = A.to_numpy(dtype=float)
     inputs = a.sum(axis=0)   # each cell's intermediate inputs per unit of output
+    # the coefficients between the cells that hold firms (a few hundred of WIOD's 1,435), and each firm's
+    # row in that small matrix: one gather per buyer instead of a strided column of the whole table
+    used, firm_cell = np.unique(cells, return_inverse=True)
+    coef = np.ascontiguousarray(a[np.ix_(used, used)].T)   # row c: what cell c buys from each used cell
     size_w = np.sqrt(firms["employees"].to_numpy(dtype=float))
-    country = firms["country"].to_numpy()
-    region = firms["region"].to_numpy()
-    econ = np.array([ECON_OF.get(r) for r in region], dtype=object)
+    # integer codes: comparing them is much cheaper than comparing Python strings. A firm without a region
+    # (None, or NaN after a concat) gets -1 and no proximity factor at all (the string version gave one
+    # with NaN regions the economic-region factor towards every other firm without a region)
+    country = pd.factorize(firms["country"])[0]
+    region_text = firms["region"].to_numpy()
+    region = pd.factorize(region_text)[0]
+    econ = pd.factorize(np.array([ECON_OF.get(r) if isinstance(r, str) else None for r in region_text],
+                                 dtype=object))[0]
+    employees = firms["employees"].to_numpy()
+    division = firms["division"].to_numpy()
     output = firms["output"].to_numpy()
     n = len(firms)
     rows = []
     for j in range(n):
-        w = a[cells, cells[j]] * size_w
+        w = coef[firm_cell[j]][firm_cell] * size_w
         w = w * np.where(country == country[j], SAME_COUNTRY, 1.0)
-        if region[j] is not None:
+        if region[j] >= 0:
             w = w * np.where(region == region[j], SAME_SUBDIVISION, np.where(econ == econ[j], SAME_ECON_REGION, 1.0))
         w[j] = 0.0
         total = w.sum()
         if total <= 0:
             continue
-        k = min(int(1 + rng.poisson(1.0 + np.log1p(firms.at[j, "employees"]) / 2)), 25, int((w > 0).sum()))
+        k = min(int(1 + rng.poisson(1.0 + np.log1p(employees[j]) / 2)), 25, int((w > 0).sum()))
         chosen = rng.choice(n, size=k, replace=False, p=w / total)
         budget = output[j] * inputs[cells[j]] * FIRM_SHARE_OF_INPUTS
         split = w[chosen] * rng.lognormal(0.0, 0.6, k)
         for i, v in zip(chosen, budget * split / split.sum()):
-            rows.append((int(i), j, round(float(v), 3), firms.at[int(i), "division"]))
+            rows.append((int(i), j, round(float(v), 3), division[int(i)]))
     return pd.DataFrame(rows, columns=["supplier", "buyer", "value", "product"]).assign(year=base.year)
 
 
