@@ -116,7 +116,7 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
     if result["trade"] is not None:
         typer.echo(result["trade"].render())
     typer.echo(result["tables"].render())
-    saved = save_examples()
+    saved = save_examples(year=result["year"])
     typer.echo(f"example reports saved: {', '.join(f'{n} (v{v})' for n, v in saved.items())}")
     t = result["timings"]
     typer.echo("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()) +

@@ -127,3 +127,16 @@ def test_wiod_demo_graph(driver, wiod_demo):
     summaries = [*second["mrio"], second["trade"], second["tables"]]
     assert all(sum(s.created.values()) == 0 and sum(s.updated.values()) == 0 and sum(s.deleted.values()) == 0
                for s in summaries)
+
+
+@pytest.mark.slow
+def test_example_reports_open_on_rows_of_the_wiod_demo(wiod_demo):
+    from queries.examples import EXAMPLES, save_examples
+    from queries.reports import run_report
+
+    first, _ = wiod_demo
+    assert first["year"] == 2008
+    before = save_examples(year=first["year"])
+    for example in EXAMPLES:
+        assert len(run_report(example["name"])) > 0, example["name"]
+    assert save_examples(year=first["year"]) == before   # a rerun adds no version

@@ -108,4 +108,4 @@ def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE,
                                  f"with seed {seed}, calibrated to {calibrated}"))
         timings["tables"] = time.perf_counter() - t0
     return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "timings": timings,
-            "rows": {k: len(v) for k, v in frames.items()}}
+            "rows": {k: len(v) for k, v in frames.items()}, "year": base.year}
