@@ -23,9 +23,11 @@ st.set_page_config(page_title="Global value network explorer", layout="wide", pa
 _PAGES = Path(__file__).parent / "page_scripts"
 pages = [
     st.Page(_PAGES / "overview.py", title="Overview", default=True),  # served at /
+    st.Page(_PAGES / "data.py", title="Data", url_path="data"),
     st.Page(_PAGES / "network.py", title="Network", url_path="network"),
     st.Page(_PAGES / "spillovers.py", title="Spillovers", url_path="spillovers"),
     st.Page(_PAGES / "centrality.py", title="Centrality & linkages", url_path="centrality"),
+    st.Page(_PAGES / "years.py", title="Years compared", url_path="years"),
     st.Page(_PAGES / "reports.py", title="Reports", url_path="reports"),
     st.Page(_PAGES / "cypher.py", title="Cypher", url_path="cypher"),
     st.Page(_PAGES / "dashboards.py", title="Dashboards", url_path="dashboards"),

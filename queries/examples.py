@@ -46,7 +46,11 @@ EXAMPLES = [
 ]
 
 
-def save_examples(*, settings: Settings | None = None) -> dict[str, int]:
-    """Save every example report; returns name -> current version."""
-    return {e["name"]: save_report(e["name"], e["title"], e["cypher"], e["params"], e["description"],
+def save_examples(*, year: int | None = None, settings: Settings | None = None) -> dict[str, int]:
+    """Save every example report; returns name -> current version. ``year``: the default year of the
+    examples that take one (the demo passes its table's latest year, so they open on rows)."""
+    def params(e):
+        return {**e["params"], "year": year} if year is not None and "year" in e["params"] else e["params"]
+
+    return {e["name"]: save_report(e["name"], e["title"], e["cypher"], params(e), e["description"],
                                    settings=settings) for e in EXAMPLES}

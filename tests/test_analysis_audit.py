@@ -135,6 +135,7 @@ DEFAULT_PARAMS = {
     "shortest-supply-path": {"source": "S2", "target": "N1"}, "firm-neighbourhood": {"firm": "A1"},
     "ownership-chain": {"firm": "A2"},
     "va-paths": {"origin": "KOR", "destination": "JPN", "threshold": 0.0}, "gvc-gap": {"subject": "KOR"},
+    "path-shifts": {"node": "A1"},
 }
 # what each module reads by default: (datasets, years); [] = records without a year
 DEFAULT_READS = {
@@ -144,6 +145,9 @@ DEFAULT_READS = {
     "ownership-chain": ({audit.REAL_SOURCE}, set()),
     **{m: ({audit.IO_SOURCE}, {2016}) for m in ("gvc-decomposition", "gvc-participation", "va-by-origin", "tiva",
                                                 "va-generation", "va-paths")},
+    # years compared: the latest year of the real dataset and its earliest
+    "linkage-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "va-shifts": ({audit.IO_SOURCE}, {2015, 2016}),
+    "centrality-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "path-shifts": ({audit.REAL_SOURCE}, {2019, 2020}),
 }
 
 

@@ -25,7 +25,7 @@ def load(driver, seed, n=N):
     from loader.demo.load import load_demo
 
     wipe(driver)
-    return load_demo(n, seed, progress=False)
+    return load_demo(n, seed, table="pymrio-test", progress=False)
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +37,8 @@ def seed7(driver, schema_applied):
 def test_same_seed_same_files_and_graph(driver, seed7, tmp_path):
     from loader.demo.generate import generate, write_demo_folder
 
-    a = write_demo_folder(generate(N, 7), tmp_path / "a")
-    b = write_demo_folder(generate(N, 7), tmp_path / "b")
+    a = write_demo_folder(generate(N, 7, "pymrio-test"), tmp_path / "a")
+    b = write_demo_folder(generate(N, 7, "pymrio-test"), tmp_path / "b")
     for path in sorted(a.iterdir()):
         assert path.read_bytes() == (b / path.name).read_bytes(), path.name
     _, state = seed7
@@ -50,7 +50,7 @@ def test_different_seed_different_graph(driver, seed7):
     from loader.demo.generate import generate
 
     _, state = seed7
-    assert not generate(N, 7)["firms"].equals(generate(N, 8)["firms"])
+    assert not generate(N, 7, "pymrio-test")["firms"].equals(generate(N, 8, "pymrio-test")["firms"])
     load(driver, 8)
     assert graph_state(driver) != state
     load(driver, 7)  # leave seed 7 for the tests below
@@ -61,7 +61,7 @@ def test_second_load_changes_nothing(driver, seed7):
     from loader.demo.load import load_demo
 
     _, state = seed7
-    again = load_demo(N, 7, progress=False)
+    again = load_demo(N, 7, table="pymrio-test", progress=False)
     assert graph_state(driver) == state
     assert sum(again["tables"].created.values()) == 0 and sum(again["tables"].updated.values()) == 0
 
@@ -84,7 +84,7 @@ def test_graph_matches_generated_files(driver, seed7):
     """Counts and value sums in the database equal those of the generated frames (computed by pandas)."""
     from loader.demo.generate import generate
 
-    f = generate(N, 7)
+    f = generate(N, 7, "pymrio-test")
     assert rows(driver, "MATCH (f:Firm) RETURN count(f) AS c") == [{"c": N}]
     assert rows(driver, "MATCH (p:Person) RETURN count(p) AS c") == [{"c": len(f["persons"])}]
     got = rows(driver, "MATCH (:Firm)-[r:SUPPLIES]->(:Firm) RETURN count(r) AS c, sum(r.value) AS v")[0]
@@ -111,7 +111,7 @@ def test_shape_is_realistic(driver, seed7):
     from loader.demo.generate import generate
     from loader.demo.iotable import io_frames
 
-    f = generate(N, 7)
+    f = generate(N, 7, "pymrio-test")
     firms = f["firms"]
     emp = firms["employees"].to_numpy()
     assert emp.max() / np.median(emp) > 50  # heavy tail: a few giants among many SMEs
@@ -144,6 +144,6 @@ def test_default_size_generates_and_validates_offline():
     """The default demo (3000 firms) passes the same validation as any table folder (no database needed)."""
     from loader.demo.generate import generate
 
-    frames = generate(3000, 7)
+    frames = generate(3000, 7, "pymrio-test")
     assert len(frames["firms"]) == 3000 and len(frames["firm_supply"]) > 3000
     assert isinstance(frames["firms"], pd.DataFrame)

@@ -42,7 +42,7 @@ def demo_graph(driver, schema_applied):
     from tests.conftest import wipe
 
     wipe(driver)
-    subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "400", "--seed", "7", "--quiet"],
+    subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "400", "--seed", "7", "--table", "pymrio-test", "--quiet"],
                    cwd=REPO, check=True, env=os.environ.copy(), capture_output=True)
     from queries import reports
 

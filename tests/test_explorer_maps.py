@@ -145,7 +145,7 @@ def demo(driver, schema_applied):
     from tests.conftest import wipe
 
     wipe(driver)
-    subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "400", "--seed", "7", "--quiet"],
+    subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "400", "--seed", "7", "--table", "pymrio-test", "--quiet"],
                    cwd=REPO, check=True, env=os.environ.copy(), capture_output=True)
     return driver
 

@@ -77,7 +77,7 @@ def test_demo_statistics_are_the_projects_summed_and_say_so():
     from loader.demo.generate import generate
     from loader.tables.spec import SPECS
 
-    f = generate(400, 7)
+    f = generate(400, 7, "pymrio-test")
     inv, stats, firms = f["investments"], f["fdi_statistics"], f["firms"].set_index("key")
     assert list(inv.columns) == SPECS["investments"].names and inv["investor"].isin(firms.index).all()
     home = inv["investor"].map(firms["country"])

@@ -18,7 +18,7 @@ def demo(driver, schema_applied):
     from tests.conftest import wipe
 
     wipe(driver)
-    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "3", "--quiet"],
+    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "3", "--table", "pymrio-test", "--quiet"],
                          cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     q = driver.execute_query
@@ -50,7 +50,11 @@ def _params(name: str, d: dict) -> dict:
     }.get(name, {})
 
 
-@pytest.mark.parametrize("name", modules.names())
+# the small test table has one year: the years-compared modules refuse it (tested below)
+COMPARE = {m.name for m in __import__("queries.modules.compare", fromlist=["MODULES"]).MODULES}
+
+
+@pytest.mark.parametrize("name", [n for n in modules.names() if n not in COMPARE])
 def test_module_returns_rows_on_the_demo_graph(demo, name):
     df = run_module(name, _params(name, demo), timeout_s=120)
     assert len(df) > 0, f"{name} returned no rows on the demo graph"
@@ -82,7 +86,7 @@ def test_fdi_levels_on_the_demo_are_never_added(demo):
     """fdi-by-motive sums the generated firm projects only; fdi-statistics the generated country aggregate."""
     from loader.demo.generate import generate
 
-    f = generate(300, 3)
+    f = generate(300, 3, "pymrio-test")
     firms = f["firms"].set_index("key")
     inv = f["investments"].assign(origin=lambda d: d["investor"].map(firms["country"]))
     for origin in ("KOR", ""):
@@ -108,7 +112,7 @@ def test_demo_defaults_name_one_synthetic_dataset_and_year(demo):
 def test_tnc_sme_linkages_on_the_demo_list_foreign_affiliates_not_parents(demo):
     from loader.demo.generate import generate
 
-    f = generate(300, 3)
+    f = generate(300, 3, "pymrio-test")
     firms, own = f["firms"].set_index("key"), f["ownership"]
     df = run_module("tnc-sme-linkages", {"limit": 100000})
     assert len(df) > 0
@@ -119,3 +123,12 @@ def test_tnc_sme_linkages_on_the_demo_list_foreign_affiliates_not_parents(demo):
     affiliates = set(firms.index[firms["foreign_share"] >= 0.1]) | set(abroad["firm"])
     assert set(df["affiliate"]) <= affiliates
     assert not (firms.loc[list(df["affiliate"]), "size_class"] == "tnc").any()   # no domestic TNC parent
+
+
+@pytest.mark.parametrize("name", sorted(COMPARE))
+def test_years_compared_refuse_a_single_year_with_a_clear_message(demo, name):
+    from queries.errors import ParameterError
+
+    params = {"path-shifts": {"node": demo["sector"]}}.get(name, {})
+    with pytest.raises(ParameterError, match="holds no .* before 2020; nothing to compare"):
+        run_module(name, params, timeout_s=120)

@@ -40,7 +40,7 @@ DEMO_FIRMS = 1000
 @pytest.fixture(scope="module")
 def demo(driver, schema_applied):
     wipe_all(driver)
-    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", str(DEMO_FIRMS), "--seed", "11", "--quiet"],
+    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", str(DEMO_FIRMS), "--seed", "11", "--table", "pymrio-test", "--quiet"],
                          cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     q = driver.execute_query

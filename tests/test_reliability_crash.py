@@ -209,7 +209,7 @@ def test_table_loader_killed_mid_transaction_leaves_the_database_as_it_was(spare
               progress=False)
     before = checksum(drv)
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_demo_folder(generate(3000, 5), Path(tmp) / "firms")
+        folder = write_demo_folder(generate(3000, 5, "pymrio-test"), Path(tmp) / "firms")
         proc = start_load("tables", str(folder), "reliability-firms")
         # wait until the write transaction runs on the server (its first statement merges nodes)
         deadline = time.monotonic() + 300

@@ -39,7 +39,7 @@ def test_twenty_concurrent_centrality_requests_leave_the_server_up():
     wipe_all(get_driver(settings))
     # the sector graph the failure was seen on: the demo (pymrio test system: 48 sectors)
     env = dict(os.environ, NEO4J_URI=settings.uri, NEO4J_PASSWORD=settings.password)
-    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "11", "--quiet"],
+    out = subprocess.run([sys.executable, "-m", "loader", "demo", "--firms", "300", "--seed", "11", "--table", "pymrio-test", "--quiet"],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=900)
     assert out.returncode == 0, out.stderr[-3000:]
     errors: list[str] = []

@@ -63,7 +63,11 @@ def strength_units(layer: str, weight: str) -> dict[str, str]:
 
 
 # one year for every tab; empty = the module's default, the latest year of real (not synthetic) data
-year = widget(centrality["year"], from_url.get("year"), "ce_year", label="Year", options=years)
+# a slider over the loaded years; its first stop is the module's default (the latest year of real data)
+year_stops = [None] + years + ([from_url["year"]] if from_url.get("year") not in [None] + years else [])
+year = centrality["year"].coerce(st.select_slider(
+    "Year", year_stops, value=from_url.get("year"), key="ce_year", help=centrality["year"].help,
+    format_func=lambda y: "latest real" if y is None else str(y)))
 state = {"year": year}
 run = page.run
 

@@ -116,15 +116,20 @@ with tab_trade:
     elif trade is not None:
         src = figures.source(trade, "trade-unit-values", "trade", state["trade_year"])
         plotted = trade.assign(pair=trade["exporter"] + " → " + trade["importer"])
-        figures.show(charts.scatter(plotted, "value", "unit_value", title=f"Unit value against trade value, "
-                                    f"{when(src)} (marker area: weight)", source=src,
-                                    x_title=charts.label("value", src.unit("value") + ", log scale", "Trade value"),
-                                    y_title=charts.label("unit_value", src.unit("unit_value")),
-                                    colour="industry", legend="Industry", size="weight", hover_name="pair",
-                                    hover=["weight", "flows"], log_x=True),
-                     "tr_scatter", f"trade-unit-values-{when(src)}")
-        st.caption("Higher unit values within an industry point to higher quality or a higher position in the "
-                   "value chain (Schott 2004). Services carry no weight and no unit value.")
+        if plotted["unit_value"].isna().all():
+            # input-output tables record values only: EXPORTS from them carry no weight (README "Data formats")
+            st.info("No weights recorded for these flows (an input-output table has none), so no unit values: "
+                    "the table below lists values only.")
+        else:
+            figures.show(charts.scatter(plotted, "value", "unit_value", title=f"Unit value against trade value, "
+                                        f"{when(src)} (marker area: weight)", source=src,
+                                        x_title=charts.label("value", src.unit("value") + ", log scale", "Trade value"),
+                                        y_title=charts.label("unit_value", src.unit("unit_value")),
+                                        colour="industry", legend="Industry", size="weight", hover_name="pair",
+                                        hover=["weight", "flows"], log_x=True),
+                         "tr_scatter", f"trade-unit-values-{when(src)}")
+            st.caption("Higher unit values within an industry point to higher quality or a higher position in the "
+                       "value chain (Schott 2004). Services carry no weight and no unit value.")
         figures.table(trade, src, "tr_trade", f"trade-unit-values-{when(src)}", "trade flows")
         agg, _ = country.by_country(trade.rename(columns={"exporter": "country"}), "value")
         figures.show(charts.world_map(agg, "value", title=f"Exports by exporting country, "

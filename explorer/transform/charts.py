@@ -333,3 +333,21 @@ def sankey(labels: Sequence[str], sources: Sequence[int], targets: Sequence[int]
                                     + ": %{value:.4g}<extra></extra>"},
                               valueformat=".4g"))
     return finish(fig, title=title, source=source, height=560)
+
+
+def dumbbell(frame: pd.DataFrame, category: str, a: str, b: str, *, title: str, source: Source, category_title: str,
+             value_title: str, a_name: str, b_name: str) -> go.Figure:
+    """Two values per category joined by a line (year A and year B side by side); first row on top."""
+    cats = [str(c) for c in frame[category]]
+    xs, ys = [], []
+    for c, va, vb in zip(cats, frame[a], frame[b]):
+        xs += [va, vb, None]
+        ys += [c, c, None]
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#bbbbbb", "width": 3}, hoverinfo="skip",
+                             showlegend=False))
+    fig.add_trace(go.Scatter(x=frame[a], y=cats, mode="markers", name=a_name, marker={"size": 10, "color": "#8fb3d9"}))
+    fig.add_trace(go.Scatter(x=frame[b], y=cats, mode="markers", name=b_name, marker={"size": 10, "color": "#1f4e79"}))
+    fig.update_yaxes(type="category", categoryorder="array", categoryarray=cats[::-1])
+    return finish(fig, title=title, source=source, x=value_title, y=category_title, legend="Year",
+                  height=max(300, 110 + 24 * len(cats)))

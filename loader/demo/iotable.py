@@ -1,4 +1,4 @@
-"""The input-output structure under the demo: pymrio's bundled test system with real country codes.
+"""The small base of the demo (``--table pymrio-test``): pymrio's bundled test system with real country codes.
 
 ``pymrio.load_test()`` is a made-up 6-region x 8-sector MRIO shipped with pymrio.
 Its regions are relabelled to real ISO3 countries (mapping below) so the synthetic
@@ -14,6 +14,7 @@ import pandas as pd
 
 REGION_TO_COUNTRY = {"reg1": "KOR", "reg2": "CHN", "reg3": "JPN", "reg4": "USA", "reg5": "DEU", "reg6": "VNM"}
 CLASSIFICATION = "PYMRIO_TEST"
+MRIO_SOURCE = "demo:pymrio-test"
 YEAR = 2020  # the test system has no year; the demo dates everything to this one
 
 # Which ISIC Rev.4 divisions firms of each pymrio test sector belong to (a demo concordance).

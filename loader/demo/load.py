@@ -1,55 +1,111 @@
-"""``loader demo``: reference data, the relabelled pymrio test system, then the generated firm layer
-through the same validated path as ``loader tables`` (generate -> write files -> validate -> write)."""
+"""``loader demo``: reference data, the base input-output table, its trade flows, then the generated firm
+layer, each through the loader an analyst would use for it:
+
+* ``--table wiod2013`` (default): the shipped WIOD 2013 extract, every year of ``data/wiod2013`` through
+  ``loader mrio --format parquet``'s reader and writer; bilateral trade between the demo's countries
+  from each year's Z and Y through ``loader tables`` (a real Dataset of its own); the synthetic firm
+  layer calibrated to 2008 through ``loader tables`` (``synthetic: true``).
+* ``--table pymrio-test``: pymrio's made-up test system as before (tests use it for a tiny graph).
+"""
 from __future__ import annotations
 
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from connection import Settings
 from loader.demo import iotable
-from loader.demo.generate import generate, write_demo_folder
+from loader.demo.base import WIOD_COUNTRIES, WIOD_FOLDER, WIOD_SOURCE, WIOD_YEARS, base_table
+from loader.demo.generate import DEFAULT_TABLE, generate, wiod_trade_flows, write_demo_folder
 from loader.reference.load import load_reference
 from loader.tables.load import load_tables
 
-MRIO_SOURCE = "demo:pymrio-test"
+MRIO_SOURCE = iotable.MRIO_SOURCE
+TRADE_SOURCE = "wiod-2013-release-trade"
+# SUPPLIES edges of the real table kept in the demo graph: those with max(a, b) >= 0.001 (about a third of
+# WIOD's non-zero flows). The sector accounts (linkages, value added in exports) are computed from the
+# whole table before edges are dropped, and a path whose product of coefficients reaches the path
+# modules' default threshold (0.001) uses no edge below it, so those results are those of the full table.
+DEMO_MIN_COEFFICIENT = 0.001
 
 
 def demo_source(n_firms: int, seed: int) -> str:
     return f"demo:firms-{n_firms}-seed-{seed}"
 
 
-def load_demo(n_firms: int = 3000, seed: int = 7, *, out: Path | None = None, settings: Settings | None = None,
-              progress: bool = True) -> dict:
-    """Returns the three load summaries and the seconds each step took."""
-    from loader.mrio.read import table_from_iosystem  # the MRIO loader's reader and writer
-    from loader.mrio.load import load_mrio
+def _load_wiod(settings, progress: bool, min_coefficient: float) -> list:
+    """Every year of the extract, two at a time: while one year writes, the next is read and its
+    accounts computed (two matrix inverses, the client's slow part); its write then waits for the
+    dataset's load lock, so the writes themselves still go one after the other."""
+    from loader.mrio.load import write_table
+    from loader.mrio.read import read_mrio
 
+    def one(year):
+        return write_table(read_mrio(WIOD_FOLDER, "parquet", year=year), min_coefficient=min_coefficient,
+                           settings=settings, progress=progress)
+
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-mrio") as pool:
+        return list(pool.map(one, WIOD_YEARS))
+
+
+def _load_pymrio_test(settings, progress: bool) -> list:
+    from loader.mrio.load import load_mrio
+    from loader.mrio.read import table_from_iosystem
+
+    table = table_from_iosystem(iotable.demo_iosystem(), year=iotable.YEAR, source=MRIO_SOURCE,
+                                classification=iotable.CLASSIFICATION)
+    # pymrio's test system is made up: say so on its Dataset, whatever name the system carries
+    table.synthetic = True
+    table.name = f"pymrio test system, regions relabelled {iotable.REGION_TO_COUNTRY} (synthetic)"
+    return [load_mrio(table, iotable.YEAR, MRIO_SOURCE, iotable.CLASSIFICATION, settings=settings,
+                      progress=progress)]
+
+
+def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE, out: Path | None = None,
+              settings: Settings | None = None, progress: bool = True,
+              min_coefficient: float = DEMO_MIN_COEFFICIENT) -> dict:
+    """Returns the load summaries (``mrio`` one per year, ``trade`` or None, ``tables``) and the seconds
+    each step took (``generate`` runs while ``mrio`` writes: the total is less than their sum)."""
+    base = base_table(table)   # refuses an unknown --table before anything is written
     settings = settings or Settings.from_env()
     timings = {}
     t0 = time.perf_counter()
     ref = load_reference(settings, progress=progress)
     timings["reference"] = time.perf_counter() - t0
 
-    t0 = time.perf_counter()
-    table = table_from_iosystem(iotable.demo_iosystem(), year=iotable.YEAR, source=MRIO_SOURCE,
-                                classification=iotable.CLASSIFICATION)
-    # pymrio's test system is made up: say so on its Dataset, whatever name the system carries
-    table.synthetic = True
-    table.name = f"pymrio test system, regions relabelled {iotable.REGION_TO_COUNTRY} (synthetic)"
-    mrio = load_mrio(table, iotable.YEAR, MRIO_SOURCE, iotable.CLASSIFICATION, settings=settings, progress=progress)
-    timings["mrio"] = time.perf_counter() - t0
+    def draw():
+        t = time.perf_counter()
+        out = generate(n_firms, seed, table), (wiod_trade_flows() if base.name == "wiod2013" else None)
+        timings["generate"] = time.perf_counter() - t
+        return out
 
+    # the firms and the trade frames are drawn (client CPU only) while the table's years write
     t0 = time.perf_counter()
-    frames = generate(n_firms, seed)
-    timings["generate"] = time.perf_counter() - t0
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-draw") as pool:
+        drawn = pool.submit(draw)
+        mrio = (_load_wiod(settings, progress, min_coefficient) if base.name == "wiod2013"
+                else _load_pymrio_test(settings, progress))
+        timings["mrio"] = time.perf_counter() - t0
+        frames, trade_frame = drawn.result()
+    trade = None
     with tempfile.TemporaryDirectory(prefix="gvn-demo-") as tmp:
+        if trade_frame is not None:
+            t0 = time.perf_counter()
+            folder = write_demo_folder({"trade_flows": trade_frame}, Path(tmp) / "trade")
+            trade = load_tables(folder, source=TRADE_SOURCE, settings=settings, progress=progress, description=(
+                f"Bilateral trade by WIOD35 industry and use between {', '.join(WIOD_COUNTRIES)}, "
+                f"{', '.join(map(str, WIOD_YEARS))}: the off-diagonal blocks of Z (intermediate) and Y (final) "
+                f"of {WIOD_SOURCE} x 1000 (thousand USD; negative final flows left out); no weights"))
+            timings["trade"] = time.perf_counter() - t0
         folder = write_demo_folder(frames, Path(out) if out else Path(tmp) / "demo")
         t0 = time.perf_counter()
+        calibrated = (f"{base.source} {base.year}" if base.name == "wiod2013"
+                      else f"pymrio's test system (regions relabelled {iotable.REGION_TO_COUNTRY})")
         tables = load_tables(folder, source=demo_source(n_firms, seed), synthetic=True, settings=settings,
                              progress=progress, description=(
-                                 f"Synthetic firm layer: {n_firms} firms generated with seed {seed} on pymrio's "
-                                 f"test system (regions relabelled {iotable.REGION_TO_COUNTRY})"))
+                                 f"Synthetic firm layer: {n_firms} firms in {', '.join(base.countries)} generated "
+                                 f"with seed {seed}, calibrated to {calibrated}"))
         timings["tables"] = time.perf_counter() - t0
-    return {"reference": ref, "mrio": mrio, "tables": tables, "timings": timings,
-            "rows": {k: len(v) for k, v in frames.items()}}
+    return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "timings": timings,
+            "rows": {k: len(v) for k, v in frames.items()}, "year": base.year}

@@ -52,16 +52,49 @@ def iso3_code(table_code: str) -> str:
     return TABLE_COUNTRY_ALIASES.get(table_code, table_code)
 
 
-def country_name(code: str) -> tuple[str, str | None]:
-    """(name, iso2) from pycountry for ISO3 codes; a table's own aggregates keep their code."""
+def country_name(code: str, region_names: dict[str, str] | None = None) -> tuple[str, str | None]:
+    """(name, iso2) from pycountry for ISO3 codes; a table's own aggregates take the name the table gives
+    them (``MrioTable.region_names``: EXIOBASE 'WA' -> 'RoW Asia and Pacific') or keep their code."""
     import pycountry
 
+    if region_names and code in region_names:
+        return region_names[code], None
     if code.lower() == "row":
         return "Rest of the world", None
     found = pycountry.countries.get(alpha_3=code.upper()) if len(code) == 3 else None
     if found is None:
         return code, None
     return getattr(found, "common_name", None) or found.name, found.alpha_2
+
+
+# What each release is published under, where the project knows it (README "Licence"); the readers know
+# units and citation (``MrioTable.units``, ``.citation``) but not the terms.
+LICENCES = {
+    "wiod-2013-release": "no licence stated for the 2013 release tables; wiod.org asks every user to cite "
+                         "Timmer et al. (2015); treated as free to use and redistribute with that citation",
+    "wiod-2016-release": "Creative Commons Attribution 4.0 International (CC BY 4.0)",
+}
+
+
+DATASET_FACTS = ("classification", "units", "citation", "licence")
+
+
+def dataset_facts(table: MrioTable) -> dict:
+    """What the Dataset node says about the table beyond its name: classification, units, citation, licence
+    (None where unknown; the writer leaves absent what is None)."""
+    facts = {"classification": table.classification, "units": table.units, "citation": table.citation,
+             "licence": LICENCES.get(table.source)}
+    assert tuple(facts) == DATASET_FACTS
+    return facts
+
+
+def balance_gaps(Z: np.ndarray, Y: np.ndarray, x: np.ndarray) -> list[float | None]:
+    """|x_i - (sum_j z_ij + sum_f y_if)| / x_i per sector: how far the table's own gross output is from its
+    row sums (0 when x was computed from them); None where x_i is 0."""
+    rows = Z.sum(axis=1) + Y.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.abs(x - rows) / x
+    return [float(g) if xi > 0 else None for g, xi in zip(gap, x)]
 
 
 def edge_columns(A: np.ndarray, B: np.ndarray, Z: np.ndarray, keys: list[str],
@@ -93,17 +126,19 @@ def build_rows(table: MrioTable, *, min_coefficient: float = 0.0, gvc: bool = Fa
     iso = [iso3_code(c) for c in regions]
     countries = []
     for code in dict.fromkeys(iso):
-        name, iso2 = country_name(code)
+        name, iso2 = country_name(code, table.region_names)
         countries.append({"key": code, "props": {"name": name, "iso2": iso2, "source": src}})
     industry_rows = [{"key": f"{cls}|{s}", "props": {"name": s, "code": s, "classification": cls, "source": src}}
                      for s in dict.fromkeys(industries)]
     sectors = [{"key": k, "country": c, "industry": f"{cls}|{s}",
                 "props": {"name": f"{c} {s}", "country": c, "industry": s, "classification": cls, "source": src}}
                for k, c, s in zip(keys, iso, industries)]
+    gap = balance_gaps(Z, Y, x)
     sector_years = []
     for n, (k, c, s) in enumerate(zip(keys, iso, industries)):
         props = {"name": f"{c} {s} {year}", "sector": k, "country": c, "industry": s, "year": year, "source": src}
         props.update({p: float(getattr(acc, p)[n]) for p in SectorAccounts.PROPERTY_NAMES})
+        props["balance_gap"] = gap[n]
         sector_years.append({"key": f"{k}|{year}", "sector": k, "props": props})
     edges, dropped = edge_columns(acc.A, acc.B, Z, keys, min_coefficient)
     res = None
@@ -114,7 +149,7 @@ def build_rows(table: MrioTable, *, min_coefficient: float = 0.0, gvc: bool = Fa
         edges["a_gvc"] = res.a_gvc[[index[s] for s in edges["s"]], [index[t] for t in edges["t"]]].tolist()
     dataset = {"key": src, "props": {"name": table.name, "synthetic": bool(table.synthetic),
                                      "description": f"input-output table {table.name} ({cls} industries)",
-                                     "source": src}}
+                                     "source": src, **dataset_facts(table)}}
     return MrioRows(dataset=dataset, countries=countries, industries=industry_rows, sectors=sectors,
                     sector_years=sector_years, edges=edges, dropped_below_min=dropped, accounts=acc, gvc=res)
 
@@ -131,6 +166,8 @@ def mrio_graph(rows: MrioRows, *, year: int, source: str, loaded_at: str) -> Gra
     g = GraphRows()
     d = rows.dataset["props"]
     g.nodes["Dataset"] = dataset_rows(rows.dataset["key"], d["name"], d["synthetic"], d["description"], loaded_at)
+    # what the table says about itself (units, citation, licence, classification); None: not known, not written
+    g.nodes["Dataset"].rows[-1]["props"].update({k: v for k, v in d.items() if k in DATASET_FACTS and v is not None})
     g.node_rows("Country", fill_only=True).rows.extend(rows.countries)
     g.node_rows("Industry", fill_only=True).rows.extend(rows.industries)
     sectors = g.node_rows("Sector")

@@ -9,9 +9,10 @@ from loader.tables.validate import industry_key
 LABEL = {"firm": "Firm", "person": "Person", "country": "Country", "region": "Region"}
 
 
-def unit_value(value_kusd: float, weight_t: float) -> float | None:
-    """USD per kg from thousand USD and tonnes (the 1000s cancel); None when there is no weight."""
-    return value_kusd / weight_t if weight_t > 0 else None
+def unit_value(value_kusd: float, weight_t: float | None) -> float | None:
+    """USD per kg from thousand USD and tonnes (the 1000s cancel); None when no weight is recorded (empty)
+    or the weight is 0 (services)."""
+    return value_kusd / weight_t if weight_t is not None and weight_t > 0 else None
 
 
 def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str) -> GraphRows:

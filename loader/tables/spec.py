@@ -139,7 +139,9 @@ SPECS: dict[str, FileSpec] = {s.stem: s for s in [
         Col("year", "int", "year", **YEAR),
         Col("industry", "str", ref="industry"),
         Col("value", "float", "thousand USD", min=0),
-        Col("weight", "float", "tonnes", min=0, help="0 for services (unit_value is then left empty)"),
+        Col("weight", "float", "tonnes", required=False, min=0,
+            help="empty when not recorded (an input-output table has no weights); 0 for services; "
+                 "unit_value is left empty in both cases"),
         Col("use", "str", choices=USES),
     ), ("exporter", "importer", "year", "industry", "use"), 4),
     FileSpec("gvc_stages", "GVC stages firms perform (PERFORMS)", (

@@ -46,8 +46,10 @@ def _defined_keys(stem: str, row: dict) -> str:
 
 def parse_cell(col: Col, value: Any) -> tuple[Any, str | None]:
     """(typed value, None) or (None, what was expected)."""
+    # a NaN in a Parquet float column is an empty cell where the column may be empty; where it may not,
+    # the float checks below refuse it as "not a finite number"
     if value is None or (isinstance(value, str) and value == "") or \
-            (isinstance(value, float) and math.isnan(value) and col.type != "float"):
+            (isinstance(value, float) and math.isnan(value) and (col.type != "float" or not col.required)):
         return None, ("a value (the column may not be empty)" if col.required else None)
     if col.type == "str":
         if not isinstance(value, str):
