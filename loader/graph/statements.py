@@ -114,3 +114,8 @@ SET_MARK_OWN = "UNWIND $rows AS row MERGE (d:Dataset {key: row.key}) " + _SET_MA
 SET_MARK_OTHER = "UNWIND $rows AS row MATCH (d:Dataset {key: row.key}) " + _SET_MARK
 CLEAR_MARK = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading, d.loading_years, d.loading_share_years "
               "RETURN count(*) AS seen")
+
+# every load that changed a dataset's records gives it a new random data_version: cached GDS projections
+# are named by it (queries.gds_cache), so none made from the old data is served after the change
+NEW_DATA_VERSION = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) SET d.data_version = randomUUID() "
+                    "RETURN count(*) AS seen")

@@ -178,6 +178,8 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
     before_writing(lp)
     with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
         _apply(sink, graph, lp, summary, bar)
+    if lp.to_write():   # atomic: in the same transaction as the change; batched: after its last batch
+        _write_rows(sink, cy.NEW_DATA_VERSION, sorted({*scope.datasets, *lp.other_datasets}))
     summary.notes += lp.notes
 
 
