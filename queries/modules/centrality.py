@@ -377,3 +377,26 @@ CENTRALITY = QueryModule(
 )
 
 MODULES = (CENTRALITY,)
+
+
+def preview(layer: str, year: int | None = None, *, settings=None) -> dict[str, Any]:
+    """The size of the graph a request would project, for an estimate BEFORE running it: a cached
+    projection's own counts when one of the layer and year is in the catalog (``projected`` True), else
+    the count store's totals of the layer's nodes and SUPPLIES links over every year, an upper bound
+    read in O(1)."""
+    from connection import analytics
+
+    label, rel = check_label("Sector" if layer == "sector" else "Firm"), check_rel_type("SUPPLIES")
+    prefix = f"{gds_cache.PREFIX}{layer}_" + (f"{int(year)}_" if year is not None else "")
+
+    def work(tx) -> dict[str, Any]:
+        hit = tx.run("CALL gds.graph.list() YIELD graphName, nodeCount, relationshipCount "
+                     "WHERE graphName STARTS WITH $prefix RETURN nodeCount AS nodes, relationshipCount AS rels "
+                     "ORDER BY rels DESC LIMIT 1", {"prefix": prefix}).single()
+        if hit is not None and year is not None:
+            return {"nodes": int(hit["nodes"]), "rels": int(hit["rels"]), "projected": True}
+        nodes = tx.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
+        rels = tx.run(f"MATCH (:{label})-[r:{rel}]->() RETURN count(r) AS c").single()["c"]
+        return {"nodes": int(nodes), "rels": int(rels), "projected": False}
+
+    return analytics(work, settings=settings)
