@@ -101,3 +101,35 @@ def test_graph_algorithms_run_on_the_analytics_server_and_reads_on_the_main_one(
     assert df.at["F1", "in_strength"] == pytest.approx(400.0)
     assert [g for g in _graphs(main) if g.startswith("gvn_cache_firm_2020_")]
     wipe_all(get_driver(analytics))
+
+
+def test_export_writes_the_layer_as_parquet(empty_db, tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    from loader.tables.load import load_tables
+    from tests.conftest import REPO
+    from tests.support.tables_fixture import VALID, write_folder
+
+    load_tables(write_folder(tmp_path / "valid"), source="fixture", progress=False)
+    out = subprocess.run([sys.executable, "-m", "loader", "export", str(tmp_path / "x"), "--layer", "firm",
+                          "--year", "2020"], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    links = pd.read_parquet(tmp_path / "x" / "links.parquet").sort_values(["supplier", "buyer"])
+    expected = pd.read_csv(__import__("io").StringIO(VALID["firm_supply"]))
+    expected = expected[expected["year"] == 2020].sort_values(["supplier", "buyer"])
+    assert list(zip(links["supplier"], links["buyer"], links["value"])) == \
+        list(zip(expected["supplier"], expected["buyer"], expected["value"].astype(float)))
+    # shares as the loader computes them: a = value / the buyer's purchases (F1 buys 100 + 300)
+    assert links.set_index(["supplier", "buyer"]).loc[("F4", "F1"), "a"] == 0.75
+    nodes = pd.read_parquet(tmp_path / "x" / "nodes.parquet")
+    assert list(nodes["key"]) == ["F1", "F2", "F3", "F4"]
+    meta = json.loads((tmp_path / "x" / "export.json").read_text())
+    assert (meta["links"], meta["nodes"], meta["datasets"][0]["key"]) == (4, 4, "fixture")
+    assert meta["datasets"][0]["data_version"]
+    bad = subprocess.run([sys.executable, "-m", "loader", "export", str(tmp_path / "y"), "--layer", "country"],
+                         cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert bad.returncode == 2 and "layer 'country': expected one of firm, sector" in bad.stderr
