@@ -36,6 +36,10 @@ dead load that the rerun does not cover stay marked). Atomic loads set no mark (
 is visible before they commit) and remove the stale mark of a dead load they complete.
 See ``loader.graph.marks``.
 
+Every load that changes records gives each Dataset it changed (its own, and those whose firm
+shares moved) a new random ``data_version``: in its transaction (atomic) or after its last batch
+(batched). Cached GDS projections are named by it (``queries.gds_cache``).
+
 Locks (``loader.graph.locks``): a load first takes the database-held locks of what it
 writes, ``dataset:<key>`` for each Dataset and ``firm-supplies:<year>`` for each year of
 firm supply links, and reads the store only then; so two loads of one dataset or one
