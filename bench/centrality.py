@@ -29,11 +29,16 @@ def _run(cypher: str, **params):
     return get_driver(s).execute_query(cypher, params, database_=s.database).records
 
 
+def sources_of(label: str, year: int) -> list[str]:
+    """Every dataset holding SUPPLIES links of the layer in ``year`` ('' for links without one)."""
+    return [r["s"] for r in _run(f"MATCH (:{label})-[r:SUPPLIES]->() WHERE r.year = $year "
+                                 "RETURN DISTINCT coalesce(r.source, '') AS s", year=year)]
+
+
 def gds_project(label: str, year: int) -> tuple[str, float, int, int]:
     name = f"bench_{uuid.uuid4().hex[:8]}"
     t0 = time.perf_counter()
-    sources = [r["s"] for r in _run(f"MATCH (:{label})-[r:SUPPLIES]->() WHERE r.year = $year "
-                                    "RETURN DISTINCT coalesce(r.source, '') AS s", year=year)]
+    sources = sources_of(label, year)
     r = _run(_PROJECT.format(label=label, rel="SUPPLIES"), year=year, sources=sources, weight="value",
              coefficient="a", min_weight=0.0, self_loops=True, graph=name)[0]
     return name, time.perf_counter() - t0, r["nodes"], r["rels"]

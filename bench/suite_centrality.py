@@ -165,10 +165,11 @@ def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, r
     from queries.modules.centrality import estimate
 
     if old:
-        t_old = measure(OLD_ALL, lambda: c.old_request(label, year, [source], betweenness_sampling=100), repeat=1)
+        sources = [source] if source else c.sources_of(label, year)
+        t_old = measure(OLD_ALL, lambda: c.old_request(label, year, sources, betweenness_sampling=100), repeat=1)
         rec.add("requests", dataset, t_old)
         t_old_cheap = measure("old path: degree, strength, PageRank only",
-                              lambda: c.old_request(label, year, [source], expensive=False), repeat=1)
+                              lambda: c.old_request(label, year, sources, expensive=False), repeat=1)
         rec.add("requests", dataset, t_old_cheap)
         log(f"  {dataset}: old path {t_old.median_s:.1f}s, without betweenness/eigenvector "
             f"{t_old_cheap.median_s:.1f}s")
@@ -187,6 +188,7 @@ def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, r
     note = next(n for n in out["warm"].attrs["provenance"]["notes"] if n.startswith("GDS projection"))
     nodes, rels = (int(x.replace(",", "")) for x in note.split(" of ")[1].split(" links")[0].split(" nodes and "))
     rec.note(f"{dataset}.request_graph", {"nodes": nodes, "links": rels})
+    rec.note(f"{dataset}.warm_projection", note)   # "reused from the cache" unless the data has no data_version
     rec.note(f"{dataset}.request_estimates_s", {
         "cold": round(estimate(nodes, rels, ("degree", "strength", "pagerank"))["total"], 2),
         "warm": round(estimate(nodes, rels, ("degree", "strength", "pagerank"), projected=True)["total"], 2),

@@ -23,6 +23,12 @@ What neither sees (a property set on a link by hand-written Cypher, records with
 or of a Dataset no load has versioned yet) cannot be told apart, so those requests are not cached:
 they project a temporary graph and drop it at the end, as every request did before.
 
+Measures are kept too: a cached projection holds each algorithm's scores for the settings it was
+run with (``gvn_keep_<digest of graph, algorithm, settings>_<unique>``, at most ``MAX_KEPT`` per
+projection, env ``GVN_GDS_KEPT_MEASURES``), so a repeated request only ranks. What the algorithm
+yielded besides the scores (didConverge, iterations) is recorded in this process; a kept result
+another process made is computed again.
+
 A projection that no longer matches the data is dropped by the next request that misses on the same
 ``spec``; beyond ``MAX_GRAPHS`` cached projections (env ``GVN_GDS_CACHE_GRAPHS``, default 4) the
 oldest are dropped. Each projection copies its graph onto the server's heap (about 60 bytes per
@@ -123,3 +129,38 @@ def drop_all(tx) -> int:
     names = [g["name"] for g in cached_graphs(tx)]
     _drop(tx, names)
     return len(names)
+
+
+# ---------------------------------------------------------------- measures kept in a cached projection
+
+KEEP_PREFIX = "gvn_keep_"
+MAX_KEPT = int(os.environ.get("GVN_GDS_KEPT_MEASURES", "16"))   # per projection: 8 bytes a node each
+# what an algorithm yielded besides its scores (didConverge, ranIterations), by kept property; this
+# process's own record: a property another process kept is not known here and is computed again
+_yielded: dict[str, dict[str, Any]] = {}
+
+
+def node_properties(tx, graph: str) -> set[str]:
+    """The node properties a projection holds now."""
+    rows = tx.run("CALL gds.graph.list($g) YIELD schemaWithOrientation RETURN schemaWithOrientation AS s",
+                  {"g": graph})
+    return {p for props in rows[0]["s"]["nodes"].values() for p in props} if rows else set()
+
+
+def result_key(graph: str, algo: str, config: dict[str, Any]) -> str:
+    """The name prefix of an algorithm's scores with ``config`` in projection ``graph``."""
+    return f"{KEEP_PREFIX}{_digest([graph, algo, config])}_"
+
+
+def kept(key: str, present: set[str]) -> tuple[str, dict[str, Any]] | None:
+    """A kept result under ``key`` still in the projection, with what its algorithm yielded."""
+    for name in sorted(present):
+        if name.startswith(key) and name in _yielded:
+            return name, _yielded[name]
+    return None
+
+
+def keep(name: str, yielded: dict[str, Any]) -> None:
+    _yielded[name] = dict(yielded)
+    if len(_yielded) > 10_000:   # a bound on this record only (the properties go with their projection)
+        _yielded.pop(next(iter(_yielded)))

@@ -59,10 +59,16 @@ def test_a_cached_run_equals_a_cold_run(loaded, empty_db):
     assert warm.at["F1", "in_strength"] == pytest.approx(400.0) and warm.at["F3", "in_strength"] == pytest.approx(250.0)
     assert warm.at["F2", "out_degree"] == 2 and warm.at["F1", "degree"] == 3
     assert warm["pagerank"].sum() == pytest.approx(1.0)
-    # the request's own measure properties are gone from the kept projection: it holds what it was projected with
+    # the projection keeps one result per measure and settings (7: two degrees, two strengths, PageRank,
+    # betweenness, eigenvector), no property of a single request
     schema = empty_db.execute_query("CALL gds.graph.list($g) YIELD schemaWithOrientation RETURN schemaWithOrientation "
                                     "AS s", g=first[0]).records[0]["s"]
-    assert all(props == {} for props in schema["nodes"].values())
+    kept = {p for props in schema["nodes"].values() for p in props}
+    assert len(kept) == 7 and all(p.startswith("gvn_keep_") for p in kept)
+    # other settings: computed (and kept) apart, not taken from the first run
+    damped = _run(damping=0.5).set_index("key")
+    assert (damped["pagerank"] - warm["pagerank"]).abs().max() > 1e-3
+    assert damped["in_strength"].equals(warm["in_strength"])
     # dropped, the next run projects again and gets the same numbers
     assert read(gds_cache.drop_all) == 1
     again = _run().set_index("key")

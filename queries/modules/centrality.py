@@ -41,9 +41,9 @@ them): exact betweenness is O(n m). Columns of measures not computed are empty.
 
 How it stays fast (docs/scaling.md): the projection is kept in GDS's catalog and reused by later
 requests for the same layer, year, weight and data (``queries.gds_cache``: a load that changes the
-data changes the name requests look for); each measure is computed once into the projection
-(``mutate``, under a name unique to the request, removed at the end), and only the top ``limit``
-rows leave the server, ranked there. Before starting, the module estimates the run from the
+data changes the name requests look for); each measure is computed into the projection (``mutate``)
+and kept there for the same settings (up to ``gds_cache.MAX_KEPT``; past that under a name of the
+request's own, removed at the end), and only the top ``limit`` rows leave the server, ranked there. Before starting, the module estimates the run from the
 projection's size and measured rates (``estimate``) and refuses one that would need more than
 twice its time limit, naming the parameter that fits.
 
@@ -221,13 +221,28 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
                    "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written, "mine": tag})
     converged: dict[str, dict[str, Any]] = {}
 
+    present = gds_cache.node_properties(tx, g) if graph.cached else set()
+    room = [gds_cache.MAX_KEPT - sum(1 for n in present if n.startswith(gds_cache.KEEP_PREFIX))]
+
     def mutate(algo: str, column: str, cfg: dict[str, Any]) -> dict[str, Any]:
-        props[column] = f"gvn_{tag}_{column}"
-        written.append(props[column])
-        cfg = {**cfg, "concurrency": p["concurrency"], "mutateProperty": props[column]}
+        cfg = {**cfg, "concurrency": p["concurrency"]}
+        key = gds_cache.result_key(g, algo, cfg)
+        found = gds_cache.kept(key, present) if graph.cached else None
+        if found:   # the same algorithm and settings ran on this projection before: only rank
+            props[column] = found[0]
+            return found[1]
+        keep = graph.cached and room[0] > 0
+        props[column] = f"{key}{uuid.uuid4().hex[:8]}" if keep else f"gvn_{tag}_{column}"
+        if keep:
+            room[0] -= 1
+        else:
+            written.append(props[column])
         extra = ", didConverge, ranIterations" if algo in ("pageRank", "eigenvector") else ""
-        return tx.run(f"CALL gds.{algo}.mutate($g, $cfg) YIELD nodePropertiesWritten{extra} "
-                      f"RETURN nodePropertiesWritten{extra}", {"g": g, "cfg": cfg})[0]
+        out = tx.run(f"CALL gds.{algo}.mutate($g, $cfg) YIELD nodePropertiesWritten{extra} "
+                     f"RETURN nodePropertiesWritten{extra}", {"g": g, "cfg": {**cfg, "mutateProperty": props[column]}})[0]
+        if keep:
+            gds_cache.keep(props[column], out)
+        return out
 
     if "degree" in measures:
         mutate("degree", "out_degree", {"orientation": "NATURAL"})
@@ -264,9 +279,9 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     top = tx.run(_TOP, {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
                         "country": p["country"], "industry": p["industry"], "limit": p["limit"],
                         "props": [props[c] for c in columns]})
-    if graph.cached:
+    if graph.cached and written:
         tx.run("CALL gds.graph.nodeProperties.drop($g, $props, {failIfMissing: false}) "
-               "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": list(props.values())})
+               "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written})
         tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("mine") != tag]
 
     rows = []
