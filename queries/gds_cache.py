@@ -14,9 +14,11 @@ the same moment both create one without colliding; the next one takes either.
 
 When the data changes, the name a request looks for changes, so a stale projection is never served:
 
-* every load through ``loader.graph`` (the one writer) sets a new random ``data_version`` on each
+* every load through ``loader.graph`` (the one writer) counts up the ``data_version`` of each
   Dataset whose records it changed, in the same transaction as the change (atomic loads) or once all
-  batches are written (batched loads, whose (source, year) pairs readers skip until then);
+  batches are written (batched loads, whose (source, year) pairs readers skip until then), and then
+  drops the cached projections (which also covers a database emptied and loaded again, whose
+  versions count from 1 again);
 * links created or deleted any other way change the count store's numbers.
 
 What neither sees (a property set on a link by hand-written Cypher, records without a Dataset node
