@@ -33,8 +33,8 @@ another process made is computed again.
 
 A projection that no longer matches the data is dropped by the next request that misses on the same
 ``spec``; beyond ``MAX_GRAPHS`` cached projections (env ``GVN_GDS_CACHE_GRAPHS``, default 4) the
-oldest are dropped. Each projection copies its graph onto the server's heap (about 60 bytes per
-link measured, see docs/scaling.md), so the bound is what keeps the cache from outgrowing it.
+oldest are dropped. Each projection copies its graph onto the server's heap (about 90 bytes per
+link measured on 200k firms, docs/scaling.md), so the bound is what keeps the cache from outgrowing it.
 """
 from __future__ import annotations
 

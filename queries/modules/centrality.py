@@ -125,7 +125,7 @@ RATES = {
 
 def wanted(measures, order_by: str) -> list[str]:
     """The measures a run computes: those asked for, plus the one the ranking needs, in MEASURES order."""
-    chosen = set(measures) | {_NEEDS[order_by]}
+    chosen = set(measures or CHEAP) | {_NEEDS[order_by]}
     return [m for m in MEASURES if m in chosen]
 
 
@@ -355,8 +355,8 @@ CENTRALITY = QueryModule(
         Param("concurrency", "int", 1, 1, 64,
               help="GDS threads; 1 is fastest on small graphs and small machines (thread hand-offs dominate)"),
         Param("limit", "int", 100, 1, 1000000, help="rows returned: the top ones in the chosen order"),
-        Param("measures", "multi", CHEAP, choices=MEASURES, label="Measures",
-              help="what to compute: degree, strength and pagerank are linear in the links (seconds at 1M); "
+        Param("measures", "multi", None, choices=MEASURES, label="Measures",
+              help="what to compute; empty = degree, strength, pagerank (linear in the links: seconds at 1M); "
                    "betweenness (O(n m) exact; see betweenness_sampling) and eigenvector only when named here "
                    "or ranked by (order_by)"),
     ),
