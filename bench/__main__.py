@@ -175,6 +175,7 @@ def run_wiod(rec, srv, cfg, log) -> None:
     suite_centrality.run(rec, "wiod-1995", "Sector", 1995, i, j, Z[i, j], index.__getitem__,
                          repeat=cfg["repeat"], nx_repeat=cfg["repeat"], betweenness_k=None, nx_betweenness_k=8,
                          log=log)
+    suite_centrality.requests(rec, "wiod-1995", "Sector", 1995, "", repeat=cfg["repeat"], log=log)
     log("path tracing on WIOD")
     suite_paths.run(rec, io, 1995, cfg["depths"], cfg["thresholds"], repeat=cfg["path_repeat"], log=log)
 
@@ -226,6 +227,17 @@ def run_imported_centrality(rec, srv, n: int, cfg, log) -> None:
     run_firm_centrality(rec, name, graph, {**cfg, "repeat": 3, "bc_k": 32, "nx_bc_k": 4}, log)
     del graph
     gc.collect()
+    run_requests(rec, name, log)
+
+
+def run_requests(rec, name: str, log, old: bool = True) -> None:
+    """The `centrality` module cold and warm (cached projection) against the old request path."""
+    from bench import suite_centrality
+    from bench.firm_graph import YEAR
+
+    suite_centrality.version_dataset(f"bench:{name}", f"generated firm graph {name}")
+    log(f"centrality requests on {name}")
+    suite_centrality.requests(rec, name, "Firm", YEAR, f"bench:{name}", repeat=3, log=log, old=old)
 
 
 def run_big_project_load(rec, srv, name: str, graph: dict, log) -> None:
@@ -277,6 +289,7 @@ def run_big(rec, srv, cfg, log, project: bool = True) -> None:
                                  note=f"{sample} firm + {sample} supply rows per run into the 1M database"))
     rec.compare("load", name, "naive row-by-row (extrapolated)")
     run_firm_centrality(rec, name, graph, {**cfg, "repeat": 2, "bc_k": 32, "nx_bc_k": 2}, log, calibrate=False)
+    run_requests(rec, name, log, old=False)
 
 
 if __name__ == "__main__":

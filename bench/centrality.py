@@ -29,11 +29,18 @@ def _run(cypher: str, **params):
     return get_driver(s).execute_query(cypher, params, database_=s.database).records
 
 
+def sources_of(label: str, year: int) -> list[str]:
+    """Every dataset holding SUPPLIES links of the layer in ``year`` ('' for links without one)."""
+    return [r["s"] for r in _run(f"MATCH (:{label})-[r:SUPPLIES]->() WHERE r.year = $year "
+                                 "RETURN DISTINCT coalesce(r.source, '') AS s", year=year)]
+
+
 def gds_project(label: str, year: int) -> tuple[str, float, int, int]:
     name = f"bench_{uuid.uuid4().hex[:8]}"
     t0 = time.perf_counter()
-    r = _run(_PROJECT.format(label=label, rel="SUPPLIES"), year=year, source="", weight="value", min_weight=0.0,
-             self_loops=True, graph=name)[0]
+    sources = sources_of(label, year)
+    r = _run(_PROJECT.format(label=label, rel="SUPPLIES"), year=year, sources=sources, weight="value",
+             coefficient="a", min_weight=0.0, self_loops=True, graph=name)[0]
     return name, time.perf_counter() - t0, r["nodes"], r["rels"]
 
 
@@ -175,3 +182,54 @@ def agreement(a: dict, b: dict) -> dict:
 def dangling(src: np.ndarray, dst: np.ndarray) -> int:
     """Nodes with in-links but no out-link (PageRank's dangling nodes)."""
     return len(np.setdiff1d(np.unique(dst), np.unique(src)))
+
+
+# ---------------------------------------------------------------- the request path before the projection cache
+
+def old_request(label: str, year: int, sources: list[str], *, betweenness_sampling: int = 0,
+                expensive: bool = True, limit: int = 100, timeout_s: float = 600.0) -> int:
+    """The ``centrality`` module as it was before the cache (the baseline of the request figures): a temporary
+    projection per request, every measure (``expensive``: betweenness and eigenvector too) streamed for EVERY
+    node to Python, every node's name looked up, sorted and cut to ``limit`` in Python. Returns the rows kept."""
+    from connection import read
+    from queries.modules.centrality import betweenness_config
+
+    def work(tx):
+        graph = f"bench_old_{uuid.uuid4().hex}"
+        try:
+            info = tx.run(_PROJECT.format(label=label, rel="SUPPLIES"),
+                          {"year": year, "sources": sources, "weight": "value", "coefficient": "a",
+                           "min_weight": 0.0, "self_loops": True, "graph": graph}).single()
+            if info is None:
+                raise RuntimeError(f"no {label} SUPPLIES links of {year} from {sources}")
+            scores: dict[int, dict[str, float]] = {}
+
+            def collect(proc: str, column: str, cfg: dict) -> None:
+                for r in tx.run(f"CALL {proc}($g, $cfg) YIELD nodeId, score RETURN nodeId, score",
+                                {"g": graph, "cfg": {**cfg, "concurrency": 1}}):
+                    scores.setdefault(r["nodeId"], {})[column] = r["score"]
+
+            for col, cfg in (("out_degree", {"orientation": "NATURAL"}), ("in_degree", {"orientation": "REVERSE"}),
+                             ("out_strength", {"orientation": "NATURAL", "relationshipWeightProperty": "w"}),
+                             ("in_strength", {"orientation": "REVERSE", "relationshipWeightProperty": "w"})):
+                collect("gds.degree.stream", col, cfg)
+            iterative = {"relationshipWeightProperty": "w", "maxIterations": 100, "tolerance": 1e-7}
+            collect("gds.pageRank.stream", "pagerank", {**iterative, "dampingFactor": 0.85})
+            if expensive:
+                collect("gds.betweenness.stream", "betweenness",
+                        betweenness_config(betweenness_sampling, int(info["nodes"])))
+                collect("gds.eigenvector.stream", "eigenvector", iterative)
+            names = {r["id"]: r for r in tx.run(
+                "UNWIND $ids AS id WITH id, gds.util.asNode(id) AS n "
+                "RETURN id, n.key AS key, n.name AS name, n.country AS country, n.industry AS industry",
+                {"ids": list(scores)})}
+            total = sum(v.get("pagerank", 0.0) for v in scores.values()) or 1.0
+            rows = [{"key": names[i]["key"], "pagerank": v.get("pagerank", 0.0) / total, **v}
+                    for i, v in scores.items()]
+            rows.sort(key=lambda r: (-r["pagerank"], r["key"]))
+            return len(rows[:limit])
+        finally:
+            # in a fresh transaction: a failed one refuses further statements
+            read("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph})
+
+    return read(work, timeout_s=timeout_s, settings=Settings.from_env())

@@ -83,7 +83,8 @@ def write_markdown(rec: Record, meta: dict, targets: list[dict], path: Path) -> 
         t = _table(rec, "load", d, LOAD_COLS)
         if t:
             out += [f"### {d}  {rec.facts.get(d + '.size', '')}", ""] + t
-    for sec, title in (("pagerank", "## 2a. PageRank"), ("betweenness", "## 2b. Betweenness")):
+    for sec, title in (("pagerank", "## 2a. PageRank"), ("betweenness", "## 2b. Betweenness"),
+                       ("requests", "## 2c. Centrality requests (the module: old request path, cold, warm)")):
         out += [title, ""]
         for d in datasets:
             t = _table(rec, sec, d, TIME_COLS)

@@ -128,3 +128,167 @@ def run(rec: Record, dataset: str, label: str, year: int, src: np.ndarray, dst: 
         if f.section == "betweenness" and f.dataset == dataset and f.timing.name.startswith(base):
             rec.compare("betweenness", dataset, f.timing.name)
             break
+
+
+# ---------------------------------------------------------------- requests: the `centrality` module end to end
+
+OLD_ALL = "old path: every measure (betweenness sampled 100)"
+
+
+def _module(label: str, year: int, source: str, **extra):
+    from queries.runner import run_module
+
+    layer = "sector" if label == "Sector" else "firm"
+    return run_module("centrality", {"layer": layer, "year": year, "source": source, **extra}, timeout_s=900)
+
+
+def _drop_cache() -> None:
+    from connection import analytics
+    from queries import gds_cache
+
+    analytics(gds_cache.drop_all)
+
+
+def version_dataset(source: str, name: str) -> None:
+    """What a load through the project's writer leaves on the Dataset node (an import writes none): a
+    ``data_version``, which lets the module cache the projection."""
+    from connection import write
+
+    write("MERGE (d:Dataset {key: $k}) SET d.name = $name, d.synthetic = true, d.data_version = randomUUID()",
+          {"k": source, "name": name})
+
+
+def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, repeat: int, log,
+             old: bool = True, old_limit_s: float = 600.0) -> None:
+    """The ``centrality`` module as the page and the CLI call it, cold (no cached projection) and warm,
+    against the old request path (``bench.centrality.old_request``) measured in the same run."""
+    from queries.modules.centrality import estimate
+
+    if old:
+        sources = [source] if source else c.sources_of(label, year)
+        try:
+            t_old = measure(OLD_ALL, lambda: c.old_request(label, year, sources, betweenness_sampling=100,
+                                                           timeout_s=old_limit_s), repeat=1)
+            rec.add("requests", dataset, t_old)
+            t_old_cheap = measure("old path: degree, strength, PageRank only",
+                                  lambda: c.old_request(label, year, sources, expensive=False,
+                                                        timeout_s=old_limit_s), repeat=1)
+            rec.add("requests", dataset, t_old_cheap)
+            log(f"  {dataset}: old path {t_old.median_s:.1f}s, without betweenness/eigenvector "
+                f"{t_old_cheap.median_s:.1f}s")
+        except Exception as exc:  # noqa: BLE001 - a baseline past its limit is a result, not a crash
+            rec.note(f"{dataset}.old_path", f"stopped at its {old_limit_s:g} s limit or failed: {type(exc).__name__}")
+            log(f"  {dataset}: old path did not finish within {old_limit_s:g} s ({type(exc).__name__})")
+    out = {}
+    t_cold = measure("module, cold (projects, keeps the projection)",
+                     lambda: out.__setitem__("cold", _module(label, year, source)), repeat=max(1, repeat - 1),
+                     setup=_drop_cache)
+    t_warm = measure("module, warm (cached projection)", lambda: out.__setitem__("warm", _module(label, year, source)),
+                     repeat=repeat)
+    t_bc = measure("module, warm, + betweenness sampled 100",
+                   lambda: out.__setitem__("bc", _module(label, year, source, measures="degree,strength,pagerank,"
+                                                         "betweenness", betweenness_sampling=100)),
+                   repeat=max(1, repeat - 1))
+    for t in (t_cold, t_warm, t_bc):
+        rec.add("requests", dataset, t)
+    note = next(n for n in out["warm"].attrs["provenance"]["notes"] if n.startswith("GDS projection"))
+    nodes, rels = (int(x.replace(",", "")) for x in note.split(" of ")[1].split(" links")[0].split(" nodes and "))
+    rec.note(f"{dataset}.request_graph", {"nodes": nodes, "links": rels})
+    rec.note(f"{dataset}.warm_projection", note)   # "reused from the cache" unless the data has no data_version
+    rec.note(f"{dataset}.request_estimates_s", {
+        "cold": round(estimate(nodes, rels, ("degree", "strength", "pagerank"))["total"], 2),
+        "warm": round(estimate(nodes, rels, ("degree", "strength", "pagerank"), projected=True)["total"], 2),
+        "warm + betweenness 100": round(estimate(nodes, rels, ("degree", "strength", "pagerank", "betweenness"),
+                                                 sampling=100, projected=True)["total"], 2)})
+    # the numbers are the same whichever path made them
+    rec.note(f"{dataset}.cold_equals_warm", bool(out["cold"].equals(out["warm"])))
+    rec.note(f"{dataset}.pagerank_converged", bool(out["warm"]["pagerank_converged"].all()))
+    if old:
+        rec.compare("requests", dataset, OLD_ALL)
+    log(f"  {dataset}: module cold {t_cold.median_s:.2f}s, warm {t_warm.median_s:.2f}s, "
+        f"warm + betweenness 100 {t_bc.median_s:.2f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.suite_centrality --sizes 50000,200000 [--big 1000000] [--wiod]``: the request
+    figures alone, on a server of their own (port 7833 by default); prints a Markdown table."""
+    import argparse
+    import datetime as dt
+    import json
+    import os
+    from pathlib import Path
+
+    from bench.firm_files import write_admin_files
+    from bench.firm_graph import YEAR, generate, relationship_count
+    from bench.server import BenchServer, REPO
+
+    ap = argparse.ArgumentParser(prog="python -m bench.suite_centrality")
+    ap.add_argument("--sizes", default="50000,200000")
+    ap.add_argument("--big", type=int, default=0, help="one more size, without the old path (e.g. 1000000)")
+    ap.add_argument("--wiod", type=Path, default=None, help="also the sector layer of WIOD 1995 (its pymrio folder)")
+    ap.add_argument("--port", type=int, default=7833)
+    ap.add_argument("--heap", default="4g")
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--old-limit", type=float, default=600.0, help="seconds the old request path may take")
+    ap.add_argument("--json", type=Path, default=Path("/tmp/gvn-bench-centrality.json"))
+    args = ap.parse_args(argv)
+    work = Path("/tmp/gvn-bench-centrality")
+
+    def log(msg: str) -> None:
+        print(f"[{dt.datetime.now(dt.timezone.utc):%H:%M:%S}] {msg}", flush=True)
+
+    rec = Record()
+    srv = BenchServer(heap=args.heap, pagecache="2g", port=args.port, data_dir=REPO / ".neo4j" / f"bench-{args.port}")
+    sizes = [int(x) for x in args.sizes.split(",") if x] + ([args.big] if args.big else [])
+    try:
+        if args.wiod:
+            import subprocess
+            import sys
+
+            srv.fresh()
+            out = subprocess.run([sys.executable, "-m", "loader", "mrio", str(args.wiod), "--format", "pymrio",
+                                  "--year", "1995", "--source", "wiod-1995"], cwd=REPO, capture_output=True, text=True,
+                                 env=dict(os.environ))
+            if out.returncode:
+                raise RuntimeError(f"WIOD 1995 load failed: {out.stderr[-2000:]}")
+            requests(rec, "wiod-1995", "Sector", 1995, "wiod-1995", repeat=args.repeat, log=log)
+        for n in sizes:
+            name = f"firms-{n // 1_000_000}M" if n >= 1_000_000 else f"firms-{n // 1000}k"
+            source = f"bench:{name}"
+            log(f"{name}: generate, import")
+            graph = generate(n)
+            files = write_admin_files(graph, work / name, source)
+            rels = relationship_count(graph)
+            del graph
+            from bench import load_admin
+            from schema.apply import apply
+
+            srv.stop()
+            srv.wipe_store()
+            load_admin.import_full(srv.jar_lib, srv.data_dir, srv.data_dir / "conf", files, heap="2g", off_heap="3g")
+            srv.start()
+            apply()
+            version_dataset(source, f"generated firm graph, {n:,} firms")
+            rec.note(f"{name}.relationships", rels)
+            requests(rec, name, "Firm", YEAR, source, repeat=args.repeat, log=log, old=n != args.big,
+                     old_limit_s=args.old_limit)
+    finally:
+        srv.stop()
+        args.json.write_text(json.dumps({"figures": [f.as_dict() for f in rec.figures], "facts": rec.facts},
+                                        indent=1, default=str))
+    print(render(rec))
+    return 0
+
+
+def render(rec: Record) -> str:
+    lines = ["| dataset | request | runs | median s | x old path |", "|---|---|---|---|---|"]
+    for f in rec.figures:
+        if f.section == "requests":
+            x = f"{f.ratio:.1f}x" if f.ratio else "–"
+            lines.append(f"| {f.dataset} | {f.timing.name} | {len(f.timing.runs_s)} | {f.timing.median_s:.2f} | {x} |")
+    lines += ["", *(f"- {k}: {v}" for k, v in rec.facts.items())]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

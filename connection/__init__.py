@@ -1,8 +1,9 @@
 """The one place that reads connection settings and owns the Neo4j driver.
 
-``read`` and ``write`` are the product's two doors to the database; see ``connection.driver``.
+``read`` and ``write`` are the product's two doors to the database, ``analytics`` the door for graph
+algorithms (a READ transaction on NEO4J_GDS_URI, by default the same server); see ``connection.driver``.
 """
 from connection.config import ConfigError, Settings
-from connection.driver import check_connection, close_driver, get_driver, read, write
+from connection.driver import analytics, check_connection, close_driver, get_driver, read, write
 
-__all__ = ["Settings", "ConfigError", "read", "write", "check_connection", "get_driver", "close_driver"]
+__all__ = ["Settings", "ConfigError", "read", "write", "analytics", "check_connection", "get_driver", "close_driver"]

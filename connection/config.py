@@ -3,6 +3,12 @@
 NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE; defaults point at the
 local server started by ``make neo4j``. Any URI scheme the driver accepts works
 unchanged, including ``neo4j+s://`` for Aura or a cluster.
+
+The analytics connection (``Settings.analytics_from_env``): NEO4J_GDS_URI, NEO4J_GDS_USER,
+NEO4J_GDS_PASSWORD, NEO4J_GDS_DATABASE, each defaulting to its NEO4J_ counterpart. Graph
+algorithms (the modules that project a GDS graph) run there: a cluster's secondary that holds the
+same data, so projections and algorithms use its heap and cores, not the server that takes the
+writes. Unset, everything goes to NEO4J_URI.
 """
 from __future__ import annotations
 
@@ -70,15 +76,29 @@ class Settings:
         s.validate()
         return s
 
-    def validate(self) -> None:
+    @classmethod
+    def analytics_from_env(cls) -> "Settings":
+        """Where graph algorithms run: the NEO4J_GDS_* variables, each defaulting to the main one."""
+        main = cls.from_env()
+        env = os.environ
+        s = cls(
+            uri=env.get("NEO4J_GDS_URI") or main.uri,
+            user=env.get("NEO4J_GDS_USER") or main.user,
+            password=env.get("NEO4J_GDS_PASSWORD") or main.password,
+            database=env.get("NEO4J_GDS_DATABASE") or main.database,
+        )
+        s.validate(variable="NEO4J_GDS_URI")
+        return s
+
+    def validate(self, variable: str = "NEO4J_URI") -> None:
         scheme = urlparse(self.uri).scheme
         allowed = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
         if scheme not in allowed:
-            raise ConfigError(f"NEO4J_URI={self.uri!r}: expected a scheme among {sorted(allowed)}")
+            raise ConfigError(f"{variable}={self.uri!r}: expected a scheme among {sorted(allowed)}")
         if self.password == LOCAL_DEFAULT_PASSWORD and not is_loopback(self.uri) \
                 and urlparse(self.uri).hostname not in _extra_default_hosts():
             raise ConfigError(
-                f"NEO4J_URI={self.uri!r} is not a loopback address but NEO4J_PASSWORD is the local "
+                f"{variable}={self.uri!r} is not a loopback address but its password is the local "
                 "development default; set the real password in the environment or .env"
             )
 

@@ -2,7 +2,9 @@
 
 ``read`` runs in a managed READ transaction with a server-side time limit; ``write`` runs
 in a managed write transaction, which the driver retries on transient errors (a leader
-switch in a cluster, a deadlock between parallel batches). Each takes either one Cypher
+switch in a cluster, a deadlock between parallel batches). ``analytics`` is ``read`` on the
+analytics connection (``Settings.analytics_from_env``: NEO4J_GDS_URI, by default the main
+server), the door for graph algorithms. Each takes either one Cypher
 statement (returning its records as dicts) or a function of the transaction, for work
 that needs several statements in one transaction. Nothing else in the product opens a
 session or a transaction.
@@ -77,6 +79,13 @@ def write(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float 
     fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
     with get_driver(settings).session(database=settings.database, default_access_mode=WRITE_ACCESS) as session:
         return session.execute_write(fn)
+
+
+def analytics(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = 30.0,
+              settings: Settings | None = None) -> Any:
+    """The one way to run graph algorithms: ``read`` on the analytics connection (NEO4J_GDS_URI; the
+    main server when unset), so GDS projections use that server's memory and cores."""
+    return read(work, params, timeout_s=timeout_s, settings=settings or Settings.analytics_from_env())
 
 
 def check_connection(settings: Settings | None = None) -> None:

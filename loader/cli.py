@@ -127,6 +127,22 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
                f" (generate runs during mrio); wall {time.perf_counter() - t0:.1f}")
 
 
+@app.command("export")
+def export_graph(folder: Path = typer.Argument(..., help="folder for nodes.parquet, links.parquet, export.json"),
+                 layer: str = typer.Option("firm", help="firm or sector"),
+                 year: Optional[int] = typer.Option(None, help="one year of links; default every year")):
+    """Write a supply network as Parquet (nodes, links, what was exported) for work beyond one server."""
+    from loader.export import export
+
+    try:
+        meta = export(folder, layer, year)
+    except ValueError as e:
+        typer.echo(f"export: {e}", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{folder}: {meta['nodes']:,} nodes and {meta['links']:,} links ({layer}, "
+               f"{'every year' if year is None else year}) in nodes.parquet and links.parquet")
+
+
 @fetch_app.command("oecd-icio")
 def fetch_oecd(folder: Path = typer.Argument(..., help="where to store the download"),
                year: Optional[List[int]] = typer.Option(None, "--year", help="repeatable; default all"),

@@ -4,7 +4,9 @@
 declared types and ranges, then runs the module's Cypher (or its Python steps, each a
 parameterized Cypher statement) inside ONE managed READ transaction
 (``session.execute_read``) whose server-side timeout is ``timeout_s`` seconds; at most
-``row_cap`` rows come back (``df.attrs['truncated']`` says whether more existed).
+``row_cap`` rows come back (``df.attrs['truncated']`` says whether more existed). Modules that
+project a GDS graph run on the analytics connection (``connection.analytics``: NEO4J_GDS_URI,
+by default the main server).
 
 Every module result carries ``df.attrs["provenance"]`` (the datasets read with key, name and
 synthetic flag, the years, the units of the money columns, notes on how defaults were chosen;
@@ -141,6 +143,8 @@ def run_module(name: str, params: dict[str, Any] | None = None, *, timeout_s: fl
     """Run library module ``name`` with ``params``; see the module docstring."""
     module = modules.get(name)
     if module.uses_gds_projection:
+        # graph algorithms run on the analytics connection (NEO4J_GDS_URI; the main server when unset)
+        settings = settings or Settings.analytics_from_env()
         with _gds_slots:
             return _run_module(module, params, timeout_s, row_cap, settings)
     return _run_module(module, params, timeout_s, row_cap, settings)

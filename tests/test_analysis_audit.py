@@ -552,6 +552,10 @@ def test_path_work_is_estimated_and_refused_with_what_fits(audit_db, monkeypatch
 
 # ------------------------------------------------------------------ centrality
 
+# betweenness is computed only when asked for (the module's default is the linear-time measures)
+ALL_MEASURES = "degree,strength,pagerank,betweenness"
+
+
 def check_centrality(df, g: nx.DiGraph):
     df = df.set_index("key")
     assert set(df.index) == set(g)
@@ -570,9 +574,11 @@ def test_firm_centrality_equals_networkx(audit_db):
     g = nx.DiGraph()
     for r in net.itertuples():   # S1 -> A1 trades two products: one edge of 120
         g.add_edge(r.supplier, r.buyer, weight=r.value, distance=-math.log(r.a))
-    df = run_module("centrality", {"layer": "firm", "tolerance": 1e-11, "max_iterations": 1000, "limit": 100})
+    df = run_module("centrality", {"layer": "firm", "tolerance": 1e-11, "max_iterations": 1000, "limit": 100,
+                                   "measures": ALL_MEASURES})
     check_centrality(df, g)
-    chain = run_module("centrality", {"layer": "firm", "betweenness": "strongest_chain", "limit": 100}).set_index("key")
+    chain = run_module("centrality", {"layer": "firm", "betweenness": "strongest_chain", "limit": 100,
+                                      "measures": ALL_MEASURES}).set_index("key")
     strongest = nx.betweenness_centrality(g, normalized=False, weight="distance")
     assert chain["betweenness"].to_dict() == pytest.approx(strongest, abs=1e-9)
 
@@ -582,7 +588,7 @@ def test_sector_centrality_equals_networkx(audit_db):
     g = nx.DiGraph()
     for i, j in itertools.product(range(4), range(4)):
         g.add_edge(audit.IO_KEYS[i], audit.IO_KEYS[j], weight=ref["Z"][i, j])
-    df = run_module("centrality", {"tolerance": 1e-11, "max_iterations": 1000})
+    df = run_module("centrality", {"tolerance": 1e-11, "max_iterations": 1000, "measures": ALL_MEASURES})
     check_centrality(df, g)
     assert set(df["year"]) == {2016}
 

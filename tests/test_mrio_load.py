@@ -197,7 +197,8 @@ def test_interrupted_deletions_of_a_thinner_reload_are_completed(empty_db, test_
 
     c = 0.05
     load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, min_coefficient=c, progress=False)
-    thin = full_dump(empty_db, without=("loaded_at",))
+    # data_version counts the loads that changed the dataset: three here against one, whatever the data
+    thin = full_dump(empty_db, without=("loaded_at", "data_version"))
     _clean(empty_db)
     load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, progress=False)
     full = _count(empty_db, "MATCH ()-[r:SUPPLIES]->() RETURN count(r)")
@@ -211,7 +212,7 @@ def test_interrupted_deletions_of_a_thinner_reload_are_completed(empty_db, test_
     again = load_mrio(pymrio.load_test(), YEAR, SOURCE, CLS, min_coefficient=c, progress=False, commit="batched")
     assert again.created["SUPPLIES"] == 0 and again.deleted["SUPPLIES"] == between - len(
         [r for r in thin[1] if r[0] == "SUPPLIES"])
-    assert full_dump(empty_db, without=("loaded_at",)) == thin
+    assert full_dump(empty_db, without=("loaded_at", "data_version")) == thin
     assert _mark(empty_db) == {"loading": False, "years": None}
 
 

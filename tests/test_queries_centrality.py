@@ -90,7 +90,8 @@ def small(driver, graph):
 
 
 def _betweenness(sampling: int, **extra) -> pd.DataFrame:
-    df = run_module("centrality", {"year": SAMPLED_YEAR, "betweenness_sampling": sampling, "limit": 1000, **extra},
+    df = run_module("centrality", {"year": SAMPLED_YEAR, "betweenness_sampling": sampling, "limit": 1000,
+                                   "measures": "pagerank,betweenness", **extra},
                     timeout_s=120)
     return df.set_index("key")
 
@@ -175,12 +176,13 @@ def test_strongest_chain_betweenness_equals_networkx_with_minus_ln_distances(wei
     hops = nx.betweenness_centrality(g, weight=None, normalized=False)
     assert expected != hops   # the test network tells the two apart
     df = run_module("centrality", {"year": WEIGHTED_YEAR, "weight": weight, "betweenness": "strongest_chain",
-                                   "limit": 100}).set_index("key")
+                                   "limit": 100, "measures": "betweenness"}).set_index("key")
     assert set(df.index) == set(keys)
     for k in keys:
         assert df.at[k, "betweenness"] == pytest.approx(expected[k], abs=1e-9), k
     assert set(df["betweenness_distance"]) == {f"-ln {coef}"}
-    plain = run_module("centrality", {"year": WEIGHTED_YEAR, "weight": weight, "limit": 100}).set_index("key")
+    plain = run_module("centrality", {"year": WEIGHTED_YEAR, "weight": weight, "limit": 100,
+                                      "measures": "betweenness"}).set_index("key")
     assert set(plain["betweenness_distance"]) == {"hops"}
     for k in keys:
         assert plain.at[k, "betweenness"] == pytest.approx(hops[k], abs=1e-9), k

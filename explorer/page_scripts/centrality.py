@@ -1,9 +1,18 @@
 """Centrality & linkages: rankings (table + bar chart), key sectors, a world map by country, per year.
 
 Widgets come from the modules' own Params; the URL holds every choice (``?year=2020&layer=sector
-&order_by=pagerank&weight=value&limit=100&betweenness_sampling=0&linkage_order=backward_linkage
-&map=output``), and a value a module refuses is named with what is allowed.
+&order_by=pagerank&weight=value&limit=100&betweenness_sampling=0&measures=degree,strength,pagerank
+&time_limit=30&linkage_order=backward_linkage&map=output``), and a value a module refuses is named
+with what is allowed.
+
+The ranking computes the measures chosen (by default degree, strength and PageRank, plus betweenness
+and eigenvector when the graph is small enough for them to take under a second). Before running it
+estimates the time from the graph's size and measured rates (``centrality.estimate``); a run that
+would exceed the time limit is not started: the page says so and offers what fits (fewer
+betweenness sources, fewer measures, a longer limit).
 """
+import dataclasses
+
 import streamlit as st
 
 from explorer.transform import charts
@@ -14,7 +23,9 @@ from explorer.data import overview
 from explorer.ui import figures
 from explorer.ui import page
 from explorer.ui.widgets import widget
+from queries.errors import QueryError
 from queries.model import Param
+from queries.modules import centrality as centrality_module
 
 page.start("Centrality & linkages")
 figures.format_picker()
@@ -31,9 +42,14 @@ linkages = catalogue.params("sector-linkages")
 MAP = Param("map", "choice", "output", choices=("output", "value_added", "exports", "backward_linkage", "pagerank"),
             label="Colour countries by", help="sums over a country's sectors (mean for linkages)")
 # centrality's parameters shown here
-RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling")
-fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "linkage_order": linkages["order_by"],
-          "map": MAP}
+RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling", "measures")
+# the ranking's time limit: heavy measures on large graphs need more than the usual 30 s
+TIME_LIMIT = Param("time_limit", "int", 30, 5, 600, label="Time limit (s)", unit="s",
+                   help="the ranking is stopped after this many seconds; runs estimated to need more are not started")
+# below this estimate (seconds) the page adds betweenness and eigenvector to the default measures
+SMALL_S = 1.0
+fields = {"year": centrality["year"], **{k: centrality[k] for k in RANK}, "time_limit": TIME_LIMIT,
+          "linkage_order": linkages["order_by"], "map": MAP}
 qp = st.query_params
 from_url, problems = url.read(fields, qp)
 page.url_problems(problems, stop=True)
@@ -82,7 +98,49 @@ with tab_rank:
         state[k] = widget(centrality[k], initial(k), f"ce_{'bc_sampling' if k == 'betweenness_sampling' else k}",
                           label=label, where=col)
     layer, order, sampling = state["layer"], state["order_by"], state["betweenness_sampling"]
-    ranking = run("centrality", {k: state[k] for k in ("year",) + RANK})
+    try:
+        size = centrality_module.preview(layer, year)
+    except Exception as exc:  # noqa: BLE001 - the estimate is advice; the run itself reports real errors
+        size = None
+        st.caption(f"No time estimate ({type(exc).__name__}).")
+    # the measures the page asks for: the cheap ones, and the expensive ones too when they cost nothing here
+    small = size is not None and centrality_module.estimate(
+        size["nodes"], size["rels"], ("betweenness", "eigenvector"), sampling=sampling, projected=True)["total"] < SMALL_S
+    measures_param = dataclasses.replace(centrality["measures"], default=centrality_module.MEASURES if small
+                                         else centrality_module.CHEAP)
+    fields["measures"] = measures_param
+    left, right = st.columns([4, 1])
+    state["measures"] = widget(measures_param, from_url.get("measures", measures_param.default), "ce_measures",
+                               label="Measures", where=left)
+    state["time_limit"] = limit_s = widget(TIME_LIMIT, initial("time_limit"), "ce_time_limit", where=right)
+    computed = centrality_module.wanted(state["measures"], order)
+    est = None if size is None else centrality_module.estimate(
+        size["nodes"], size["rels"], computed, sampling=sampling,
+        max_iterations=int(centrality["max_iterations"].default), projected=size["projected"])
+    ranking = None
+    if est is not None and est["total"] > limit_s:
+        parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
+        graph_words = (f"{size['nodes']:,} nodes and {size['rels']:,} links" if size["projected"] else
+                       f"up to {size['nodes']:,} nodes and {size['rels']:,} links (every year counted)")
+        st.warning(f"Not run: this ranking would take about {est['total']:,.0f} s on {graph_words} ({parts}), "
+                   f"more than the time limit of {limit_s} s. What fits: fewer betweenness sources, measures "
+                   "without betweenness or eigenvector, or a longer time limit (up to "
+                   f"{int(TIME_LIMIT.max)} s).")
+        if "betweenness" in computed:
+            rest = est["total"] - est["betweenness"]
+            k_fit = centrality_module.fitting_sampling(size["nodes"], size["rels"], max(limit_s - rest, 0.0))
+            st.button(f"Use {k_fit:,} betweenness sources", key="ce_fit_sampling",
+                      on_click=lambda: st.session_state.__setitem__("ce_bc_sampling", k_fit))
+        st.button("Only degree, strength and PageRank", key="ce_fit_cheap",
+                  on_click=lambda: st.session_state.__setitem__("ce_measures", list(centrality_module.CHEAP)))
+    else:
+        if est is not None and est["total"] >= 3:
+            st.caption(f"Estimated {est['total']:,.0f} s (time limit {limit_s} s).")
+        try:
+            with st.spinner("Running centrality…"):
+                ranking = catalogue.run("centrality", {k: state[k] for k in ("year",) + RANK}, timeout_s=limit_s)
+        except QueryError as exc:
+            st.error(f"centrality: {exc}")
     if ranking is not None and not ranking.empty:
         src = figures.source(ranking, "centrality", "sector" if layer == "sector" else "firm_links", year,
                              page_units=strength_units(layer, state["weight"]))
@@ -94,9 +152,14 @@ with tab_rank:
                                 value_title=charts.label(order, src.unit(order)), colour="country",
                                 legend="Country", hover=["key", "industry"]),
                      "ce_rank_bar", f"centrality-{layer}-{order}-{shown_year(src)}")
-        if sampling and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
+        if sampling and "betweenness" in computed and int(ranking["betweenness_sources"].iloc[0]) == int(sampling):
             st.caption(f"Betweenness sampled from {int(sampling)} source nodes (GDS, fixed seed): sums over those "
                        "sources only, not rescaled; compare ranks, not values, with an exact run.")
+        for column, name in (("pagerank_converged", "PageRank"), ("eigenvector_converged", "Eigenvector centrality")):
+            if column in ranking and ranking[column].notna().any() and not bool(ranking[column].iloc[0]):
+                st.warning(f"{name} did not converge within {int(centrality['max_iterations'].default)} iterations "
+                           "(GDS didConverge false): its scores are where the iterations stopped, not settled "
+                           "values.")
         figures.table(ranking, src, "ce_rank", f"centrality-{layer}-{shown_year(src)}", "ranking")
     elif ranking is not None:
         st.info(f"No {layer} flows in {year if year is not None else 'the latest year of real data'}.")

@@ -114,3 +114,13 @@ SET_MARK_OWN = "UNWIND $rows AS row MERGE (d:Dataset {key: row.key}) " + _SET_MA
 SET_MARK_OTHER = "UNWIND $rows AS row MATCH (d:Dataset {key: row.key}) " + _SET_MARK
 CLEAR_MARK = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading, d.loading_years, d.loading_share_years "
               "RETURN count(*) AS seen")
+
+# every load that changed a dataset's records counts up its data_version: cached GDS projections are named
+# by it (queries.gds_cache), so none made from the old data is served after the change
+NEW_DATA_VERSION = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) "
+                    "SET d.data_version = coalesce(d.data_version, 0) + 1 RETURN count(*) AS seen")
+# and the projections themselves go (best effort, on the analytics server): a database emptied and loaded
+# again counts versions from 1 again, with new node ids
+DROP_CACHED_PROJECTIONS = ("CALL gds.graph.list() YIELD graphName WHERE graphName STARTS WITH 'gvn_cache_' "
+                           "CALL gds.graph.drop(graphName, false) YIELD graphName AS dropped "
+                           "RETURN count(dropped) AS dropped")

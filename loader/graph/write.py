@@ -36,6 +36,12 @@ dead load that the rerun does not cover stay marked). Atomic loads set no mark (
 is visible before they commit) and remove the stale mark of a dead load they complete.
 See ``loader.graph.marks``.
 
+Every load that changes records counts up the ``data_version`` of each Dataset it changed (its own,
+and those whose firm shares moved): in its transaction (atomic) or after its last batch (batched).
+Cached GDS projections are named by it (``queries.gds_cache``); after the load, the projections
+cached on the analytics server are dropped too (best effort: a server without GDS, or out of reach,
+leaves them, and the new version keeps them from being served).
+
 Locks (``loader.graph.locks``): a load first takes the database-held locks of what it
 writes, ``dataset:<key>`` for each Dataset and ``firm-supplies:<year>`` for each year of
 firm supply links, and reads the store only then; so two loads of one dataset or one
@@ -47,9 +53,10 @@ from __future__ import annotations
 import os
 import time
 
+from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
 
-from connection import Settings, write
+from connection import Settings, analytics, write
 from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
@@ -178,7 +185,16 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
     before_writing(lp)
     with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
         _apply(sink, graph, lp, summary, bar)
+    if _changes_records(lp):   # atomic: in the same transaction as the change; batched: after its last batch
+        _write_rows(sink, cy.NEW_DATA_VERSION, sorted({*scope.datasets, *lp.other_datasets}))
     summary.notes += lp.notes
+
+
+def _changes_records(lp: LoadPlan) -> bool:
+    """Whether the load writes any record beyond the Dataset nodes themselves (whose description and load
+    time a reload may refresh without changing any data)."""
+    return any(p.create or p.update or p.delete for label, p in lp.nodes.items() if label != "Dataset") \
+        or any(p.create or p.update or p.delete for p in lp.rels.values())
 
 
 def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], progress: bool, description: str) -> LoadSummary:
@@ -225,6 +241,15 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
     return summary
 
 
+def _drop_cached_projections(settings: Settings) -> None:
+    # the analytics server of the database just written: NEO4J_GDS_URI when the load went to NEO4J_URI
+    target = Settings.analytics_from_env() if settings == Settings.from_env() else settings
+    try:
+        analytics(cy.DROP_CACHED_PROJECTIONS, settings=target)
+    except (Neo4jError, DriverError):
+        pass   # no GDS there, or out of reach: the new data_version already keeps the old projections unused
+
+
 def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: str = "auto",
                 workers: int = WORKERS, progress: bool = True, description: str = "writing") -> LoadSummary:
     settings = settings or Settings.from_env()
@@ -244,6 +269,9 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
             # nothing was written yet: take every lock in one sorted statement (no deadlock) and plan again
             extra |= more.keys
     summary.seconds = time.perf_counter() - start
+    if any(n != "Dataset" and counts.get(n, 0) for counts in (summary.created, summary.updated, summary.deleted)
+           for n in counts):
+        _drop_cached_projections(settings)
     summary.notes.append(f"commit mode: {mode}" + (f" ({workers} parallel writers)" if mode == "batched" else ""))
     if keys:
         summary.notes.append(f"locks held: {', '.join(keys)}")

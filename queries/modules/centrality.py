@@ -35,19 +35,39 @@ graph, k, seed and ``concurrency`` the sources (and so the scores) repeat; k >= 
 count uses every node and equals the exact result. The ``betweenness_sources`` column says
 how many sources were used (the node count when exact).
 
+Which measures: ``measures`` (default degree, strength, PageRank: linear in the links, seconds at
+1M links). Betweenness and eigenvector run only when named there (or when ``order_by`` ranks by
+them): exact betweenness is O(n m). Columns of measures not computed are empty.
+
+How it stays fast (docs/scaling.md): the projection is kept in GDS's catalog and reused by later
+requests for the same layer, year, weight and data (``queries.gds_cache``: a load that changes the
+data changes the name requests look for); each measure is computed into the projection (``mutate``)
+and kept there for the same settings (up to ``gds_cache.MAX_KEPT``; past that under a name of the
+request's own, removed at the end), and only the top ``limit`` rows leave the server, ranked there. Before starting, the module estimates the run from the
+projection's size and measured rates (``estimate``) and refuses one that would need more than
+twice its time limit, naming the parameter that fits.
+
+Convergence: PageRank and eigenvector are iterative; ``pagerank_converged`` and
+``eigenvector_converged`` say whether GDS reached ``tolerance`` within ``max_iterations`` (GDS's
+``didConverge``), and the provenance notes say so in words (eigenvector centrality does not
+converge on WIOD tables: its scores are then where the iterations stopped).
+
 How GDS runs safely: the module is trusted library code, run by the runner in a READ
-transaction. ``gds.graph.project`` (the Cypher aggregation form) and the ``.stream``
-algorithms declare procedure mode READ: they read the store and write nothing to it,
-only to GDS's in-memory catalog. The projection gets a unique name (``gvn_tmp_<uuid>``)
-and is dropped at the end of the transaction, and again in a fresh READ transaction if
-the run failed or timed out. User Cypher may not call catalog-changing GDS procedures
-(see ``queries.guard``).
+transaction on the analytics connection (``NEO4J_GDS_URI``, by default the main server).
+``gds.graph.project`` (the Cypher aggregation form) and the ``.mutate`` algorithms declare
+procedure mode READ: they read the store and write nothing to it, only to GDS's in-memory
+catalog. A projection that cannot be cached gets a unique name (``gvn_tmp_<uuid>``) and is
+dropped at the end of the transaction, and again in a fresh READ transaction if the run failed or
+timed out; the request's own measure properties are removed from a cached projection the same
+way. User Cypher may not call catalog-changing GDS procedures (see ``queries.guard``).
 """
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
+from queries import gds_cache
+from queries.errors import ParameterError
 from queries.model import Column, Param, QueryModule
 from queries.modules.common import YEAR
 from queries.provenance import BASES, resolve
@@ -57,6 +77,11 @@ from schema.model import check_label, check_rel_type
 SAMPLING_SEED = 42
 
 ORDER = ("pagerank", "betweenness", "eigenvector", "in_strength", "out_strength", "degree")
+MEASURES = ("degree", "strength", "pagerank", "betweenness", "eigenvector")
+CHEAP = ("degree", "strength", "pagerank")          # linear in the links: the default
+# the measure a ranking column needs
+_NEEDS = {"pagerank": "pagerank", "betweenness": "betweenness", "eigenvector": "eigenvector",
+          "in_strength": "strength", "out_strength": "strength", "degree": "degree"}
 
 BETWEENNESS = ("unweighted", "strongest_chain")
 # the distance of a link for weighted betweenness: -ln of the coefficient summed over the pair's links, capped at 1
@@ -72,6 +97,84 @@ WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w, d: d}}}})
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS rels
 """
 
+# the top `limit` nodes by the ranking property (plus a second one: degree = out + in), filtered and
+# tie-broken by key on the server; only these rows travel, with every measure's value
+_TOP = """
+CALL gds.graph.nodeProperty.stream($g, $order) YIELD nodeId, propertyValue
+WITH nodeId, propertyValue + CASE WHEN $order_plus IS NULL THEN 0.0
+                                  ELSE gds.util.nodeProperty($g, nodeId, $order_plus) END AS score
+WITH nodeId, score, gds.util.asNode(nodeId) AS n
+WHERE ($country = '' OR n.country = $country)
+  AND ($industry = '' OR toLower(coalesce(n.industry, '')) CONTAINS toLower($industry))
+WITH nodeId, score, n ORDER BY score DESC, n.key LIMIT $limit
+RETURN n.key AS key, n.name AS name, n.country AS country, n.industry AS industry,
+       [q IN $props | gds.util.nodeProperty($g, nodeId, q)] AS vals
+"""
+
+# Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 1; measured in
+# bench/suite_centrality.py, recorded in bench/results.md): what ``estimate`` multiplies.
+RATES = {
+    "project_fixed_s": 0.5, "project_per_rel_s": 4.0e-6,     # Cypher-aggregation projection
+    "call_s": 0.05,                                           # one GDS procedure call
+    "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
+    "iteration_per_rel_s": 3.5e-8,                            # one PageRank or eigenvector iteration
+    "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
+    "top_per_node_s": 2.0e-6,                                 # ranking on the server: a node lookup each
+}
+
+
+def wanted(measures, order_by: str) -> list[str]:
+    """The measures a run computes: those asked for, plus the one the ranking needs, in MEASURES order."""
+    chosen = set(measures or CHEAP) | {_NEEDS[order_by]}
+    return [m for m in MEASURES if m in chosen]
+
+
+def estimate(nodes: int, rels: int, measures, *, sampling: int = 0, max_iterations: int = 100,
+             projected: bool = False, rates: dict[str, float] | None = None) -> dict[str, float]:
+    """Seconds each part of a run should take on a graph of ``nodes`` and ``rels`` (an upper bound for the
+    iterative measures: every iteration up to ``max_iterations``); key ``total`` sums them."""
+    r = {**RATES, **(rates or {})}
+    parts = {"projection": 0.0 if projected else r["project_fixed_s"] + rels * r["project_per_rel_s"]}
+    if "degree" in measures:
+        parts["degree"] = 2 * (r["call_s"] + rels * r["degree_per_rel_s"])
+    if "strength" in measures:
+        parts["strength"] = 2 * (r["call_s"] + rels * r["degree_per_rel_s"])
+    for m in ("pagerank", "eigenvector"):
+        if m in measures:
+            parts[m] = r["call_s"] + max_iterations * rels * r["iteration_per_rel_s"]
+    if "betweenness" in measures:
+        sources = min(sampling, nodes) if sampling else nodes
+        parts["betweenness"] = r["call_s"] + sources * rels * r["betweenness_per_source_rel_s"]
+    parts["ranking"] = r["call_s"] + nodes * r["top_per_node_s"]
+    parts["total"] = sum(parts.values())
+    return parts
+
+
+def fitting_sampling(nodes: int, rels: int, budget_s: float, rates: dict[str, float] | None = None) -> int:
+    """The most betweenness sources whose searches fit in ``budget_s`` seconds (at least 1)."""
+    r = {**RATES, **(rates or {})}
+    per_source = max(rels, 1) * r["betweenness_per_source_rel_s"]
+    return max(1, min(nodes, int(max(budget_s - r["call_s"], 0.0) / per_source)))
+
+
+def _too_slow(p: dict[str, Any], measures: list[str], nodes: int, rels: int, limit_s: float) -> str | None:
+    """Why the run would need more than twice its time limit, and what fits; None when it may fit."""
+    est = estimate(nodes, rels, measures, sampling=p["betweenness_sampling"], max_iterations=p["max_iterations"],
+                   projected=True)
+    if est["total"] <= 2 * limit_s:
+        return None
+    heavy = sorted((m for m in ("betweenness", "eigenvector") if m in est), key=lambda m: -est[m])
+    fits = []
+    if "betweenness" in est:
+        rest = est["total"] - est["betweenness"]
+        fits.append(f"betweenness_sampling = {fitting_sampling(nodes, rels, max(limit_s - rest, 0.0))}")
+    if heavy:
+        fits.append(f"measures without {' and '.join(heavy)}")
+    fits.append("a longer time limit")
+    parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
+    return (f"this run would take about {est['total']:,.0f} s on {nodes:,} nodes and {rels:,} links ({parts}), "
+            f"more than twice the time limit of {limit_s:g} s; what fits: {'; or '.join(fits)}")
+
 
 def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     label = check_label("Sector" if p["layer"] == "sector" else "Firm")
@@ -81,74 +184,124 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     if not scope.pairs:
         return []
     year = scope.year
+    measures = wanted(p["measures"], p["order_by"])
     coefficient, distance = _DISTANCE[p["weight"]]
     if p["betweenness"] == "unweighted":
         distance = "hops"
     money = "table currency" if label == "Sector" else "thousand USD"
     unit = money if p["weight"] == "value" else f"share ({p['weight']})"
     tx.provenance.units.update({"in_strength": unit, "out_strength": unit})
-    graph = f"gvn_tmp_{uuid.uuid4().hex}"
-    tx.on_exit("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph})
-    info = tx.run(_PROJECT.format(label=label, rel=rel),
-                  {"year": year, "sources": scope.sources, "weight": p["weight"], "coefficient": coefficient,
-                   "min_weight": p["min_weight"], "self_loops": p["self_loops"], "graph": graph})
-    if not info or not info[0]["nodes"]:
+
+    def project(name: str) -> tuple[int, int]:
+        info = tx.run(_PROJECT.format(label=label, rel=rel),
+                      {"year": year, "sources": scope.sources, "weight": p["weight"], "coefficient": coefficient,
+                       "min_weight": p["min_weight"], "self_loops": p["self_loops"], "graph": name})
+        return (int(info[0]["nodes"]), int(info[0]["rels"])) if info else (0, 0)
+
+    spec = {"layer": p["layer"], "year": year, "weight": p["weight"], "sources": sorted(scope.sources),
+            "min_weight": p["min_weight"], "self_loops": p["self_loops"]}
+    state = gds_cache.data_state(tx, scope.sources, label, rel)
+    graph = gds_cache.projection(tx, gds_cache.base_name(p["layer"], year, p["weight"], spec), state, project)
+    tx.provenance.notes.append(
+        f"GDS projection of {graph.nodes:,} nodes and {graph.rels:,} links: " +
+        ("reused from the cache" if graph.reused else "kept for later requests" if graph.cached
+         else "temporary (data without a load version cannot be cached)"))
+    if not graph.nodes:
         return []
-    scores: dict[int, dict[str, float]] = {}
+    why = _too_slow(p, measures, graph.nodes, graph.rels, getattr(tx, "timeout_s", 30.0))
+    if why:
+        raise ParameterError(f"centrality: {why}")
 
-    def collect(cypher: str, column: str, cfg: dict[str, Any]) -> None:
+    g = graph.name
+    tag = uuid.uuid4().hex[:12]
+    props: dict[str, str] = {}       # column -> the request's own property in the projection
+    written: list[str] = []          # the same names, for the clean-up (filled as they are made)
+    if graph.cached:   # a temporary graph goes whole; a cached one keeps only what it was projected with
+        tx.on_exit("CALL gds.graph.nodeProperties.drop($g, $props, {failIfMissing: false}) "
+                   "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written, "mine": tag})
+    converged: dict[str, dict[str, Any]] = {}
+
+    present = gds_cache.node_properties(tx, g) if graph.cached else set()
+    room = [gds_cache.MAX_KEPT - sum(1 for n in present if n.startswith(gds_cache.KEEP_PREFIX))]
+
+    def mutate(algo: str, column: str, cfg: dict[str, Any]) -> dict[str, Any]:
         cfg = {**cfg, "concurrency": p["concurrency"]}
-        for r in tx.run(cypher, {"g": graph, "cfg": cfg}):
-            scores.setdefault(r["nodeId"], {})[column] = r["score"]
+        key = gds_cache.result_key(g, algo, cfg)
+        found = gds_cache.kept(key, present) if graph.cached else None
+        if found:   # the same algorithm and settings ran on this projection before: only rank
+            props[column] = found[0]
+            return found[1]
+        keep = graph.cached and room[0] > 0
+        props[column] = f"{key}{uuid.uuid4().hex[:8]}" if keep else f"gvn_{tag}_{column}"
+        if keep:
+            room[0] -= 1
+        else:
+            written.append(props[column])
+        extra = ", didConverge, ranIterations" if algo in ("pageRank", "eigenvector") else ""
+        out = tx.run(f"CALL gds.{algo}.mutate($g, $cfg) YIELD nodePropertiesWritten{extra} "
+                     f"RETURN nodePropertiesWritten{extra}", {"g": g, "cfg": {**cfg, "mutateProperty": props[column]}})[0]
+        if keep:
+            gds_cache.keep(props[column], out)
+        return out
 
-    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "out_degree",
-            {"orientation": "NATURAL"})
-    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "in_degree",
-            {"orientation": "REVERSE"})
-    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "out_strength",
-            {"orientation": "NATURAL", "relationshipWeightProperty": "w"})
-    collect("CALL gds.degree.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "in_strength",
-            {"orientation": "REVERSE", "relationshipWeightProperty": "w"})
-    collect("CALL gds.pageRank.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "pagerank_raw",
-            {"relationshipWeightProperty": "w", "dampingFactor": p["damping"],
-             "maxIterations": p["max_iterations"], "tolerance": p["tolerance"]})
-    nodes = int(info[0]["nodes"])
-    sources = nodes if not p["betweenness_sampling"] else min(p["betweenness_sampling"], nodes)
-    between = betweenness_config(p["betweenness_sampling"], nodes)
-    if distance != "hops":
-        between["relationshipWeightProperty"] = "d"
-    collect("CALL gds.betweenness.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "betweenness",
-            between)
-    collect("CALL gds.eigenvector.stream($g, $cfg) YIELD nodeId, score RETURN nodeId, score", "eigenvector",
-            {"relationshipWeightProperty": "w", "maxIterations": p["max_iterations"],
-             "tolerance": p["tolerance"]})
-    tx.run("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": graph})
-    tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("g") != graph]
+    if "degree" in measures:
+        mutate("degree", "out_degree", {"orientation": "NATURAL"})
+        mutate("degree", "in_degree", {"orientation": "REVERSE"})
+    if "strength" in measures:
+        mutate("degree", "out_strength", {"orientation": "NATURAL", "relationshipWeightProperty": "w"})
+        mutate("degree", "in_strength", {"orientation": "REVERSE", "relationshipWeightProperty": "w"})
+    iterative = {"maxIterations": p["max_iterations"], "tolerance": p["tolerance"], "relationshipWeightProperty": "w"}
+    if "pagerank" in measures:
+        converged["pagerank"] = mutate("pageRank", "pagerank_raw", {**iterative, "dampingFactor": p["damping"]})
+    sources = None
+    if "betweenness" in measures:
+        sources = graph.nodes if not p["betweenness_sampling"] else min(p["betweenness_sampling"], graph.nodes)
+        between = betweenness_config(p["betweenness_sampling"], graph.nodes)
+        if distance != "hops":
+            between["relationshipWeightProperty"] = "d"
+        mutate("betweenness", "betweenness", between)
+    if "eigenvector" in measures:
+        converged["eigenvector"] = mutate("eigenvector", "eigenvector", iterative)
+    for m, c in converged.items():
+        name = "PageRank" if m == "pagerank" else "Eigenvector centrality"
+        tx.provenance.notes.append(
+            f"{name} converged to tolerance {p['tolerance']:g} in {c['ranIterations']} iterations" if c["didConverge"]
+            else f"{name} did NOT converge: tolerance {p['tolerance']:g} not reached in {c['ranIterations']} "
+                 "iterations (max_iterations); its scores are where the iterations stopped")
 
-    ids = list(scores)
-    names = {r["id"]: r for r in tx.run(
-        "UNWIND $ids AS id WITH id, gds.util.asNode(id) AS n "
-        "RETURN id, n.key AS key, n.name AS name, n.country AS country, n.industry AS industry", {"ids": ids})}
-    pr_sum = sum(s.get("pagerank_raw", 0.0) for s in scores.values()) or 1.0
+    pr_sum = 1.0
+    if "pagerank" in measures:
+        pr_sum = tx.run("CALL gds.graph.nodeProperty.stream($g, $p) YIELD propertyValue "
+                        "RETURN sum(propertyValue) AS s", {"g": g, "p": props["pagerank_raw"]})[0]["s"] or 1.0
+    order = {"degree": ("out_degree", "in_degree"), "pagerank": ("pagerank_raw", None)}.get(
+        p["order_by"], (p["order_by"], None))
+    columns = list(props)
+    top = tx.run(_TOP, {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
+                        "country": p["country"], "industry": p["industry"], "limit": p["limit"],
+                        "props": [props[c] for c in columns]})
+    if graph.cached and written:
+        tx.run("CALL gds.graph.nodeProperties.drop($g, $props, {failIfMissing: false}) "
+               "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written})
+        tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("mine") != tag]
+
     rows = []
-    for i, s in scores.items():
-        n = names[i]
-        if p["country"] and n["country"] != p["country"]:
-            continue
-        if p["industry"] and p["industry"].lower() not in (n["industry"] or "").lower():
-            continue
-        rows.append({"key": n["key"], "name": n["name"], "country": n["country"], "industry": n["industry"],
-                     "degree": int(s.get("in_degree", 0) + s.get("out_degree", 0)),
-                     "in_degree": int(s.get("in_degree", 0)), "out_degree": int(s.get("out_degree", 0)),
-                     "in_strength": s.get("in_strength", 0.0), "out_strength": s.get("out_strength", 0.0),
-                     "pagerank": s.get("pagerank_raw", 0.0) / pr_sum, "pagerank_raw": s.get("pagerank_raw", 0.0),
-                     "betweenness": s.get("betweenness", 0.0), "betweenness_sources": sources,
-                     "betweenness_distance": distance, "eigenvector": s.get("eigenvector", 0.0),
-                     "year": year, "source": ", ".join(scope.sources)})
-    rows.sort(key=lambda r: (-r[p["order_by"]], r["key"]))
-    rows = rows[: p["limit"]]
-    for rank, r in enumerate(rows, start=1):
-        r["rank"] = rank
+    for rank, t in enumerate(top, start=1):
+        v = dict(zip(columns, t["vals"]))
+        degree = "degree" in measures
+        rows.append({"key": t["key"], "name": t["name"], "country": t["country"], "industry": t["industry"],
+                     "degree": int(v["in_degree"] + v["out_degree"]) if degree else None,
+                     "in_degree": int(v["in_degree"]) if degree else None,
+                     "out_degree": int(v["out_degree"]) if degree else None,
+                     "in_strength": v.get("in_strength"), "out_strength": v.get("out_strength"),
+                     "pagerank": v["pagerank_raw"] / pr_sum if "pagerank_raw" in v else None,
+                     "pagerank_raw": v.get("pagerank_raw"),
+                     "betweenness": v.get("betweenness"), "betweenness_sources": sources,
+                     "betweenness_distance": distance if sources is not None else None,
+                     "eigenvector": v.get("eigenvector"),
+                     "pagerank_converged": converged["pagerank"]["didConverge"] if "pagerank" in converged else None,
+                     "eigenvector_converged": (converged["eigenvector"]["didConverge"]
+                                               if "eigenvector" in converged else None),
+                     "year": year, "source": ", ".join(scope.sources), "rank": rank})
     return rows
 
 
@@ -168,7 +321,10 @@ CENTRALITY = QueryModule(
                  "strongest_chain = shortest by the distance -ln a (weights value and a) or -ln b (weight b), "
                  "i.e. the chain with the largest product of coefficients) and "
                  "eigenvector centrality of the sector network of one year or of the firm supply network, "
-                 "computed by Neo4j Graph Data Science on a temporary in-memory projection. Betweenness is exact "
+                 "computed by Neo4j Graph Data Science on an in-memory projection kept for later requests until "
+                 "a load changes the data. Degree, strength and PageRank by default; betweenness and eigenvector "
+                 "only when named in measures (or ranked by). PageRank and eigenvector say whether they "
+                 "converged. Betweenness is exact "
                  "unless betweenness_sampling = k > 0: then GDS starts shortest-path searches from only k "
                  "degree-weighted random source nodes (fixed seed, so runs repeat) and the scores are sums over "
                  "those k sources, not rescaled to the exact count (use them for ranking; column "
@@ -198,7 +354,11 @@ CENTRALITY = QueryModule(
                    "k >= node count is exact"),
         Param("concurrency", "int", 1, 1, 64,
               help="GDS threads; 1 is fastest on small graphs and small machines (thread hand-offs dominate)"),
-        Param("limit", "int", 100, 1, 1000000, help="rows returned"),
+        Param("limit", "int", 100, 1, 1000000, help="rows returned: the top ones in the chosen order"),
+        Param("measures", "multi", None, choices=MEASURES, label="Measures",
+              help="what to compute; empty = degree, strength, pagerank (linear in the links: seconds at 1M); "
+                   "betweenness (O(n m) exact; see betweenness_sampling) and eigenvector only when named here "
+                   "or ranked by (order_by)"),
     ),
     columns=(
         Column("key", "key", "Sector or Firm key"), Column("name", "name", "node name"),
@@ -220,6 +380,10 @@ CENTRALITY = QueryModule(
                "source nodes the betweenness summed over: the node count when exact, betweenness_sampling when "
                "sampled"),
         Column("eigenvector", "score (L2 = 1)", "weighted eigenvector centrality"),
+        Column("pagerank_converged", "true/false", "GDS didConverge: PageRank reached the tolerance within "
+                                                   "max_iterations (empty when not computed)"),
+        Column("eigenvector_converged", "true/false", "GDS didConverge of eigenvector centrality (it does not "
+                                                      "converge on WIOD tables: the scores are then unsettled)"),
         Column("year", "year", "year of the flows"), Column("source", "Dataset key", "dataset of the flows"),
         Column("rank", "rank", "1 = first in the chosen order"),
     ),
@@ -228,3 +392,26 @@ CENTRALITY = QueryModule(
 )
 
 MODULES = (CENTRALITY,)
+
+
+def preview(layer: str, year: int | None = None, *, settings=None) -> dict[str, Any]:
+    """The size of the graph a request would project, for an estimate BEFORE running it: a cached
+    projection's own counts when one of the layer and year is in the catalog (``projected`` True), else
+    the count store's totals of the layer's nodes and SUPPLIES links over every year, an upper bound
+    read in O(1)."""
+    from connection import analytics
+
+    label, rel = check_label("Sector" if layer == "sector" else "Firm"), check_rel_type("SUPPLIES")
+    prefix = f"{gds_cache.PREFIX}{layer}_" + (f"{int(year)}_" if year is not None else "")
+
+    def work(tx) -> dict[str, Any]:
+        hit = tx.run("CALL gds.graph.list() YIELD graphName, nodeCount, relationshipCount "
+                     "WHERE graphName STARTS WITH $prefix RETURN nodeCount AS nodes, relationshipCount AS rels "
+                     "ORDER BY rels DESC LIMIT 1", {"prefix": prefix}).single()
+        if hit is not None and year is not None:
+            return {"nodes": int(hit["nodes"]), "rels": int(hit["rels"]), "projected": True}
+        nodes = tx.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
+        rels = tx.run(f"MATCH (:{label})-[r:{rel}]->() RETURN count(r) AS c").single()["c"]
+        return {"nodes": int(nodes), "rels": int(rels), "projected": False}
+
+    return analytics(work, settings=settings)
