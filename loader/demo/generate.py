@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loader.demo import firms as firm_draws, iotable, links as link_draws, people as people_draws, trade as trade_draws
+from loader.demo import firms as firm_draws, indicators as indicator_draws, iotable, links as link_draws, people as people_draws, trade as trade_draws
 from loader.tables.spec import SPECS
 
 
@@ -39,6 +39,9 @@ def generate(n_firms: int = 3000, seed: int = 7, year: int = iotable.YEAR) -> di
         "firm_supply": links,
         "trade_flows": trade_draws.trade_flows(rng, year),
         "gvc_stages": stages,
+        # synthetic and labelled so; drawn from their own seeded stream (loader/demo/indicators.py)
+        "country_indicators": indicator_draws.country_indicators(
+            seed, iotable.countries(), indicator_draws.demo_years(investments["year"], year)),
     }
     # exactly the columns of the table format, in its order
     return {stem: frame[SPECS[stem].names].reset_index(drop=True) for stem, frame in frames.items()}

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from queries.errors import UnknownModule
 from queries.model import QueryModule
-from queries.modules import centrality, communities, firms, paths, sectors, spillover, trade
+from queries.modules import centrality, communities, fdi_panel, firms, linkages, paths, sectors, spillover, trade
 
 MODULES: dict[str, QueryModule] = {}
-for _src in (sectors, paths, centrality, communities, spillover, trade, firms):
+for _src in (sectors, paths, centrality, communities, spillover, trade, firms, fdi_panel, linkages):
     for _m in _src.MODULES:
         if _m.name in MODULES:
             raise RuntimeError(f"duplicate module name {_m.name}")
