@@ -105,7 +105,9 @@ def test_studies_list_says_what_is_missing_and_which_data(panel_graph):
     for name in GVC_MODULES:
         if name not in modules.MODULES and any(r.module == name for s in STUDIES for r in s.reports):
             assert f"`{name}`: *not available in this build*" in text
-    assert "[The panel: FDI by motive, trade and host indicators, host x year](studies?" in text
+    assert ('<a href="studies?tab=Global-factory+panel&amp;origin=KOR&amp;run=1" target="_self">The panel: FDI by '
+            'motive, trade and host indicators, host x year</a>') in text
+    assert text.count('target="_self"') == sum(r.module in modules.MODULES for s in STUDIES for r in s.reports)
     assert "studies:panel — SYNTHETIC — 2016–2020" in text    # read from the Dataset node
 
 

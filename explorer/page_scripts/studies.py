@@ -56,13 +56,11 @@ with tab_list:
         with st.container(border=True):
             st.subheader(f"({study.key}) {study.title}")
             st.markdown(f"**Question.** {study.question}")
-            lines = []
-            for report, available in view.availability(study.reports, names):
-                if available:
-                    lines.append(f"- [{report.label}]({view.report_link(report)}) — `{report.module}`")
-                else:
-                    lines.append(f"- {report.label} — `{report.module}`: *not available in this build*")
-            st.markdown("**Reports**\n\n" + "\n".join(lines))
+            # plain links loaded in this tab: the opened page starts from its address alone, exactly as a
+            # shared link does (a page switch inside the session would keep the widgets' earlier values)
+            st.markdown("**Reports**\n\n" + "\n".join(view.report_item(r, ok) for r, ok in
+                                                       view.availability(study.reports, names)),
+                        unsafe_allow_html=True)
             st.markdown(f"**Measure.** `{study.formula}` — docs/methods.md, section {study.methods}")
             datasets = study_data.datasets_reading(study.reads)
             if datasets:

@@ -5,6 +5,7 @@ Pure: data in, links, frames, bytes and finished figures out (every figure throu
 """
 from __future__ import annotations
 
+import html
 import io
 import json
 from typing import Any, Sequence
@@ -22,12 +23,26 @@ MOTIVES = ("market", "resource", "efficiency", "strategic_asset")
 MAX_YEARS_SHOWN = 6
 
 
+def report_target(report: StudyReport) -> tuple[str, dict[str, str]]:
+    """(page url path, query parameters) that open ``report`` with its parameters and run it."""
+    if report.page == "panel":
+        return "studies", {"tab": PANEL_TAB, **report.params, "run": "1"}
+    return "reports", {"report": f"module:{report.module}", **{f"p_{k}": v for k, v in report.params.items()},
+                       "run": "1"}
+
+
 def report_link(report: StudyReport) -> str:
     """The address (relative to the app) that opens ``report`` with its parameters and runs it."""
-    if report.page == "panel":
-        return "studies?" + urlencode({"tab": PANEL_TAB, **report.params, "run": "1"})
-    return "reports?" + urlencode({"report": f"module:{report.module}",
-                                   **{f"p_{k}": v for k, v in report.params.items()}, "run": "1"})
+    path, query = report_target(report)
+    return f"{path}?{urlencode(query)}"
+
+
+def report_item(report: StudyReport, available: bool) -> str:
+    """A Markdown list item: a link that opens the report in this tab, or why there is none."""
+    if not available:
+        return f"- {html.escape(report.label)} — `{report.module}`: *not available in this build*"
+    return (f'- <a href="{html.escape(report_link(report))}" target="_self">{html.escape(report.label)}</a> '
+            f"— `{report.module}`")
 
 
 def tidy(panel: pd.DataFrame, units: dict[str, str]) -> pd.DataFrame:
