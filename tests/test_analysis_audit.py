@@ -134,6 +134,8 @@ DEFAULT_PARAMS = {
     "upstream-paths": {"node": "A1"}, "downstream-paths": {"node": "S1"},
     "shortest-supply-path": {"source": "S2", "target": "N1"}, "firm-neighbourhood": {"firm": "A1"},
     "ownership-chain": {"firm": "A2"},
+    # every year of one dataset: a panel over years (KOR's projects and trade are in 2019 and 2020)
+    "fdi-trade-panel": {"origin": "KOR"}, "fdi-trade-panel-fe": {"origin": "KOR", "regressors": ["exports_value"]},
 }
 # what each module reads by default: (datasets, years); [] = records without a year
 DEFAULT_READS = {
@@ -141,6 +143,7 @@ DEFAULT_READS = {
     "fva-share": ({audit.IO_SOURCE}, {2016}),
     "centrality": ({audit.IO_SOURCE}, {2016}),
     "ownership-chain": ({audit.REAL_SOURCE}, set()),
+    "fdi-trade-panel": ({audit.REAL_SOURCE}, {2019, 2020}), "fdi-trade-panel-fe": ({audit.REAL_SOURCE}, {2019, 2020}),
 }
 
 

@@ -97,6 +97,23 @@ def test_tidy_panel_and_parquet_by_hand():
     assert meta["module"] == "fdi-trade-panel" and meta["years"] == [2019]
 
 
+def test_page_runs_on_an_empty_database(empty_db):
+    import streamlit as st
+
+    st.cache_data.clear()
+    try:
+        at = run_page()
+        assert not at.error, [e.value for e in at.error]
+        text = "\n".join(m.value for m in at.markdown)
+        assert text.count("nothing loaded that this study reads") == len(STUDIES)
+        assert any("Enter the origin country" in i.value for i in at.info)
+        at = run_page(tab=view.PANEL_TAB, origin="KOR")
+        assert [e.value for e in at.error] == ["fdi-trade-panel: parameter 'origin': no Country 'KOR'; expected an "
+                                               "ISO3 code of the graph"]
+    finally:
+        st.cache_data.clear()
+
+
 def test_studies_list_says_what_is_missing_and_which_data(panel_graph):
     at = run_page()
     text = "\n".join(m.value for m in at.markdown)

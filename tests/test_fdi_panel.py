@@ -177,6 +177,10 @@ def test_fixed_effects_estimate_equals_numpy(panel_db, motive, dependent):
 
 
 def test_estimate_that_cannot_be_identified_says_why(panel_db):
-    with pytest.raises(ParameterError, match="cannot be estimated"):
-        run_module("fdi-trade-panel-fe", {"origin": sp.ORIGIN, "years": "2020..2020",
-                                          "regressors": ["gdp_per_capita"]})
+    got = run_module("fdi-trade-panel-fe", {"origin": sp.ORIGIN, "years": "2020..2020",
+                                            "regressors": ["gdp_per_capita"]})
+    assert list(got["variable"]) == ["gdp_per_capita"] and got["coefficient"].isna().all()
+    assert got["note"].iloc[0].startswith("no estimate: host and year effects need at least 2 hosts and 2 years")
+    assert got["std_error"].isna().all() and got["p_value"].isna().all()
+    estimated = run_module("fdi-trade-panel-fe", {"origin": sp.ORIGIN, "regressors": ["gdp_per_capita"]})
+    assert set(estimated["note"]) == {""} and estimated["coefficient"].notna().all()

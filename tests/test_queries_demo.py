@@ -45,6 +45,8 @@ def _params(name: str, d: dict) -> dict:
         "shortest-supply-path": {"source": d["pair"]["a"], "target": d["pair"]["b"]},
         "firm-neighbourhood": {"firm": d["firm_tnc"]},
         "ownership-chain": {"firm": d["owned"]},
+        "fdi-trade-panel": {"origin": "KOR"},
+        "fdi-trade-panel-fe": {"origin": "KOR", "regressors": ["gdp_per_capita", "wage"]},
     }.get(name, {})
 
 

@@ -89,7 +89,7 @@ with tab_panel:
     elif panel is not None:
         src = figures.source(panel, "fdi-trade-panel", ("fdi", "trade"))
         held = sorted({int(y) for y in panel["year"]})
-        wanted = show("show_years", st, options=held)
+        wanted = show("show_years", st, "Years side by side (none chosen: the last three with FDI)", options=held)
         years = view.shown_years(panel, wanted)
         figures.show(view.motive_mix(panel, years, source=src, origin=origin), "st_mix",
                      f"fdi-motive-mix-{origin}")
@@ -117,7 +117,9 @@ with tab_panel:
         show("regressors", st, "Regressors")
         fit = page.run("fdi-trade-panel-fe", {**base, "motive": state["motive"], "dependent": state["dependent"],
                                               "regressors": state["regressors"]})
-        if fit is not None and not fit.empty:
+        if fit is not None and not fit.empty and fit["note"].astype(bool).all():
+            st.warning(fit["note"].iloc[0])
+        elif fit is not None and not fit.empty:
             fsrc = figures.source(fit, "fdi-trade-panel-fe", ("fdi", "trade"))
             first = fit.iloc[0]
             st.markdown(f"y = {first['dependent']}; host and year fixed effects; standard errors clustered by host. "

@@ -227,6 +227,7 @@ ESTIMATE_COLUMNS = (
     Column("years", "count", "years"),
     Column("r2_within", "share 0..1", "R^2 of the within-transformed regression"),
     Column("dependent", "text", "what y is, with its unit"),
+    Column("note", "text", "why there is no estimate (the panel cannot identify it); empty when estimated"),
 )
 
 
@@ -237,6 +238,7 @@ def estimate(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     if not rows:
         raise ParameterError(f"no FDI projects or trade of {p['origin']!r} in the data read: nothing to estimate")
     panel = pd.DataFrame(rows)
+    regressors = list(p["regressors"] or DEFAULT_REGRESSORS)
     prefix = "fdi" if p["motive"] == "all" else f"fdi_{p['motive']}"
     if p["dependent"] == "projects":
         y, what = f"{prefix}_projects", f"{prefix}_projects (count)"
@@ -246,15 +248,19 @@ def estimate(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     else:
         y, what = f"{prefix}_amount", f"{prefix}_amount (million USD)"
     try:
-        fit = fixed_effects(panel, y, list(p["regressors"]), entity="host", time="year")
+        fit = fixed_effects(panel, y, regressors, entity="host", time="year")
     except PanelError as exc:
-        raise ParameterError(f"the panel cannot be estimated: {exc}") from None
+        # the selection is valid but its data cannot identify the model: say so in the table itself
+        tx.provenance.notes.append(f"no estimate: {exc}")
+        return [{"variable": x, "coefficient": None, "std_error": None, "t": None, "p_value": None, "ci_low": None,
+                 "ci_high": None, "n_obs": None, "hosts": None, "years": None, "r2_within": None, "dependent": what,
+                 "note": f"no estimate: {exc}"} for x in regressors]
     tx.provenance.notes.extend(fit.notes)
     tx.provenance.notes.append(f"y = {what}; host and year fixed effects; errors clustered by host")
     out = []
     for r in fit.table.to_dict("records"):
         out.append({**r, "n_obs": fit.n_obs, "hosts": fit.n_entities, "years": fit.n_periods,
-                    "r2_within": fit.r2_within, "dependent": what})
+                    "r2_within": fit.r2_within, "dependent": what, "note": ""})
     return out
 
 
@@ -265,14 +271,16 @@ FDI_TRADE_PANEL_FE = QueryModule(
                  "effects a_i and year effects d_t (the within estimator), standard errors clustered by host: y is "
                  "the origin's FDI of one motive into host i in year t (amount in million USD, ln(1 + amount), or "
                  "projects), x the chosen unit values and host indicators. Host-years with a missing value are left "
-                 "out and regressors the effects absorb are not estimated (the provenance notes say which). "
+                 "out and regressors the effects absorb are not estimated (the provenance notes say which); a "
+                 "panel that cannot identify the model (too few hosts, years or rows) gives empty estimates and "
+                 "a note saying why. "
                  "docs/methods.md, 'Global-factory panel'."),
     params=(*PANEL_PARAMS,
             Param("motive", "choice", "market", choices=(*MOTIVES, "all"), label="Motive", help="FDI of this motive"),
             Param("dependent", "choice", "amount", choices=("amount", "log_amount", "projects"), label="y",
                   help="amount (million USD), log_amount = ln(1 + amount), or number of projects"),
-            Param("regressors", "multi", DEFAULT_REGRESSORS, choices=REGRESSORS, label="Regressors",
-                  help="panel columns on the right-hand side")),
+            Param("regressors", "multi", None, choices=REGRESSORS, label="Regressors",
+                  help="panel columns on the right-hand side; empty = " + ", ".join(DEFAULT_REGRESSORS))),
     columns=ESTIMATE_COLUMNS,
     steps=estimate,
     layer="trade",
