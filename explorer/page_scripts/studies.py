@@ -19,6 +19,7 @@ from explorer.ui import figures
 from explorer.ui import page
 from explorer.ui.widgets import widget
 from queries.model import Param
+from queries.modules.fdi_panel import DEFAULT_REGRESSORS
 from queries.modules.studies import STUDIES
 from queries.provenance import describe
 
@@ -114,7 +115,7 @@ with tab_panel:
         c1, c2 = st.columns(2)
         show("motive", c1, "FDI motive (y)")
         show("dependent", c2, "y measured as")
-        show("regressors", st, "Regressors")
+        show("regressors", st, "Regressors (none chosen: " + ", ".join(DEFAULT_REGRESSORS) + ")")
         fit = page.run("fdi-trade-panel-fe", {**base, "motive": state["motive"], "dependent": state["dependent"],
                                               "regressors": state["regressors"]})
         if fit is not None and not fit.empty and fit["note"].astype(bool).all():
