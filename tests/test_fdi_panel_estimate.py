@@ -56,10 +56,11 @@ def test_point_estimates_equal_least_squares_with_dummies():
                                    rtol=1e-9, atol=1e-10)
 
 
+@pytest.mark.slow   # 200 fits: about 1-2 s each on a shared 2-core machine
 def test_clustered_intervals_cover_the_truth_about_95_percent():
     """Over 200 panels the 95% intervals of x1 contain 2.0 in 90-99% of them (a binomial(200, 0.95)
     falls outside 180..198 with probability below 0.1%); unclustered errors with this serial
-    correlation would cover far less."""
+    correlation would cover far less. Measured: 192 of 200."""
     covered = 0
     for seed in range(200):
         row = fixed_effects(generated(1000 + seed, hosts=40, years=8), "y", ["x1", "x2"]).table.iloc[0]

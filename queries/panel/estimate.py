@@ -103,12 +103,13 @@ def fixed_effects(panel: pd.DataFrame, y: str, xs: list[str], entity: str = "hos
 def _within_variance(frame: pd.DataFrame, x: str, entity: str, time: str) -> float:
     """Variance of x left after removing host and year means (alternating projections to convergence)."""
     v = frame[x].to_numpy(dtype=float) - frame[x].mean()
-    ent = frame.index.get_level_values(entity)
-    per = frame.index.get_level_values(time)
-    for _ in range(200):
+    ent = pd.factorize(frame.index.get_level_values(entity))[0]
+    per = pd.factorize(frame.index.get_level_values(time))[0]
+    n_ent, n_per = np.bincount(ent).astype(float), np.bincount(per).astype(float)
+    for _ in range(1000):
         before = v.copy()
-        v = v - pd.Series(v).groupby(np.asarray(ent)).transform("mean").to_numpy()
-        v = v - pd.Series(v).groupby(np.asarray(per)).transform("mean").to_numpy()
+        v = v - (np.bincount(ent, weights=v) / n_ent)[ent]
+        v = v - (np.bincount(per, weights=v) / n_per)[per]
         if np.max(np.abs(v - before)) < 1e-13:
             break
     return float(np.var(v))
