@@ -33,6 +33,7 @@ pages = [
     st.Page(_PAGES / "dashboards.py", title="Dashboards", url_path="dashboards"),
     st.Page(_PAGES / "trade.py", title="Trade & FDI", url_path="trade"),
     st.Page(_PAGES / "value_added.py", title="Value added & participation", url_path="value-added"),
+    st.Page(_PAGES / "studies.py", title="Studies", url_path="studies"),
 ]
 nav = st.navigation(pages)
 with outage.page_guard():

@@ -53,6 +53,8 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
               ("name",)),
     NodeLabel("Stage", "stage name: rnd, design, parts, assembly, marketing, service",
               "A GVC stage of the smile curve.", ()),
+    NodeLabel("Indicator", "indicator code: gdp, gdp_per_capita, wage, rnd_share, education",
+              "A country indicator (name, unit); values per country and year are HAS_INDICATOR links.", ()),
     NodeLabel("Dataset", "source tag", "Where records came from; `synthetic` marks generated data.", ()),
     NodeLabel("Report", "report name", "A saved Cypher report (current version).", ()),
     NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
@@ -84,6 +86,9 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
             "reports one)",
             "A country-level FDI statistic from the investing country into a country or region: an aggregate "
             "as a statistical source reports it, never to be added to the firm-level projects (INVESTS_IN)."),
+    RelType("HAS_INDICATOR", (("Country", "Indicator"),),
+            "year:int, value:float (in unit), unit:str (the indicator's unit), reported_by:str (who publishes it)",
+            "A country's indicator value in one year (GDP, GDP per capita, wages, R&D share, education)."),
     RelType("OWNS", (("Firm", "Firm"), ("Person", "Firm")), "share:float (0..1 of equity)", "Equity ownership."),
     RelType("WORKS_FOR", (("Person", "Firm"),), "role:str, since:int (year)", "Employment of a person."),
     RelType("LOCATED_IN", (("Firm", "Region"), ("Firm", "Country"), ("Sector", "Country"),

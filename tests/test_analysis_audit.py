@@ -136,6 +136,8 @@ DEFAULT_PARAMS = {
     "ownership-chain": {"firm": "A2"},
     "va-paths": {"origin": "KOR", "destination": "JPN", "threshold": 0.0}, "gvc-gap": {"subject": "KOR"},
     "path-shifts": {"node": "A1"},
+    # every year of one dataset: a panel over years (KOR's projects and trade are in 2019 and 2020)
+    "fdi-trade-panel": {"origin": "KOR"}, "fdi-trade-panel-fe": {"origin": "KOR", "regressors": ["exports_value"]},
 }
 # what each module reads by default: (datasets, years); [] = records without a year
 DEFAULT_READS = {
@@ -148,6 +150,7 @@ DEFAULT_READS = {
     # years compared: the latest year of the real dataset and its earliest
     "linkage-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "va-shifts": ({audit.IO_SOURCE}, {2015, 2016}),
     "centrality-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "path-shifts": ({audit.REAL_SOURCE}, {2019, 2020}),
+    "fdi-trade-panel": ({audit.REAL_SOURCE}, {2019, 2020}), "fdi-trade-panel-fe": ({audit.REAL_SOURCE}, {2019, 2020}),
 }
 
 

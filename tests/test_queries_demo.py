@@ -47,6 +47,8 @@ def _params(name: str, d: dict) -> dict:
         "ownership-chain": {"firm": d["owned"]},
         "va-paths": {"origin": "KOR", "destination": "USA", "depth": 2, "threshold": 0.0},
         "gvc-gap": {"subject": "KOR"},
+        "fdi-trade-panel": {"origin": "KOR"},
+        "fdi-trade-panel-fe": {"origin": "KOR", "regressors": ["gdp_per_capita", "wage"]},
     }.get(name, {})
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from loader.demo import firms as firm_draws, links as link_draws, people as people_draws, trade as trade_draws
+from loader.demo import firms as firm_draws, indicators as indicator_draws, links as link_draws
+from loader.demo import people as people_draws, trade as trade_draws
 from loader.demo.base import WIOD_FOLDER, WIOD_YEARS, base_table
 from loader.demo.assessments import stage_assessments
 from loader.tables.spec import SPECS
@@ -49,6 +50,9 @@ def generate(n_firms: int = 3000, seed: int = 7, table: str = DEFAULT_TABLE) -> 
         "firm_supply": links,
         "gvc_stages": stages,
         "stage_assessments": stage_assessments(stages, firms, base.year),
+        # synthetic and labelled so; drawn from their own seeded stream (loader/demo/indicators.py)
+        "country_indicators": indicator_draws.country_indicators(
+            seed, list(base.countries), indicator_draws.demo_years(investments["year"], base.year)),
     }
     if base.unit_values:   # the made-up test system: trade drawn with the firms, as before
         frames["trade_flows"] = trade_draws.pymrio_trade_flows(rng, base.year)

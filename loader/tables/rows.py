@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from loader.graph.rows import GraphRows
+from loader.tables.spec import INDICATORS
 from loader.tables.validate import industry_key
 
 LABEL = {"firm": "Firm", "person": "Person", "country": "Country", "region": "Region"}
@@ -65,6 +66,16 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
         g.rel_rows("EXPORTS", "Country", "Country", ("year", "industry", "use")).add(
             r["exporter"], r["importer"], year=r["year"], industry=r["industry"], use=r["use"], value=r["value"],
             weight=r["weight"], unit_value=unit_value(r["value"], r["weight"]), source=source)
+    indicators = each("country_indicators")
+    for code in sorted({r["indicator"] for r in indicators}):
+        # the indicator's definition is the format's, not the file's: written once, never overwritten
+        name, unit = INDICATORS[code]
+        g.node_rows("Indicator", fill_only=True).add(code, name=name, unit=unit)
+    for r in indicators:
+        # the file's `source` column is the publisher; `source` on the link is the Dataset, as on every record
+        g.rel_rows("HAS_INDICATOR", "Country", "Indicator", ("year",)).add(
+            r["country"], r["indicator"], year=r["year"], value=r["value"], unit=r["unit"],
+            reported_by=r["source"], source=source)
     for r in each("gvc_stages"):
         g.rel_rows("PERFORMS", "Firm", "Stage", ("year",)).add(
             r["firm"], r["stage"], stage=r["stage"], year=r["year"], value_added=r["value_added"], source=source)

@@ -21,6 +21,15 @@ DESTINATION_KINDS = ("country", "region")
 MEASURES = ("flow", "position")
 SUBJECT_KINDS = ("firm", "country")
 SCORE = dict(min=1, max=5)   # stage assessments: a 1-5 scale
+# country indicators: code -> (name, the one unit a value of it is given in); a row naming another unit is refused
+INDICATORS = {
+    "gdp": ("GDP at current prices", "million USD"),
+    "gdp_per_capita": ("GDP per capita at current prices", "USD"),
+    "wage": ("average annual wage per employee", "USD"),
+    "rnd_share": ("gross domestic expenditure on R&D (GERD)", "percent of GDP"),
+    "education": ("mean years of schooling, population 25+", "years"),
+}
+INDICATOR_UNITS = {code: unit for code, (_, unit) in INDICATORS.items()}
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,15 @@ SPECS: dict[str, FileSpec] = {s.stem: s for s in [
                  "unit_value is left empty in both cases"),
         Col("use", "str", choices=USES),
     ), ("exporter", "importer", "year", "industry", "use"), 4),
+    FileSpec("country_indicators", "country indicators per year (HAS_INDICATOR): GDP, income, wages, R&D, education", (
+        Col("country", "str", ref="country", help="ISO3 of the country"),
+        Col("year", "int", "year", **YEAR),
+        Col("indicator", "str", choices=tuple(INDICATORS)),
+        Col("value", "float", "the row's unit", min=0),
+        Col("unit", "str", choices=tuple(dict.fromkeys(INDICATOR_UNITS.values())),
+            help="the indicator's unit: " + "; ".join(f"{k}: {u}" for k, u in INDICATOR_UNITS.items())),
+        Col("source", "str", help="who publishes the value, e.g. World Bank WDI NY.GDP.PCAP.CD (2024-07 vintage)"),
+    ), ("country", "year", "indicator"), 4),
     FileSpec("gvc_stages", "GVC stages firms perform (PERFORMS)", (
         Col("firm", "str", ref="firm"),
         Col("stage", "str", choices=tuple(STAGE_KEYS)),

@@ -15,7 +15,7 @@ import pycountry
 
 from loader.tables.problems import Problem
 from loader.tables.read import RawTable
-from loader.tables.spec import SPECS, Col, FileSpec
+from loader.tables.spec import INDICATOR_UNITS, SPECS, Col, FileSpec
 
 _INT = re.compile(r"^[+-]?\d+$")
 _CLASSIFICATION = re.compile(r"^[A-Z][A-Z0-9_]*$")
@@ -276,6 +276,8 @@ def _row_rules(stem: str, r: dict, region_country: dict[str, str]):
         yield "owner", "owns itself; expected another firm or a person"
     elif stem == "investments" and r["target_kind"] == "firm" and r["investor"] == r["target"]:
         yield "target", "equals investor; expected another entity"
+    elif stem == "country_indicators" and r["unit"] != INDICATOR_UNITS[r["indicator"]]:
+        yield "unit", f"got {r['unit']!r}; expected {INDICATOR_UNITS[r['indicator']]!r} (the unit of {r['indicator']})"
     elif stem == "fdi_statistics":
         # a statistic of foreign direct investment crosses a border
         there = r["destination"] if r["destination_kind"] == "country" else region_country.get(r["destination"])

@@ -1,0 +1,1 @@
+"""Panel arithmetic for the studies: pure functions of DataFrames, no database (``estimate``, ``tidy``)."""
