@@ -50,6 +50,7 @@ import time
 from tqdm import tqdm
 
 from connection import Settings, write
+from loader.graph import bulk as bulk_load
 from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
@@ -226,9 +227,14 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
 
 
 def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: str = "auto",
-                workers: int = WORKERS, progress: bool = True, description: str = "writing") -> LoadSummary:
+                workers: int = WORKERS, progress: bool = True, description: str = "writing",
+                bulk: bool | None = None) -> LoadSummary:
+    """``bulk``: True = through neo4j-admin import (or BulkRefused), None = when ``loader.graph.bulk``
+    finds an empty database on the local server and a large load, False = in transactions."""
     settings = settings or Settings.from_env()
     mode = choose_mode(commit, graph.total_rows())
+    if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
+        return bulk_load.bulk_write(graph, settings, progress=progress)
     scope = load_scope(graph)
     start = time.perf_counter()
     extra: set[str] = set()

@@ -21,8 +21,9 @@ from loader.mrio.rows import build_rows, mrio_graph
 
 
 def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Settings | None = None,
-                progress: bool = True, commit: str = "auto") -> LoadSummary:
-    """Validate (again: cheap, and callers may have built the table by hand), compute, then write."""
+                progress: bool = True, commit: str = "auto", bulk: bool | None = None) -> LoadSummary:
+    """Validate (again: cheap, and callers may have built the table by hand), compute, then write.
+    ``bulk``: see ``loader.graph.bulk``."""
     validate_table(table)
     if min_coefficient < 0:
         raise ValueError(f"--min-coefficient {min_coefficient}: expected a number >= 0")
@@ -35,7 +36,7 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
         del rows  # the edge columns are in `graph` now
         built = time.perf_counter() - t0
         summary = write_graph(graph, settings, commit=commit, progress=progress,
-                              description=f"{table.source} {table.year}")
+                              description=f"{table.source} {table.year}", bulk=bulk)
     summary.stage("accounts and rows", built, first=True)
     summary.title = f"{table.source} {table.year}"
     summary.dropped_below_min = dropped
@@ -46,7 +47,8 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
 
 
 def load_mrio(io, year: int, source: str, classification: str, *, min_coefficient: float = 0.0,
-              settings: Settings | None = None, progress: bool = True, commit: str = "auto") -> LoadSummary:
+              settings: Settings | None = None, progress: bool = True, commit: str = "auto",
+              bulk: bool | None = None) -> LoadSummary:
     """Load one year of a pymrio IOSystem (e.g. ``pymrio.load_test()``) or an MrioTable.
 
     Raises ``loader.mrio.read.MrioInputError`` before writing anything when the
@@ -57,4 +59,5 @@ def load_mrio(io, year: int, source: str, classification: str, *, min_coefficien
         table.year, table.source, table.classification = int(year), source, classification
     else:
         table = table_from_iosystem(io, year=int(year), source=source, classification=classification)
-    return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit)
+    return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit,
+                       bulk=bulk)
