@@ -41,10 +41,12 @@ from pathlib import Path
 from typing import Any
 
 from connection import Settings, read
-from loader.graph.diff import merge_node_rows, plan_rels
+import numpy as np
+
+from loader.graph.diff import _row_key, _varying, merge_node_rows, plan_rels
 from loader.graph.rows import GraphRows
 from loader.graph.scope import is_firm_supplies
-from loader.graph.shares import plan_firm_shares
+from loader.graph.shares import _shares
 from loader.graph.summary import LoadSummary
 
 BULK_MIN_ROWS = int(os.environ.get("GVN_BULK_MIN_ROWS", "100000"))
@@ -107,8 +109,6 @@ _KINDS = {bool: "boolean", int: "long", float: "double", str: "string"}
 
 def _kind(where: str, name: str, values: list) -> str:
     """The import type of a property; a set of the values' classes, not a check per value (10^6-10^7 values)."""
-    import numpy as np
-
     kinds = set()
     for cls in {v.__class__ for v in values} - {type(None)}:
         kind = next((k for py, k in _KINDS.items() if issubclass(cls, py)), None) if cls is not bool else "boolean"
@@ -190,33 +190,56 @@ def _node_file(files: _Files, label: str, nr) -> set[str]:
     return {r["key"] for r in rows}
 
 
+def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
+    """from keys, to keys and property name -> values of ``rr``'s relationships, as the writer would
+    create them in an empty store.
+
+    Rows with distinct identities are read column by column; only a load that repeats an identity
+    goes through ``diff.plan_rels``, which merges the repeats' properties in order (a per-row dict
+    for every row costs seconds per million). Firm supply shares come from ``shares._shares``, the
+    function ``plan_firm_shares`` uses, on the same values in the same order."""
+    rows = rr.rows
+    key = _row_key(_varying(rr.identity, rr.common))
+    if len({key(r) for r in rows}) == len(rows):
+        frm, to = [r["from"] for r in rows], [r["to"] for r in rows]
+        id_names = {p for r in rows for p in r["id"]}
+        prop_names = {p for r in rows for p in r["props"]}
+        cols = {p: [r["id"].get(p) for r in rows] for p in id_names}
+        cols.update({p: [r["props"].get(p) for r in rows] for p in prop_names - id_names})
+    else:
+        create = plan_rels(rows, rr.identity, [], common=rr.common).create
+        frm, to = [c[0] for c in create], [c[1] for c in create]
+        cols = {p: [props.get(p) for _, _, props in create] for p in {p for _, _, c in create for p in c}}
+    if is_firm_supplies(rr):
+        # a and b over the load's own links of each year (the store is empty): plan_firm_shares' rule
+        values = np.asarray([float(v or 0.0) for v in cols.get("value", [None] * len(frm))], dtype=float)
+        a, b = _shares(frm, to, cols.get("year", [None] * len(frm)), values)
+        cols["a"], cols["b"] = a.tolist(), b.tolist()
+    return frm, to, {p: v for p, v in cols.items() if p not in rr.common}
+
+
 def _rel_file(files: _Files, rr, keys: dict[str, set[str]]) -> int:
     import pyarrow as pa
 
-    plan = plan_rels(rr.rows, rr.identity, [], common=rr.common)   # an empty store: every row is a create
-    if is_firm_supplies(rr):
-        plan_firm_shares([], plan)   # a and b over the load's own links of each year, in place
-    create = plan.create
-    for end, label, pos in (("start", rr.from_label, 0), ("end", rr.to_label, 1)):
+    frm, to, cols = _rel_columns(rr)
+    for end, label, ends in (("start", rr.from_label, frm), ("end", rr.to_label, to)):
         have = keys.get(label, set())
-        missing = sorted({row[pos] for row in create if row[pos] not in have})
+        missing = sorted(set(ends) - have)
         if missing:
             raise BulkRefused(f"{rr.name}: {len(missing):,} {end} keys name no {label} of the load "
                               f"(first: {', '.join(map(repr, missing[:5]))}); an empty database has no other nodes")
-    names = sorted({p for _, _, props in create for p in props} - set(rr.common))
     header = [f":START_ID({rr.from_label})", f":END_ID({rr.to_label})"]
-    columns = [pa.array([row[0] for row in create], type=pa.string()),
-               pa.array([row[1] for row in create], type=pa.string())]
-    for p in names:
-        arr, kind = _column(rr.name, p, [props.get(p) for _, _, props in create])
+    columns = [pa.array(frm, type=pa.string()), pa.array(to, type=pa.string())]
+    for p in sorted(cols):
+        arr, kind = _column(rr.name, p, cols[p])
         header.append(f"{p}:{kind}")
         columns.append(arr)
     for p in sorted(rr.common):
-        arr, kind = _column(rr.name, p, [rr.common[p]] * len(create))
+        arr, kind = _column(rr.name, p, [rr.common[p]] * len(frm))
         header.append(f"{p}:{kind}")
         columns.append(arr)
     files.write("relationships", rr.type, header, columns)
-    return len(create)
+    return len(frm)
 
 
 def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:
