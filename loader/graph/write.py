@@ -174,7 +174,8 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
          before_writing) -> None:
     """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
     clock = _Clock(summary)
-    lp = plan_load(sink, graph, scope)
+    with tqdm(desc="reading stored records", unit=" records", disable=not progress, leave=False) as bar:
+        lp = plan_load(sink, graph, scope, bar=bar)
     clock.lap("read and plan")
     before_writing(lp)
     with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
