@@ -129,6 +129,7 @@ def test_bulk_table_folder_equals_normal_load(tmp_path, connect, local_env):
     assert recs[0]["a"] == pytest.approx(0.75, rel=1e-15)
 
 
+@pytest.mark.slow
 def test_bulk_wiod_year_equals_normal_load(connect, local_env, monkeypatch):
     from loader.graph import bulk as bulk_mod
     from loader.mrio.load import write_table
