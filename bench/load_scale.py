@@ -196,7 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--heap", default="4g")
     ap.add_argument("--pagecache", default="2g")
     ap.add_argument("--out", type=Path, default=WORK / "results.json")
+    ap.add_argument("--markdown", type=Path, help="render an earlier run's --out JSON as a table and exit")
     args = ap.parse_args(argv)
+    if args.markdown:
+        print(markdown(json.loads(args.markdown.read_text())))
+        return 0
 
     def log(msg: str) -> None:
         print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {msg}", flush=True)
@@ -214,6 +218,37 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         srv.stop()
     return 0
+
+
+
+ROWS = (("normal", "normal writer, first load (--no-bulk)"), ("reload", "normal writer, reload (writes nothing)"),
+        ("bulk", "bulk first load (--bulk)"), ("reload_after_bulk", "reload after the bulk load (writes nothing)"),
+        ("admin", BARE + " of the bulk load's files"))
+
+
+def markdown(results: list[dict], header: str = "") -> str:
+    """The results as a markdown table: seconds, relationships/s, rows/s, peak memory, stages."""
+    lines = [header] if header else []
+    lines += ["| size | method | seconds | relationships/s | input rows/s | x bare import | peak MiB | stages (s) |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        # input rows: one per firm and one per supply link (each firm also gets LOCATED_IN and IN_INDUSTRY)
+        rels, rows = r["relationships"], r["relationships"] - r["firms"]
+        bare = r.get("admin", {}).get("seconds")
+        for key, what in ROWS:
+            m = r.get(key)
+            if m is None:
+                continue
+            if "failed" in m:
+                lines.append(f"| {r['name']} | {what} | failed | | | | | {m['failed'][:160]} |")
+                continue
+            s = m["seconds"]
+            peak = m.get("python_peak_mib", m.get("peak_mib"))
+            stages = ", ".join(f"{k} {v:.1f}" for k, v in m.get("stages", {}).items())
+            ratio = f"{s / bare:.2f}" if bare and key != "admin" else ""
+            lines.append(f"| {r['name']} | {what} | {s:,.1f} | {rels / s:,.0f} | {rows / s:,.0f} | {ratio} | "
+                         f"{peak:,.0f} | {stages} |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
