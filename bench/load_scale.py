@@ -108,7 +108,7 @@ def bare_import(srv, files: Path, work: Path) -> dict:
     """neo4j-admin import of the bulk load's kept files into a scratch home (same options as the bulk load)."""
     from bench.load_admin import parse_report, write_scratch_conf
     from bench.memory import run_child
-    from loader.graph.bulk import import_command
+    from neo4j_local.importer import import_command
 
     home = work / "admin-home"
     shutil.rmtree(home, ignore_errors=True)
