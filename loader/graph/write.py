@@ -6,6 +6,9 @@ changed ones are updated by element id, unchanged rows cost nothing, so a reload
 nothing; a replaced slice (``RelRows.replace``/``NodeRows.replace``) also loses what the
 new rows no longer contain.
 
+A first load into an empty database on the local server can instead go through
+``neo4j-admin database import`` (``bulk=``; ``loader.graph.bulk``): the same rows, the same graph.
+
 Commit modes (``commit=``):
 
 * ``atomic``: everything, reads included, in ONE managed write transaction; the driver
