@@ -19,7 +19,7 @@ import re
 import shutil
 import subprocess
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -38,8 +38,18 @@ class ImportOptions:
     threads: int = int(os.environ.get("GVN_BULK_THREADS", str(os.cpu_count() or 2)))
 
 
+# the restart after an import may take minutes on a busy machine (the JVM, then a new store's first
+# recovery): far longer than an ordinary start is given, and giving up leaves the server down
+START_TIMEOUT_S = float(os.environ.get("GVN_BULK_START_TIMEOUT", "900"))
+
+
 class ImportFailed(RuntimeError):
-    """The import tool refused the files; the database is empty again."""
+    """The import tool refused the files (the database is empty again), or the server did not start again
+    (``server_down``)."""
+
+    def __init__(self, message: str, server_down: bool = False):
+        super().__init__(message)
+        self.server_down = server_down
 
 
 def local_server(uri: str, settings: LocalSettings | None = None) -> tuple[LocalNeo4j | None, str]:
@@ -116,10 +126,13 @@ def replace_database(server: LocalNeo4j, database: str, manifest: dict, *, befor
     if failed:
         _wipe(home, database)   # a half-written store must not be served: back to an empty database
     t = time.perf_counter()
+    patient = LocalNeo4j(replace(server.s, start_timeout_s=max(server.s.start_timeout_s, START_TIMEOUT_S)),
+                         log=lambda *_: None)
     try:
-        server.start()
+        patient.start()
     except LocalNeo4jError as e:
-        raise ImportFailed(f"the server did not start again after the import: {e}") from e
+        raise ImportFailed(f"the server did not start again after the import{' (which failed)' if failed else ''}:"
+                           f" {e}; start it with `python -m neo4j_local start`", server_down=True) from e
     seconds["start"] = time.perf_counter() - t
     if failed:
         raise ImportFailed(f"neo4j-admin database import failed (exit {done.returncode}); the database is empty "

@@ -285,7 +285,8 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
         try:
             report = replace_database(server, settings.database, manifest)
         except ImportFailed as e:
-            apply(settings)   # the database is empty again: give it its schema back
+            if not e.server_down:
+                apply(settings)   # the database is empty again: give it its schema back
             raise BulkRefused(str(e)) from e
         expected = manifest["expected"]
         if (report.get("nodes"), report.get("relationships")) != (expected["nodes"], expected["relationships"]):
