@@ -32,11 +32,12 @@ WORK = Path("/tmp/gvn-bench-work")
 QUICK = dict(mode="quick", heap="2g", pagecache="1g", firm_sizes=[3000], big=None, repeat=2, py2neo_repeat=1,
              naive_sample=300, depths=[2, 3, 4], thresholds=[0.001], path_repeat=3, view_sizes=[50, 300],
              view_repeat=2, centrality_on=["firms-3k"], bc_k=16, nx_bc_k=4, wiod_repeat=1,
-             wiod_py2neo=0, centrality_sizes=[])
+             wiod_py2neo=0, centrality_sizes=[], scale_sizes=[3000])
 FULL = dict(mode="full", heap="4g", pagecache="2g", firm_sizes=[10_000, 100_000], big=1_000_000, repeat=3,
             py2neo_repeat=1, naive_sample=1000, depths=[2, 3, 4, 5, 6], thresholds=[0.001, 0.0001], path_repeat=7,
             view_sizes=[50, 300, 1000], view_repeat=5, centrality_on=["firms-100k"], bc_k=64, nx_bc_k=8,
-            wiod_repeat=3, wiod_py2neo=1, centrality_sizes=[200_000])
+            wiod_repeat=3, wiod_py2neo=1, centrality_sizes=[200_000],
+            scale_sizes=[50_000, 200_000, 1_000_000])
 
 
 def label(n: int) -> str:
@@ -55,7 +56,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes, a few minutes")
     ap.add_argument("--out", type=Path, default=HERE, help="folder for results.md / results.json")
-    ap.add_argument("--skip", default="", help="comma list of parts to skip: wiod,firms,centrality,big,big-project,explorer")
+    ap.add_argument("--skip", default="", help="comma list of parts to skip: wiod,firms,centrality,big,big-project,"
+                                               "explorer,scale")
     args = ap.parse_args(argv)
     cfg = QUICK if args.quick else FULL
     skip = set(filter(None, args.skip.split(",")))
@@ -109,6 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         if cfg["big"] and "big" not in skip:
             run_big(rec, srv, cfg, log, project="big-project" not in skip)
             checkpoint("after 1M")
+        if "scale" not in skip:
+            from bench import suite_load
+
+            # bulk and normal first loads and no-op reloads through the command line (1M firms: bulk only)
+            suite_load.scale(rec, srv, cfg["scale_sizes"], log)
+            checkpoint("after first loads and reloads")
     finally:
         srv.stop()
         log("server stopped")

@@ -223,3 +223,37 @@ def write_wiod_admin_files(rows, year: int, folder: Path) -> dict[str, list[str]
                       f"Sector={f / 'sectors.csv'}", f"SectorYear={f / 'sector_years.csv'}"],
             "relationships": [f"SUPPLIES={f / 'supplies.csv'}", f"LOCATED_IN={f / 'located_in.csv'}",
                               f"IN_INDUSTRY={f / 'in_industry.csv'}", f"HAS_YEAR={f / 'has_year.csv'}"]}
+
+
+def scale(rec: Record, srv: BenchServer, sizes: list[int], log, methods: str = "normal,reload,bulk,rebulk,admin",
+          big_methods: str = "bulk,admin") -> None:
+    """First loads, bulk first loads and no-op reloads of generated folders (bench.load_scale), each load a
+    `loader tables` child process. Sizes of 1M firms and more run ``big_methods`` only (the normal writer's
+    1M first load takes minutes and ~10 GB). Ratios: against the bare neo4j-admin import of the bulk load's
+    own files, measured in the same run."""
+    from bench import load_scale
+
+    for n in sizes:
+        got = load_scale.one_size(srv, n, (big_methods if n >= 1_000_000 else methods).split(","), log)
+        name, rels = f"{got['name']} first loads", got["relationships"]
+        for key, what, note in (
+                ("normal", "normal writer, first load", "--no-bulk: validate, diff, write in transactions"),
+                ("bulk", "bulk first load", "--bulk: validate, import files, server stop, neo4j-admin import, "
+                                            "start, schema"),
+                ("reload", "normal writer, reload (writes nothing)", "same folder again"),
+                ("reload_after_bulk", "reload after the bulk load (writes nothing)", "same folder again")):
+            r = got.get(key)
+            if r is None:
+                continue
+            if "failed" in r:
+                rec.note(f"{name}.{key}", f"failed: {r['failed']}")
+                continue
+            rec.add(SECTION, name, Timing(what, [r["seconds"]], rels, note=note),
+                    python_peak_mib=r["python_peak_mib"], stages=r["stages"], created=r["created"])
+        if "seconds" in got.get("admin", {}):
+            a = got["admin"]
+            rec.add(SECTION, name, Timing(load_scale.BARE, [a["seconds"]], rels,
+                                          note="the bulk load's files, same tool options; JVM start included"),
+                    child_peak_mib=a["peak_mib"], imported=a.get("relationships"))
+            rec.compare(SECTION, name, load_scale.BARE)
+        rec.note(f"{name}.size", {"firms": n, "relationships": rels})

@@ -24,6 +24,11 @@ COMMIT_OPT = typer.Option("auto", help="atomic: one transaction (a failure write
                           "batched: batches commit on their own, in parallel (large loads; "
                           "rerun to complete an interrupted one); auto: atomic up to "
                           "GVN_ATOMIC_MAX_ROWS rows (default 250000)")
+BULK_OPT = typer.Option(None, "--bulk/--no-bulk",
+                        help="--bulk: write through neo4j-admin import into the empty database of the local "
+                             "server (stopped for the import, then started again), or refuse; --no-bulk: always in "
+                             "transactions; default: bulk when the database is empty on the local server, the load "
+                             "has GVN_BULK_MIN_ROWS rows or more (100000) and --commit is auto")
 
 
 @app.callback()
@@ -45,9 +50,11 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
            synthetic: bool = typer.Option(False, "--synthetic", help="mark the Dataset as synthetic"),
            check_only: bool = typer.Option(False, "--check", help="validate only, write nothing"),
            commit: str = COMMIT_OPT,
+           bulk: Optional[bool] = BULK_OPT,
            quiet: bool = QUIET_OPT):
     """Validate every file of FOLDER, then load it; on any problem, list them all and write nothing."""
     from connection import Settings
+    from loader.graph.bulk import BulkRefused
     from loader.tables.load import check_folder, load_tables
     from loader.tables.problems import TablesError
 
@@ -56,8 +63,9 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
             checked, _ = check_folder(folder, Settings.from_env())
             typer.echo(f"{folder}: no problems in {sum(len(r) for r in checked.rows.values())} rows")
             return
-        summary = load_tables(folder, source=source, synthetic=synthetic, progress=not quiet, commit=commit)
-    except TablesError as e:
+        summary = load_tables(folder, source=source, synthetic=synthetic, progress=not quiet, commit=commit,
+                              bulk=bulk)
+    except (TablesError, BulkRefused) as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(1)
     typer.echo(summary.render())
@@ -77,10 +85,13 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
          gvc: str = typer.Option("auto", "--gvc",
                                  help="GVC accounting (WWZ/KWW, participation, value added by origin): auto = "
                                       "for tables up to 2,500 sectors, on, off"),
+         bulk: Optional[bool] = BULK_OPT,
          quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
     """Read and validate one MRIO year, then write sectors, their yearly accounts, SUPPLIES and GVC accounts."""
+    from connection import Settings
     from iomath.basic import SingularSystemError
     from iomath.gvc import GvcInputError
+    from loader.graph.bulk import BulkRefused, check_possible
     from loader.mrio.load import write_table
     from loader.mrio.read import MrioInputError, read_mrio
 
@@ -88,9 +99,12 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
         typer.echo(f"--min-coefficient {min_coefficient}: expected a number >= 0", err=True)
         raise typer.Exit(2)
     try:
+        if bulk:
+            check_possible(Settings.from_env())   # before reading a large table, not after
         table = read_mrio(path, fmt, year=year, source=source, classification=classification)
-        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit, gvc=gvc)
-    except (MrioInputError, SingularSystemError, GvcInputError) as e:
+        summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit, gvc=gvc,
+                              bulk=bulk)
+    except (MrioInputError, SingularSystemError, GvcInputError, BulkRefused) as e:
         typer.echo(f"{path}: {e}", err=True)
         raise typer.Exit(1)
     typer.echo(summary.render())

@@ -65,9 +65,15 @@ def _gone(pid: int) -> bool:
         pass  # not our child: its parent reaps it
     try:
         os.kill(pid, 0)
-        return False
     except (ProcessLookupError, PermissionError):  # PermissionError: the pid now belongs to someone else
         return True
+    # a server started by ANOTHER process (e.g. the benchmark's, stopped by a bulk load's child process)
+    # stays a zombie until that process reaps it: it has exited all the same
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return False
 
 
 class LocalNeo4j:

@@ -46,8 +46,9 @@ MAY_IMPORT = {
     "explorer": ("connection", "schema", "queries"),
 }
 PURE_FILES = {"schema/model.py": "the label and type whitelist every layer reads imports nothing of the product"}
-# (file, allowed module prefix): the loader's command line saves the demo's example reports
-EXTRA = {("loader/cli.py", "queries.examples")}
+# (file, allowed module prefix): the loader's command line saves the demo's example reports,
+# and the bulk first load stops the local server, imports offline and starts it again
+EXTRA = {("loader/cli.py", "queries.examples"), ("loader/graph/bulk.py", "neo4j_local.importer")}
 
 IOMATH_MAY_USE = {"numpy", "__future__", "abc", "cmath", "collections", "dataclasses", "decimal", "enum",
                   "fractions", "functools", "itertools", "math", "numbers", "operator", "statistics", "types",

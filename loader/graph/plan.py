@@ -33,10 +33,10 @@ class LoadPlan:
 
 # Reads return the driver's Records, which are tuples: (from, to, element id, props) unpack as they are.
 
-def _read_keyed(sink, cypher: str, keys: list[str]) -> list:
+def _read_keyed(sink, cypher: str, keys: list[str], bar=None) -> list:
     out = []
     for chunk in _chunks(sorted(set(keys)), READ_BATCH):
-        out += sink.read(cypher, keys=chunk)
+        out += sink.read(cypher, bar=bar, keys=chunk)
     return out
 
 
@@ -49,11 +49,11 @@ def _slice(common: dict, replace: tuple[str, ...]) -> dict:
     return {p: common[p] for p in replace}
 
 
-def _plan_label(sink, nr: NodeRows) -> NodePlan:
-    found = _read_keyed(sink, cy.existing_nodes(nr.label), [r["key"] for r in nr.rows])
+def _plan_label(sink, nr: NodeRows, bar=None) -> NodePlan:
+    found = _read_keyed(sink, cy.existing_nodes(nr.label), [r["key"] for r in nr.rows], bar)
     plan = plan_nodes(nr.rows, {r["key"]: r["props"] for r in found}, common=nr.common, fill_only=nr.fill_only)
     if nr.replace:
-        stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), slice=_slice(nr.common, nr.replace))]
+        stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), bar=bar, slice=_slice(nr.common, nr.replace))]
         plan.delete = stale_keys(nr.rows, stored)
     return plan
 
@@ -66,8 +66,8 @@ def _compared_props(rr: RelRows) -> list[str]:
     return sorted(names - set(rr.replace))
 
 
-def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan) -> RelPlan:
-    stored = sink.read(cy.FIRM_SUPPLIES_OF_YEARS, years=years)
+def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar=None) -> RelPlan:
+    stored = sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years)
     plan = plan_rels(rr.rows, rr.identity, stored)
     shares = plan_firm_shares(stored, plan)
     by_eid = {u["eid"]: u for u in plan.update}
@@ -86,19 +86,33 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
     return plan
 
 
-def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan) -> RelPlan:
+def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan, bar=None) -> RelPlan:
     if is_firm_supplies(rr):
-        return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp)
+        return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp, bar)
     if rr.replace:
         fixed = _slice(rr.common, rr.replace)
-        stored = sink.read(cy.slice_rels(rr, _compared_props(rr)), slice=fixed)
+        stored = sink.read(cy.slice_rels(rr, _compared_props(rr)), bar=bar, slice=fixed)
         return plan_rels(rr.rows, rr.identity, stored, common=rr.common, fixed=fixed, unmatched=True)
-    stored = _read_keyed(sink, cy.existing_rels(rr), [r["from"] for r in rr.rows])
+    stored = _read_keyed(sink, cy.existing_rels(rr), [r["from"] for r in rr.rows], bar)
     return plan_rels(rr.rows, rr.identity, stored, common=rr.common)
 
 
-def plan_load(sink, graph: GraphRows, scope: LoadScope) -> LoadPlan:
+def plan_load(sink, graph: GraphRows, scope: LoadScope, bar=None) -> LoadPlan:
+    """``bar``: a tqdm (or None) counting the stored records as they are read; its postfix counts the
+    load's rows compared with them."""
     lp = LoadPlan()
-    lp.nodes = {label: _plan_label(sink, nr) for label, nr in graph.nodes.items()}
-    lp.rels = {k: _plan_type(sink, rr, scope, lp) for k, rr in graph.rels.items()}
+    total, compared = graph.total_rows(), 0
+
+    def note(n: int) -> None:
+        nonlocal compared
+        compared += n
+        if bar is not None:
+            bar.set_postfix_str(f"{compared:,} of {total:,} rows compared")
+
+    for label, nr in graph.nodes.items():
+        lp.nodes[label] = _plan_label(sink, nr, bar)
+        note(len(nr.rows))
+    for k, rr in graph.rels.items():
+        lp.rels[k] = _plan_type(sink, rr, scope, lp, bar)
+        note(len(rr.rows))
     return lp

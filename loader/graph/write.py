@@ -6,6 +6,9 @@ changed ones are updated by element id, unchanged rows cost nothing, so a reload
 nothing; a replaced slice (``RelRows.replace``/``NodeRows.replace``) also loses what the
 new rows no longer contain.
 
+A first load into an empty database on the local server can instead go through
+``neo4j-admin database import`` (``bulk=``; ``loader.graph.bulk``): the same rows, the same graph.
+
 Commit modes (``commit=``):
 
 * ``atomic``: everything, reads included, in ONE managed write transaction; the driver
@@ -57,6 +60,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
 
 from connection import Settings, analytics, write
+from loader.graph import bulk as bulk_load
 from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
@@ -180,7 +184,8 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
          before_writing) -> None:
     """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
     clock = _Clock(summary)
-    lp = plan_load(sink, graph, scope)
+    with tqdm(desc="reading stored records", unit=" records", disable=not progress, leave=False) as bar:
+        lp = plan_load(sink, graph, scope, bar=bar)
     clock.lap("read and plan")
     before_writing(lp)
     with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
@@ -251,9 +256,14 @@ def _drop_cached_projections(settings: Settings) -> None:
 
 
 def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: str = "auto",
-                workers: int = WORKERS, progress: bool = True, description: str = "writing") -> LoadSummary:
+                workers: int = WORKERS, progress: bool = True, description: str = "writing",
+                bulk: bool | None = None) -> LoadSummary:
+    """``bulk``: True = through neo4j-admin import (or BulkRefused), None = when ``loader.graph.bulk``
+    finds an empty database on the local server and a large load, False = in transactions."""
     settings = settings or Settings.from_env()
     mode = choose_mode(commit, graph.total_rows())
+    if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
+        return bulk_load.bulk_write(graph, settings, progress=progress)
     scope = load_scope(graph)
     start = time.perf_counter()
     extra: set[str] = set()

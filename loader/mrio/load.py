@@ -28,8 +28,10 @@ from loader.mrio.rows import build_rows, mrio_graph
 
 
 def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Settings | None = None,
-                progress: bool = True, commit: str = "auto", gvc: str = "auto") -> LoadSummary:
-    """Validate (again: cheap, and callers may have built the table by hand), compute, then write."""
+                progress: bool = True, commit: str = "auto", gvc: str = "auto",
+                bulk: bool | None = None) -> LoadSummary:
+    """Validate (again: cheap, and callers may have built the table by hand), compute, then write.
+    ``bulk``: see ``loader.graph.bulk``."""
     validate_table(table)
     if min_coefficient < 0:
         raise ValueError(f"--min-coefficient {min_coefficient}: expected a number >= 0")
@@ -43,7 +45,7 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
         del rows  # the edge columns are in `graph` now
         built = time.perf_counter() - t0
         summary = write_graph(graph, settings, commit=commit, progress=progress,
-                              description=f"{table.source} {table.year}")
+                              description=f"{table.source} {table.year}", bulk=bulk)
     summary.stage("accounts and rows", built, first=True)
     summary.title = f"{table.source} {table.year}"
     summary.dropped_below_min = dropped
@@ -61,7 +63,7 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
 
 def load_mrio(io, year: int, source: str, classification: str, *, min_coefficient: float = 0.0,
               settings: Settings | None = None, progress: bool = True, commit: str = "auto",
-              gvc: str = "auto") -> LoadSummary:
+              gvc: str = "auto", bulk: bool | None = None) -> LoadSummary:
     """Load one year of a pymrio IOSystem (e.g. ``pymrio.load_test()``) or an MrioTable.
 
     Raises ``loader.mrio.read.MrioInputError`` before writing anything when the
@@ -73,4 +75,4 @@ def load_mrio(io, year: int, source: str, classification: str, *, min_coefficien
     else:
         table = table_from_iosystem(io, year=int(year), source=source, classification=classification)
     return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit,
-                       gvc=gvc)
+                       gvc=gvc, bulk=bulk)

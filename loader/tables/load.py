@@ -14,6 +14,7 @@ from loader.tables.problems import TablesError
 from loader.tables.read import read_folder
 from loader.graph.rows import GraphRows, dataset_rows, paused_gc
 from loader.graph.summary import LoadSummary
+from loader.graph.bulk import check_possible as check_bulk
 from loader.graph.write import write_graph
 
 KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
@@ -71,9 +72,14 @@ def reference_unfinished(settings: Settings) -> bool:
 
 
 def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = False, description: str = "",
-                settings: Settings | None = None, progress: bool = True, commit: str = "auto") -> LoadSummary:
+                settings: Settings | None = None, progress: bool = True, commit: str = "auto",
+                bulk: bool | None = None) -> LoadSummary:
+    """``bulk``: see ``loader.graph.bulk`` (True: neo4j-admin import or a refusal before validating;
+    None: bulk when the database is empty on the local server and the load is large)."""
     settings = settings or Settings.from_env()
     folder = Path(folder)
+    if bulk:
+        check_bulk(settings)
     source = source or f"tables:{folder.resolve().name}"
     say = _stage_printer(progress)
     say(f"reading and validating {folder} ...")
@@ -92,7 +98,7 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
         built = time.perf_counter()
         say(f"reading the database and writing {graph.total_rows():,} rows ...")
         summary = write_graph(graph, settings, progress=progress, commit=commit,
-                              description=f"loading {folder.name}")
+                              description=f"loading {folder.name}", bulk=bulk)
     summary.stage("build rows", built - validated, first=True)
     summary.stage("read and validate", validated - started, first=True)
     return summary

@@ -1,0 +1,311 @@
+"""Bulk first loads: a load into an empty database on the local server goes through
+``neo4j-admin database import full`` instead of transactions.
+
+The rows are the writer's own (``GraphRows``, built by the same validation and row code as a
+normal load), and the graph is the one a normal load would have written, property for property:
+
+* nodes of one label are merged by key as ``diff.merge_node_rows`` does; relationships by
+  identity as ``diff.plan_rels`` plans them against an empty store (its create rows), with the
+  common properties added; firm supply shares a/b by ``shares.plan_firm_shares``, the same code;
+* the Dataset node gets ``loaded_at`` (a datetime) and no ``loading`` mark (nothing of the load
+  is visible before it is complete, as with an atomic load);
+* properties keep their types: int -> long, float -> double, bool -> boolean, str -> string; a
+  None value is no property; a column mixing types, a list, or a non-finite number is refused
+  (the normal writer handles those, so ``auto`` falls back to it);
+* the product schema (``schema.apply``) is applied after the import and its indexes populated.
+
+When: ``bulk=True`` (``--bulk``) always, or refused with the reason (a remote server, a
+non-empty database, another database than ``neo4j``); ``bulk=None`` (auto) when the commit
+mode is ``auto``, the load has at least ``BULK_MIN_ROWS`` rows (env ``GVN_BULK_MIN_ROWS``,
+default 100,000: below that the server restart costs more than it saves) and the database is
+empty on the local server; ``bulk=False`` never.
+
+The local server is stopped for the import and started again (``neo4j_local.importer``):
+Community has one user database. No load locks are taken (the server is down), and another
+client writing between the emptiness check and the stop would lose its writes: bulk loads are
+for a first load into a database nobody else uses yet.
+
+Files go to a temporary folder that is deleted afterwards, or to ``GVN_BULK_KEEP`` (kept, with a
+``manifest.json`` that ``neo4j_local.importer.import_command`` takes: the benchmark imports the
+same files with the bare tool).
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from connection import Settings, read
+import numpy as np
+
+from loader.graph.diff import _row_key, _varying, merge_node_rows, plan_rels
+from loader.graph.rows import GraphRows
+from loader.graph.scope import is_firm_supplies
+from loader.graph.shares import _shares
+from loader.graph.summary import LoadSummary
+
+BULK_MIN_ROWS = int(os.environ.get("GVN_BULK_MIN_ROWS", "100000"))
+IMPORT_STAGE = "neo4j-admin import"
+
+
+class BulkRefused(RuntimeError):
+    """A bulk load is not possible here; the message says why and what to do instead."""
+
+
+# ---------------------------------------------------------------- when
+
+def _local(settings: Settings):
+    from neo4j_local.importer import local_server
+
+    return local_server(settings.uri)
+
+
+def node_count(settings: Settings) -> int:
+    # count(n) over all nodes is answered from the count store: instant at any size
+    return read("MATCH (n) RETURN count(n) AS n", settings=settings)[0]["n"]
+
+
+def refusal(settings: Settings) -> str:
+    """Why a bulk load cannot run now ('' when it can)."""
+    if settings.database != "neo4j":
+        return (f"NEO4J_DATABASE={settings.database}: the local server is Neo4j Community, whose one user "
+                "database is `neo4j`; a bulk load replaces that database")
+    server, why = _local(settings)
+    if server is None:
+        return why
+    n = node_count(settings)
+    if n:
+        return (f"the database holds {n:,} nodes; a bulk load (neo4j-admin import) builds a whole new database, "
+                "so it only loads into an empty one: load without --bulk (writes by difference)")
+    return ""
+
+
+def check_possible(settings: Settings) -> None:
+    """For ``--bulk``: refuse before validating a large folder, not after."""
+    why = refusal(settings)
+    if why:
+        raise BulkRefused(f"--bulk refused: {why}")
+
+
+def chosen(bulk: bool | None, commit: str, rows: int, settings: Settings) -> bool:
+    """Whether this load goes through neo4j-admin import (raises BulkRefused for an impossible --bulk)."""
+    if bulk is False:
+        return False
+    if bulk is True:
+        check_possible(settings)
+        return True
+    return commit == "auto" and rows >= BULK_MIN_ROWS and not refusal(settings)
+
+
+# ---------------------------------------------------------------- what: the import files
+
+_KINDS = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+def _kind(where: str, name: str, values: list) -> str:
+    """The import type of a property; a set of the values' classes, not a check per value (10^6-10^7 values)."""
+    kinds = set()
+    for cls in {v.__class__ for v in values} - {type(None)}:
+        kind = next((k for py, k in _KINDS.items() if issubclass(cls, py)), None) if cls is not bool else "boolean"
+        if kind is None and issubclass(cls, (np.integer, np.floating, np.bool_)):
+            kind = "long" if issubclass(cls, np.integer) else "double" if issubclass(cls, np.floating) else "boolean"
+        if kind is None:
+            raise BulkRefused(f"{where}: property {name!r} holds {cls.__name__} values, which have no neo4j-admin "
+                              "import type; load without --bulk")
+        kinds.add(kind)
+    if len(kinds) > 1:
+        raise BulkRefused(f"{where}: property {name!r} mixes types {sorted(kinds)}; a bulk load stores one type "
+                          "per column: load without --bulk")
+    return kinds.pop() if kinds else "string"
+
+
+def _column(where: str, name: str, values: list):
+    """An Arrow array of one property and its import type; refuses what the import would store otherwise."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = _kind(where, name, values)
+    arrow = {"boolean": pa.bool_(), "long": pa.int64(), "double": pa.float64(), "string": pa.string()}[kind]
+    arr = pa.array(values, type=arrow, from_pandas=False)
+    if kind == "double" and not pc.all(pc.is_finite(arr)).as_py():
+        raise BulkRefused(f"{where}: property {name!r} holds a non-finite number; load without --bulk")
+    return arr, kind
+
+
+class _Files:
+    """Header and data file pairs, written with Arrow's CSV writer (C++: strings always quoted, so an
+    empty string stays one; a None is an empty unquoted field, i.e. no property; doubles in their
+    shortest form that reads back to the same bits)."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.manifest: dict = {"nodes": [], "relationships": [], "multiline": False,
+                               "expected": {"nodes": 0, "relationships": 0}}
+        self._n = 0
+
+    def write(self, group: str, name: str, header: list[str], columns: list) -> None:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+        import pyarrow.csv as pcsv
+
+        self._n += 1
+        stem = f"{self._n:03d}-{name.lower()}"
+        head, data = self.folder / f"{stem}.header.csv", self.folder / f"{stem}.csv"
+        # header names are checked identifiers, labels and types from schema.model: no quoting needed
+        head.write_text(",".join(header) + "\n")
+        table = pa.table(columns, names=[f"c{i}" for i in range(len(columns))])
+        for col in table.columns:
+            if pa.types.is_string(col.type) and pc.any(pc.match_substring_regex(col, "[\r\n]")).as_py():
+                self.manifest["multiline"] = True
+        pcsv.write_csv(table, data, pcsv.WriteOptions(include_header=False, quoting_style="needed"))
+        self.manifest[group].append([name, str(head), str(data)])
+        self.manifest["expected"][group] += table.num_rows
+
+
+def _node_file(files: _Files, label: str, nr) -> set[str]:
+    import pyarrow as pa
+
+    rows = merge_node_rows(nr.rows)
+    names = sorted({p for r in rows for p in r["props"]} - set(nr.common) - {"key"})
+    header, columns = [f"key:ID({label})"], [pa.array([r["key"] for r in rows], type=pa.string())]
+    for p in names:
+        arr, kind = _column(label, p, [r["props"].get(p) for r in rows])
+        header.append(f"{p}:{kind}")
+        columns.append(arr)
+    for p in sorted(nr.common):
+        arr, kind = _column(label, p, [nr.common[p]] * len(rows))
+        header.append(f"{p}:{kind}")
+        columns.append(arr)
+    stamps = [r.get("loaded_at") for r in rows]
+    if any(s is not None for s in stamps):
+        # the writer sets datetime(row.loaded_at); the import parses the same ISO 8601 text
+        header.append("loaded_at:datetime")
+        columns.append(pa.array(stamps, type=pa.string()))
+    files.write("nodes", label, header, columns)
+    return {r["key"] for r in rows}
+
+
+def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
+    """from keys, to keys and property name -> values of ``rr``'s relationships, as the writer would
+    create them in an empty store.
+
+    Rows with distinct identities are read column by column; only a load that repeats an identity
+    goes through ``diff.plan_rels``, which merges the repeats' properties in order (a per-row dict
+    for every row costs seconds per million). Firm supply shares come from ``shares._shares``, the
+    function ``plan_firm_shares`` uses, on the same values in the same order."""
+    rows = rr.rows
+    key = _row_key(_varying(rr.identity, rr.common))
+    if len({key(r) for r in rows}) == len(rows):
+        frm, to = [r["from"] for r in rows], [r["to"] for r in rows]
+        id_names = {p for r in rows for p in r["id"]}
+        prop_names = {p for r in rows for p in r["props"]}
+        cols = {p: [r["id"].get(p) for r in rows] for p in id_names}
+        cols.update({p: [r["props"].get(p) for r in rows] for p in prop_names - id_names})
+    else:
+        create = plan_rels(rows, rr.identity, [], common=rr.common).create
+        frm, to = [c[0] for c in create], [c[1] for c in create]
+        cols = {p: [props.get(p) for _, _, props in create] for p in {p for _, _, c in create for p in c}}
+    if is_firm_supplies(rr):
+        # a and b over the load's own links of each year (the store is empty): plan_firm_shares' rule
+        values = np.asarray([float(v or 0.0) for v in cols.get("value", [None] * len(frm))], dtype=float)
+        a, b = _shares(frm, to, cols.get("year", [None] * len(frm)), values)
+        cols["a"], cols["b"] = a.tolist(), b.tolist()
+    return frm, to, {p: v for p, v in cols.items() if p not in rr.common}
+
+
+def _rel_file(files: _Files, rr, keys: dict[str, set[str]]) -> int:
+    import pyarrow as pa
+
+    frm, to, cols = _rel_columns(rr)
+    for end, label, ends in (("start", rr.from_label, frm), ("end", rr.to_label, to)):
+        have = keys.get(label, set())
+        missing = sorted(set(ends) - have)
+        if missing:
+            raise BulkRefused(f"{rr.name}: {len(missing):,} {end} keys name no {label} of the load "
+                              f"(first: {', '.join(map(repr, missing[:5]))}); an empty database has no other nodes")
+    header = [f":START_ID({rr.from_label})", f":END_ID({rr.to_label})"]
+    columns = [pa.array(frm, type=pa.string()), pa.array(to, type=pa.string())]
+    for p in sorted(cols):
+        arr, kind = _column(rr.name, p, cols[p])
+        header.append(f"{p}:{kind}")
+        columns.append(arr)
+    for p in sorted(rr.common):
+        arr, kind = _column(rr.name, p, [rr.common[p]] * len(frm))
+        header.append(f"{p}:{kind}")
+        columns.append(arr)
+    files.write("relationships", rr.type, header, columns)
+    return len(frm)
+
+
+def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:
+    """The import files of ``graph`` in ``folder``; returns the manifest and the created counts."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = _Files(folder)
+    summary = LoadSummary(rows=graph.total_rows())
+    keys: dict[str, set[str]] = {}
+    for label, nr in graph.nodes.items():
+        if nr.rows:
+            keys[label] = _node_file(files, label, nr)
+            summary.add(label, len(keys[label]), 0, len(keys[label]))
+    for rr in graph.rels.values():
+        if rr.rows:
+            n = _rel_file(files, rr, keys)
+            summary.add(rr.name, n, 0, n)
+    (folder / "manifest.json").write_text(json.dumps(files.manifest, indent=1))
+    return files.manifest, summary
+
+
+# ---------------------------------------------------------------- how
+
+def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -> LoadSummary:
+    """Write ``graph`` into the empty database of the local server with neo4j-admin import."""
+    from neo4j_local.importer import ImportFailed, replace_database
+    from schema.apply import apply
+
+    def say(text: str) -> None:
+        if progress:
+            print(text, file=sys.stderr, flush=True)
+
+    start = time.perf_counter()
+    keep = os.environ.get("GVN_BULK_KEEP")
+    folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gvn-bulk-"))
+    try:
+        say(f"bulk load: writing import files in {folder} ...")
+        manifest, summary = write_import_files(graph, folder)
+        files_s = time.perf_counter() - start
+        check_possible(settings)   # again, just before the server stops: still empty, still local
+        server, _ = _local(settings)
+        say(f"bulk load: stopping the server, importing {manifest['expected']['nodes']:,} nodes and "
+            f"{manifest['expected']['relationships']:,} relationships, starting it again ...")
+        try:
+            report = replace_database(server, settings.database, manifest)
+        except ImportFailed as e:
+            if not e.server_down:
+                apply(settings)   # the database is empty again: give it its schema back
+            raise BulkRefused(str(e)) from e
+        expected = manifest["expected"]
+        if (report.get("nodes"), report.get("relationships")) != (expected["nodes"], expected["relationships"]):
+            raise BulkRefused(f"neo4j-admin import reports {report.get('nodes')} nodes and "
+                              f"{report.get('relationships')} relationships; the files hold {expected['nodes']} and "
+                              f"{expected['relationships']}:\n{report.get('output', '')}")
+        say("bulk load: applying the schema and populating its indexes ...")
+        t = time.perf_counter()
+        apply(settings)
+        schema_s = time.perf_counter() - t
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+    summary.stage("write import files", files_s)
+    summary.stage("stop server", report["seconds"]["stop"])
+    summary.stage(IMPORT_STAGE, report["seconds"]["import"])
+    summary.stage("start server", report["seconds"]["start"])
+    summary.stage("schema and indexes", schema_s)
+    summary.seconds = time.perf_counter() - start
+    summary.notes.append("commit mode: bulk (neo4j-admin database import full into the empty database; "
+                         f"the local server was stopped for {sum(report['seconds'].values()):.1f} s)")
+    return summary
