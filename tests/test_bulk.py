@@ -137,6 +137,7 @@ def test_bulk_wiod_year_equals_normal_load(connect, local_env, monkeypatch):
 
     s = spare_settings()
     monkeypatch.setattr(bulk_mod, "BULK_MIN_ROWS", 1000)   # auto mode chooses bulk for a table this size
+    monkeypatch.setattr(bulk_mod, "BULK_AUTO", True)       # as GVN_BULK_AUTO=1 does
 
     wipe_all(connect())
     bulk = write_table(read_mrio(WIOD_PARQUET, "parquet"), min_coefficient=MIN_COEFFICIENT, settings=s,

@@ -15,10 +15,12 @@ normal load), and the graph is the one a normal load would have written, propert
 * the product schema (``schema.apply``) is applied after the import and its indexes populated.
 
 When: ``bulk=True`` (``--bulk``) always, or refused with the reason (a remote server, a
-non-empty database, another database than ``neo4j``); ``bulk=None`` (auto) when the commit
-mode is ``auto``, the load has at least ``BULK_MIN_ROWS`` rows (env ``GVN_BULK_MIN_ROWS``,
-default 100,000: below that the server restart costs more than it saves) and the database is
-empty on the local server; ``bulk=False`` never.
+non-empty database, another database than ``neo4j``); ``bulk=None`` (auto) only when
+``GVN_BULK_AUTO=1`` is set, the commit mode is ``auto``, the load has at least ``BULK_MIN_ROWS``
+rows (env ``GVN_BULK_MIN_ROWS``, default 100,000: below that the server restart costs more than it
+saves) and the database is empty on the local server; ``bulk=False`` never. Auto is opt-in
+because on the 2-core development machine a bulk load was not yet faster than the normal writer
+(server stop, import and restart dominate; docs/scaling.md), and because it stops the server.
 
 The local server is stopped for the import and started again (``neo4j_local.importer``):
 Community has one user database. No load locks are taken (the server is down), and another
@@ -50,6 +52,7 @@ from loader.graph.shares import _shares
 from loader.graph.summary import LoadSummary
 
 BULK_MIN_ROWS = int(os.environ.get("GVN_BULK_MIN_ROWS", "100000"))
+BULK_AUTO = os.environ.get("GVN_BULK_AUTO") == "1"   # automatic bulk loads are opt-in (see above)
 IMPORT_STAGE = "neo4j-admin import"
 
 
@@ -99,7 +102,7 @@ def chosen(bulk: bool | None, commit: str, rows: int, settings: Settings) -> boo
     if bulk is True:
         check_possible(settings)
         return True
-    return commit == "auto" and rows >= BULK_MIN_ROWS and not refusal(settings)
+    return BULK_AUTO and commit == "auto" and rows >= BULK_MIN_ROWS and not refusal(settings)
 
 
 # ---------------------------------------------------------------- what: the import files
