@@ -189,6 +189,10 @@ def _node_file(files: _Files, label: str, nr) -> set[str]:
         # the writer sets datetime(row.loaded_at); the import parses the same ISO 8601 text
         header.append("loaded_at:datetime")
         columns.append(pa.array(stamps, type=pa.string()))
+    if label == "Dataset" and "data_version" not in names:
+        # a first load into an empty store: every dataset written is at version 1, as the writer counts
+        header.append("data_version:long")
+        columns.append(pa.array([1] * len(rows), type=pa.int64()))
     files.write("nodes", label, header, columns)
     return {r["key"] for r in rows}
 
