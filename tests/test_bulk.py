@@ -175,7 +175,7 @@ def test_bulk_refused_for_a_server_that_is_not_the_local_one(tmp_path, monkeypat
     """Through the command line: a clear message, exit status 1, nothing read or written."""
     folder = write_folder(tmp_path / "fixture")
     env = {**os.environ, "NEO4J_URI": "bolt://db.example.org:7687", "NEO4J_LOCAL_PORT": "7687",
-           "NEO4J_PASSWORD": "not-the-dev-password"}
+           "NEO4J_PASSWORD": "changeme"}
     done = subprocess.run([sys.executable, "-m", "loader", "tables", str(folder), "--bulk", "--quiet"],
                           env=env, cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stdout + done.stderr

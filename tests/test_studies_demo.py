@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from loader.demo import indicators
-from loader.demo.generate import generate
+from loader.demo.base import base_table
+from loader.demo.generate import DEFAULT_TABLE, generate
 from loader.tables.spec import INDICATOR_UNITS
 
 N = 200
@@ -16,8 +17,9 @@ def test_generated_indicators_are_labelled_and_in_the_format():
     ind = frames["country_indicators"]
     assert set(ind["source"]) == {indicators.SOURCE} and indicators.SOURCE.startswith("synthetic:")
     assert (ind["unit"] == ind["indicator"].map(INDICATOR_UNITS)).all()
-    assert set(ind["country"]) == {"KOR", "CHN", "JPN", "USA", "DEU", "VNM"}
-    assert ind["year"].max() == 2020 and ind["year"].min() >= indicators.FIRST_YEAR
+    base = base_table(DEFAULT_TABLE)   # the demo's countries and its firms' year (WIOD 2008)
+    assert set(ind["country"]) == set(base.countries)
+    assert ind["year"].max() == base.year and ind["year"].min() >= indicators.FIRST_YEAR
     assert not ind.duplicated(["country", "year", "indicator"]).any() and (ind["value"] >= 0).all()
     # GDP = GDP per capita x population (million persons): the same draw, so the ratio is the population
     wide = ind.pivot_table(index=["country", "year"], columns="indicator", values="value")
