@@ -6,6 +6,7 @@ import pytest
 
 from loader.demo import indicators
 from loader.demo.base import base_table
+from loader.demo.load import TRADE_SOURCE
 from loader.demo.generate import DEFAULT_TABLE, generate
 from loader.tables.spec import INDICATOR_UNITS
 
@@ -44,4 +45,7 @@ def test_demo_loads_them_and_the_panel_runs(driver, schema_applied):
     panel = run_module("fdi-trade-panel", {"origin": "KOR"})
     assert len(panel) > 0 and panel["gdp_per_capita"].notna().any()
     prov = panel.attrs["provenance"]
-    assert all(d["synthetic"] for d in prov["datasets"])
+    synthetic = {d["key"]: d["synthetic"] for d in prov["datasets"]}
+    # the FDI projects and indicators are the demo's synthetic ones; its trade is the real WIOD trade
+    assert any(synthetic.values()), synthetic
+    assert all(s or k == TRADE_SOURCE for k, s in synthetic.items()), synthetic
