@@ -46,6 +46,16 @@ def get_driver(settings: Settings | None = None) -> Driver:
         return drv
 
 
+def forget_driver(settings: Settings) -> None:
+    """Close and drop the driver of ``settings``: its pooled connections and the bookmarks that
+    ``execute_query`` keeps belong to a database a bulk import has just replaced (the new store's
+    transaction ids start again, and a stale bookmark makes every later query wait, then fail)."""
+    with _lock:
+        drv = _drivers.pop(settings, None)
+    if drv is not None:
+        drv.close()
+
+
 def close_driver() -> None:
     with _lock:
         for drv in _drivers.values():

@@ -39,7 +39,7 @@ def test_counts_and_summary(empty_db, loaded):
     rels = {r["t"]: r["n"] for r in rows(empty_db, "MATCH ()-[r]->() WHERE r.source = 'fixture' "
                                                     "RETURN type(r) AS t, count(*) AS n")}
     assert rels == {"WORKS_FOR": 3, "OWNS": 2, "INVESTS_IN": 2, "FDI_STATISTIC": 2, "SUPPLIES": 5, "EXPORTS": 3,
-                    "PERFORMS": 3}
+                    "PERFORMS": 3, "HAS_INDICATOR": 2, "STAGE_ASSESSMENT": 2}
     assert summary.created["Firm"] == 4 and summary.created["SUPPLIES (Firm->Firm)"] == 5
     # the files name reference codes (KOR, KR-11, ISIC4|C26) on an empty database: reference data came along
     assert rows(empty_db, "MATCH (:Firm {key: 'F1'})-[:LOCATED_IN]->(r:Region)-[:PART_OF]->(e) "

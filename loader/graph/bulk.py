@@ -271,6 +271,7 @@ def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummar
 
 def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -> LoadSummary:
     """Write ``graph`` into the empty database of the local server with neo4j-admin import."""
+    from connection import forget_driver
     from neo4j_local.importer import ImportFailed, replace_database
     from schema.apply import apply
 
@@ -292,9 +293,11 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
         try:
             report = replace_database(server, settings.database, manifest)
         except ImportFailed as e:
+            forget_driver(settings)
             if not e.server_down:
                 apply(settings)   # the database is empty again: give it its schema back
             raise BulkRefused(str(e)) from e
+        forget_driver(settings)
         expected = manifest["expected"]
         if (report.get("nodes"), report.get("relationships")) != (expected["nodes"], expected["relationships"]):
             raise BulkRefused(f"neo4j-admin import reports {report.get('nodes')} nodes and "

@@ -58,6 +58,14 @@ F1,rnd,2020,500
 F1,assembly,2020,300
 F4,assembly,2020,120
 """,
+    "stage_assessments": """subject,subject_kind,stage,year,current,target,assessed_by
+KOR,country,rnd,2020,3,5,Test capability survey
+F1,firm,assembly,2020,4,2,Test capability survey
+""",
+    "country_indicators": """country,year,indicator,value,unit,source
+KOR,2020,gdp,1644000,million USD,Test statistics office
+VNM,2020,wage,250.5,USD,Test statistics office
+""",
 }
 
 
