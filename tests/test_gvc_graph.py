@@ -2,7 +2,7 @@
 tests/support/gvc_reference.py, a transcription of decompr's R code that imports none of the product's math.
 
 pymrio's test system (6 regions x 8 sectors) with a published x that differs from Z 1 + Y 1 in a few
-sectors; WIOD 1995 (the shipped extract, data/wiod2013) in the slow test. Tolerances: 1e-9 relative to
+sectors (WIOD 1995, the shipped extract, is checked against the same transcription in test_mrio_wiod.py). Tolerances: 1e-9 relative to
 each value, with an absolute floor of 1e-12 of the table's total exports for terms that are zero
 up to rounding.
 """
@@ -16,7 +16,6 @@ import pymrio
 import pytest
 
 from loader.mrio.load import write_table
-from loader.mrio.parquet import read_table
 from loader.mrio.read import table_from_iosystem
 from queries.runner import run_module
 from tests.conftest import wipe
@@ -24,7 +23,6 @@ from tests.support import gvc_reference as ref
 
 YEAR = 2011
 SOURCE = "gvc-test"
-WIOD_DIR = Path(__file__).resolve().parent.parent / "data" / "wiod2013" / "1995"
 WWZ = ("dva_fin", "dva_int", "dva_intrexi1", "dva_intrexf", "dva_intrexi2", "rdv_int", "rdv_fin", "rdv_fin2",
        "ova_fin", "mva_fin", "ova_int", "mva_int", "ddc_fin", "ddc_int", "odc", "mdc")
 KWW = ("kww_dva_fin", "kww_dva_int", "kww_dva_intrex", "kww_rdv_fin", "kww_rdv_int", "kww_ddc", "kww_fva_fin",
@@ -291,22 +289,3 @@ def test_year_without_gvc_accounts_is_a_clear_error(driver, small):
 
     with pytest.raises(ParameterError, match="year"):
         run_module("gvc-decomposition", {"source": SOURCE, "year": 1990})
-
-
-@pytest.mark.slow
-def test_wiod_1995_stored_accounts_equal_the_transcription(driver, schema_applied):
-    if not WIOD_DIR.is_dir():
-        pytest.skip(f"no WIOD extract at {WIOD_DIR}")
-    table = read_table(WIOD_DIR)
-    write_table(table, progress=False)
-    r = check_graph_equals_reference(driver, table, table.source, table.year)
-    check_identities(driver, table.source, table.year)
-    # the published x of the integer-rounded WIOD tables differs from Z 1 + Y 1: recorded per country
-    worst = driver.execute_query("MATCH (c:CountryYear {source: $s, year: $y}) RETURN max(c.x_gap_max) AS m",
-                                 s=table.source, y=table.year).records[0]["m"]
-    assert worst == pytest.approx(np.nanmax(r["gap"]), rel=1e-12)
-    assert worst > 0.01
-    again = write_table(table, progress=False)
-    assert sum(again.created.values()) == 0 and sum(again.updated.values()) == 0
-    assert sum(again.deleted.values()) == 0
-    clear(driver)   # a WIOD year is too big for the 1,000-node wipe of the next test's fixture on a small heap

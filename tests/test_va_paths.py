@@ -1,16 +1,13 @@
 """va-paths against plain numpy (tests/support/va_paths.py): on a hand-made 3-country, 2-sector table the
 depth totals with threshold 0 are v_i (A^m y^d)_i at every depth and converge to v (B Y)_id; every listed
-path is worth the product along it; on WIOD 1995 the top paths equal a numpy enumeration (slow)."""
+path is worth the product along it (on WIOD 1995: test_mrio_wiod.py)."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from loader.mrio.load import write_table
-from loader.mrio.parquet import read_table
 from loader.mrio.read import MrioTable
 from queries.errors import ParameterError
 from queries.runner import run_module
@@ -19,7 +16,6 @@ from tests.test_gvc_graph import clear
 
 SOURCE, YEAR = "va-hand", 2000
 COUNTRIES, INDUSTRIES = ("AAA", "BBB", "CCC"), ("goods", "services")
-WIOD_DIR = Path(__file__).resolve().parent.parent / "data" / "wiod2013" / "1995"
 
 
 def hand_table() -> MrioTable:
@@ -114,29 +110,3 @@ def test_unknown_origin_or_destination_is_refused(hand):
         run_module("va-paths", {"origin": "ZZZ", "destination": "AAA", "source": SOURCE, "year": YEAR})
     with pytest.raises(ParameterError, match="destination"):
         run_module("va-paths", {"origin": "AAA", "destination": "ZZZ", "source": SOURCE, "year": YEAR})
-
-
-@pytest.mark.slow
-def test_wiod_top_paths_equal_a_numpy_enumeration(driver, schema_applied):
-    if not WIOD_DIR.is_dir():
-        pytest.skip(f"no WIOD extract at {WIOD_DIR}")
-    table = read_table(WIOD_DIR)
-    write_table(table, progress=False)
-    regions = [str(c) for c in table.Y.columns.get_level_values(0)]
-    p = ref.prepare(table.Z.to_numpy(float), table.Y.to_numpy(float), [j for j, c in enumerate(regions) if c == "USA"])
-    keys = [f"{c}|{s}" for c, s in table.Z.index]
-    origins = [i for i, k in enumerate(keys) if k.startswith("DEU|")]
-    threshold, depth = 5.0, 3
-    df = run_module("va-paths", {"origin": "DEU", "destination": "USA", "depth": depth, "threshold": threshold,
-                                 "limit": 20, "source": table.source, "year": table.year}, timeout_s=120)
-    want = ref.enumerate_paths(p, origins, depth, threshold)
-    for d in range(depth + 1):
-        rows = df[df["depth"] == d]
-        level = want[d]
-        assert rows["depth_paths"].iloc[0] == len(level)
-        assert rows["depth_total"].iloc[0] == pytest.approx(sum(v for _, v in level), rel=1e-9)
-        top = sorted((pt for pt in level if abs(pt[1]) >= threshold), key=lambda pt: -abs(pt[1]))[:20]
-        assert [tuple(keys.index(k) for k in path) for path in rows["path"]] == [path for path, _ in top]
-        np.testing.assert_allclose(rows["value"].to_numpy(), [v for _, v in top], rtol=1e-9)
-    assert df["total_va"].iloc[0] == pytest.approx(p["limit"][origins].sum(), rel=1e-9)
-    clear(driver)   # a WIOD year is too big for the 1,000-node wipe of the next test's fixture on a small heap
