@@ -122,7 +122,7 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
     firms calibrated to its latest year."""
     from loader.demo.base import BASES
     from loader.demo.load import load_demo
-    from queries.examples import save_examples
+    from queries.examples import EXAMPLE_DASHBOARD, save_example_dashboard, save_examples
 
     if table not in BASES:
         typer.echo(f"--table {table}: expected one of {', '.join(BASES)}", err=True)
@@ -136,6 +136,7 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
     typer.echo(result["tables"].render())
     saved = save_examples(year=result["year"])
     typer.echo(f"example reports saved: {', '.join(f'{n} (v{v})' for n, v in saved.items())}")
+    typer.echo(f"example dashboard saved: {EXAMPLE_DASHBOARD['name']} (v{save_example_dashboard(year=result['year'])})")
     t = result["timings"]
     typer.echo("seconds: " + ", ".join(f"{k} {v:.1f}" for k, v in t.items()) +
                f" (generate runs during mrio); wall {time.perf_counter() - t0:.1f}")

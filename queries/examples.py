@@ -54,3 +54,29 @@ def save_examples(*, year: int | None = None, settings: Settings | None = None) 
 
     return {e["name"]: save_report(e["name"], e["title"], e["cypher"], params(e), e["description"],
                                    settings=settings) for e in EXAMPLES}
+
+
+# One example dashboard, so the Dashboards page opens on something: a country desk whose shared `country`
+# feeds both tiles and whose `year` feeds the trade tile.
+EXAMPLE_DASHBOARD = dict(
+    name="country-desk",
+    title="Country desk: firm suppliers and bilateral exports",
+    description="The firms supplying into $country and $country's exports by partner in $year (thousand USD).",
+    params=[{"name": "country", "type": "str", "default": "KOR", "help": "ISO3 code"},
+            {"name": "year", "type": "int", "default": 2020, "help": "year of the trade flows"}],
+    tiles=[{"title": "Largest firm suppliers selling into the country", "report": "top-suppliers-of-country",
+            "view": "chart"},
+           {"title": "Exports by partner (thousand USD)", "view": "chart",
+            "cypher": "MATCH (c:Country {key: $country})-[r:EXPORTS]->(d:Country) WHERE r.year = $year "
+                      "RETURN d.key AS importer, round(sum(r.value), 1) AS exports_kusd ORDER BY exports_kusd DESC"}],
+)
+
+
+def save_example_dashboard(*, year: int | None = None, settings: Settings | None = None) -> int:
+    """Save the example dashboard (after ``save_examples``: a tile opens one of them); returns its version.
+    ``year``: the default of its shared year (the demo passes its table's latest year)."""
+    from queries.catalogue import save_dashboard
+
+    d = EXAMPLE_DASHBOARD
+    params = [{**p, "default": year} if p["name"] == "year" and year is not None else p for p in d["params"]]
+    return save_dashboard(d["name"], d["title"], params, d["tiles"], d["description"], settings=settings)

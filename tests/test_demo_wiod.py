@@ -140,3 +140,25 @@ def test_example_reports_open_on_rows_of_the_wiod_demo(wiod_demo):
     for example in EXAMPLES:
         assert len(run_report(example["name"])) > 0, example["name"]
     assert save_examples(year=first["year"]) == before   # a rerun adds no version
+
+
+@pytest.mark.slow
+def test_example_dashboard_opens_on_rows_of_the_wiod_demo(wiod_demo, driver):
+    from queries.catalogue import get_dashboard, run_dashboard
+    from queries.examples import EXAMPLE_DASHBOARD, save_example_dashboard, save_examples
+
+    first, _ = wiod_demo
+    save_examples(year=first["year"])
+    version = save_example_dashboard(year=first["year"])
+    assert save_example_dashboard(year=first["year"]) == version   # a rerun adds no version
+    dash = get_dashboard(EXAMPLE_DASHBOARD["name"])
+    suppliers, exports = run_dashboard(dash)   # its defaults: KOR, the table's latest year
+    assert suppliers.error is None and exports.error is None, (suppliers.error, exports.error)
+    assert len(suppliers.frame) > 0 and exports.values == {"country": "KOR", "year": 2008}
+    # Korea's 2008 exports to each partner, summed here over the stored flows
+    direct = {r["importer"]: r["v"] for r in _rows(
+        driver, "MATCH (:Country {key: 'KOR'})-[r:EXPORTS]->(d:Country) WHERE r.year = 2008 "
+                "RETURN d.key AS importer, sum(r.value) AS v")}
+    got = dict(zip(exports.frame["importer"], exports.frame["exports_kusd"]))
+    assert set(got) == set(direct) and len(got) == 5
+    assert all(got[k] == pytest.approx(direct[k], abs=0.05) for k in direct)

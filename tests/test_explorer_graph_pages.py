@@ -30,7 +30,8 @@ def caption(at) -> str:
 
 
 def test_hidden_and_pinned_nodes_and_the_filters_are_in_the_url(graph):
-    at = run_page("network", node="Firm:F1", hide="Firm:F2", pin="Firm:F3@120.5,-40", layout="hierarchical")
+    at = run_page("network", node="Firm:F1", hide="Firm:F2", pin="Firm:F3@120.5,-40", layout="hierarchical",
+                  year="all")
     # F1 and its 9 partners (11 relationships: F4 and F5 twice); F2 hidden
     assert caption(at).startswith("9 nodes · showing 11 of 11 relationships · 1 nodes hidden or filtered out")
     assert qp(at, "hide") == ["Firm:F2"] and qp(at, "pin") == ["Firm:F3@120.5,-40"] and qp(at, "layout") == ["hierarchical"]

@@ -21,12 +21,17 @@ ORDER BY key
 # Years: a scan of the year property per relationship type (no relationship index: see
 # schema/cypher/003_*), cached by the page; SectorYear has a node index.
 _YEARS = """
-CALL () { MATCH ()-[r:SUPPLIES]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'SUPPLIES' AS kind, r.year AS year
-          UNION MATCH ()-[r:EXPORTS]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'EXPORTS' AS kind, r.year AS year
-          UNION MATCH ()-[r:INVESTS_IN]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'INVESTS_IN' AS kind, r.year AS year
-          UNION MATCH ()-[r:FDI_STATISTIC]->() WHERE r.year IS NOT NULL RETURN DISTINCT 'FDI_STATISTIC' AS kind, r.year AS year
-          UNION MATCH (y:SectorYear) WHERE y.year IS NOT NULL RETURN DISTINCT 'SectorYear' AS kind, y.year AS year }
-RETURN kind, collect(DISTINCT year) AS years ORDER BY kind
+CALL () { MATCH ()-[r:SUPPLIES]->() WHERE r.year IS NOT NULL
+          RETURN DISTINCT 'SUPPLIES' AS kind, coalesce(r.source, '') AS source, r.year AS year
+          UNION MATCH ()-[r:EXPORTS]->() WHERE r.year IS NOT NULL
+          RETURN DISTINCT 'EXPORTS' AS kind, coalesce(r.source, '') AS source, r.year AS year
+          UNION MATCH ()-[r:INVESTS_IN]->() WHERE r.year IS NOT NULL
+          RETURN DISTINCT 'INVESTS_IN' AS kind, coalesce(r.source, '') AS source, r.year AS year
+          UNION MATCH ()-[r:FDI_STATISTIC]->() WHERE r.year IS NOT NULL
+          RETURN DISTINCT 'FDI_STATISTIC' AS kind, coalesce(r.source, '') AS source, r.year AS year
+          UNION MATCH (y:SectorYear) WHERE y.year IS NOT NULL
+          RETURN DISTINCT 'SectorYear' AS kind, coalesce(y.source, '') AS source, y.year AS year }
+RETURN kind, source, collect(DISTINCT year) AS years ORDER BY kind, source
 """
 
 
@@ -44,8 +49,24 @@ def datasets() -> list[dict]:
 
 
 @st.cache_data(ttl=TTL_S, show_spinner=False)
+def _yearly() -> list[dict]:
+    """(kind, source, years) of the yearly records: one scan serves both views below."""
+    return read(_YEARS)
+
+
 def years_by_kind() -> dict[str, list[int]]:
-    return {r["kind"]: sorted(r["years"]) for r in read(_YEARS)}
+    out: dict[str, set] = {}
+    for r in _yearly():
+        out.setdefault(r["kind"], set()).update(r["years"])
+    return {k: sorted(v) for k, v in out.items()}
+
+
+def years_by_source() -> dict[str, list[int]]:
+    """Dataset key ('' for records without a source) -> the years its yearly records hold."""
+    out: dict[str, set] = {}
+    for r in _yearly():
+        out.setdefault(r["source"], set()).update(r["years"])
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def all_years() -> list[int]:

@@ -297,7 +297,8 @@ def edge_widths(scene: dict[str, Any]) -> dict[str, float]:
 
 def drawing(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "label", selected: str | None = None,
             layout: str = "force", pinned: dict[str, tuple[float, float]] | None = None,
-            communities: dict[str, int] | None = None, positions: bool | None = None) -> dict[str, Any]:
+            communities: dict[str, int] | None = None, positions: bool | None = None,
+            year_labels: bool = False) -> dict[str, Any]:
     """What is drawn, for either renderer: nodes (id, label shown, tooltip, colour, size = disc
     radius in pixels, position where one is set, pinned), edges (colour, width, tooltip), legend,
     and whether the browser's physics should run.
@@ -306,6 +307,8 @@ def drawing(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "la
     ``force`` runs the browser's physics, from positions computed here for big scenes
     (``positions`` True forces them, e.g. for the WebGL renderer, which has no physics). Pinned
     nodes keep their spot in every layout. Discs never overlap where positions come from here.
+    ``year_labels``: each edge carries its year as its label (a drawing of several years together
+    must not mix them silently).
     """
     st_ = style(scene, size_by, colour_by, communities)
     radii = st_["sizes"]
@@ -332,7 +335,8 @@ def drawing(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "la
                                                         "role") if p.get(k) is not None]
         edges.append({"source": e["source"], "target": e["target"], "title": "\n".join(str(b) for b in bits),
                       "color": REL_COLOURS.get(e["type"], "#999999"), "width": round(widths[eid], 2),
-                      "type": e["type"]})
+                      "type": e["type"],
+                      "label": str(p["year"]) if year_labels and p.get("year") is not None else ""})
     physics = layout not in ("hierarchical", "country")
     return {"nodes": nodes, "edges": edges, "legend": st_["legend"], "physics": physics, "computed": computed,
             "relationship_legend": [(REL_COLOURS.get(t, "#999999"), t)
@@ -341,14 +345,15 @@ def drawing(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "la
 
 def to_html(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "label",
             selected: str | None = None, height_px: int = 620, physics: bool = True, layout: str = "force",
-            pinned: dict[str, tuple[float, float]] | None = None, communities: dict[str, int] | None = None) -> str:
+            pinned: dict[str, tuple[float, float]] | None = None, communities: dict[str, int] | None = None,
+            year_labels: bool = False) -> str:
     """The scene drawn by pyvis (``Network.generate_html``), self-contained, with the click bridge.
 
     Scenes above ``LARGE_SCENE_NODES`` nodes carry starting positions (``graph_layout``) and a short
     stabilisation; with ``physics`` off they are drawn at those positions straight away. The
     hierarchical and country layouts are drawn at their computed positions without physics.
     """
-    d = drawing(scene, size_by, colour_by, selected, layout, pinned, communities)
+    d = drawing(scene, size_by, colour_by, selected, layout, pinned, communities, year_labels=year_labels)
     large = is_large(scene)
     net = Network(height=f"{height_px}px", width="100%", directed=True, cdn_resources="in_line")
     # vis-network zooms out to fit a big scene and stops drawing labels below 5 px on screen: the
@@ -361,7 +366,8 @@ def to_html(scene: dict[str, Any], size_by: str = "degree", colour_by: str = "la
         net.add_node(n["id"], label=n["label"] or " ", title=n["title"], color=n["color"], size=n["size"],
                      shape="dot", borderWidth=4 if n["selected"] else 1, font={"size": font}, **at)
     for e in d["edges"]:
-        net.add_edge(e["source"], e["target"], title=e["title"], color=e["color"], width=e["width"])
+        label = {"label": e["label"], "font": {"size": 10, "align": "middle"}} if e["label"] else {}
+        net.add_edge(e["source"], e["target"], title=e["title"], color=e["color"], width=e["width"], **label)
     options = drawing_options(large or d["computed"], physics and d["physics"])
     net.set_options(json.dumps(options))
     html = strip_external(net.generate_html())

@@ -53,10 +53,11 @@ _PAGE = """<!DOCTYPE html>
   data.edges.forEach(function (e, i) {{
     if (graph.hasNode(e.source) && graph.hasNode(e.target))
       graph.addEdgeWithKey("e" + i, e.source, e.target, {{size: Math.max(0.5, e.width * 0.5), color: e.color,
-                                                        type: "arrow"}});
+                                                        type: "arrow", label: e.label || null}});
   }});
   var container = document.getElementById("mynetwork");
   var renderer = new Sigma(graph, container, {{renderLabels: true, labelRenderedSizeThreshold: 0,
+                                              renderEdgeLabels: data.edges.some(function (e) {{ return e.label; }}),
                                               defaultEdgeType: "arrow", zIndex: true}});
   window.network = renderer;   // as pyvis names its drawing: the component's Fit button uses it
   renderer.fit = function () {{ renderer.getCamera().animatedReset({{duration: 0}}); }};
@@ -114,7 +115,7 @@ def to_html(drawing: dict[str, Any], height_px: int = 620) -> str:
         raise ValueError(f"the WebGL drawing needs positions for every node; missing for {missing[:3]}")
     data = {"nodes": [{k: n[k] for k in ("id", "x", "y", "size", "color", "label", "title")}
                       for n in drawing["nodes"]],
-            "edges": [{k: e[k] for k in ("source", "target", "color", "width")} for e in drawing["edges"]]}
+            "edges": [{k: e[k] for k in ("source", "target", "color", "width", "label")} for e in drawing["edges"]]}
     # "</" inside a script would end it: JSON allows "<\/"
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     return _PAGE.format(height=height_px, graphology=GRAPHOLOGY_JS.read_text(), sigma=SIGMA_JS.read_text(),

@@ -61,6 +61,10 @@ if "scene" in qp and ss.get("net_scene_open") != (qp.get("scene"), qp.get("sv"))
 # --- the URL's state, checked: the first run of a session opens what the link shows
 settings, bad = url.read(SETTINGS, qp)
 problems += bad
+# the year: one year (by default the latest of real data), or every year drawn together when the link says year=all
+years = overview.all_years()
+url_year, year_problem = network_state.read_year(qp.get("year"), years)
+problems += [year_problem] if year_problem else []
 lists = {}
 for key, allowed in (("labels", USER_FACING_LABELS), ("types", neighbourhood.BROWSABLE_REL_TYPES)):
     if key in qp:
@@ -144,10 +148,17 @@ with st.sidebar:
                             key="net_labels")
     types = st.multiselect("Relationship types", neighbourhood.BROWSABLE_REL_TYPES,
                            default=lists.get("types") or list(neighbourhood.BROWSABLE_REL_TYPES), key="net_types")
-    years = overview.all_years()
-    year_options = [None] + years + ([setting("year")] if setting("year") not in [None] + years else [])
-    year = st.selectbox("Year", year_options, index=year_options.index(setting("year")),
-                        format_func=lambda y: "all years" if y is None else str(y), key="net_year")
+    latest = network_state.default_year(overview.years_by_source(),
+                                        {d["key"] for d in overview.datasets() if not d["synthetic"]})
+    year_options = network_state.year_options(years)
+    wanted = url_year if url_year is not None else (latest if latest is not None else network_state.ALL_YEARS)
+    year_choice = st.selectbox(
+        "Year", year_options, index=year_options.index(wanted), key="net_year",
+        format_func=lambda y: "all years (each edge labelled)" if y == network_state.ALL_YEARS
+        else f"{y} (latest of real data)" if y == latest else str(y),
+        help="relationships of one year (relationships without a year are always drawn); 'all years' draws every "
+             "year together and labels each relationship with its year")
+    year = network_state.year_filter(year_choice)
     min_value = st.number_input(SETTINGS["min_value"].title, min_value=float(SETTINGS["min_value"].min),
                                 value=float(setting("min_value")), key="net_min")
     cap = st.slider(SETTINGS["cap"].title, int(SETTINGS["cap"].min), int(SETTINGS["cap"].max), int(setting("cap")),
@@ -170,7 +181,7 @@ def write_link() -> None:
     values = dict(state)
     for key in ("countries", "industries", "min_size"):
         values[key] = ss.get(f"net_{key}", setting(key)) or None
-    link: dict = url.write(SETTINGS, values)
+    link: dict = {"year": str(year_choice), **url.write(SETTINGS, values)}
     if set(labels) != set(USER_FACING_LABELS):
         link["labels"] = ",".join(labels)
     if set(types) != set(neighbourhood.BROWSABLE_REL_TYPES):
@@ -222,6 +233,8 @@ if shown < total:
     caption += f" (cap {cap} per expanded node: raise it in the sidebar, or filter)"
 if left_out:
     caption += f" · {left_out} nodes hidden or filtered out"
+drawn_years = sorted({e["props"]["year"] for e in drawn["edges"].values() if e.get("props", {}).get("year") is not None})
+caption += " · " + network_state.year_caption(year_choice, drawn_years)
 
 communities = None
 if colour_by == "community" and drawn["nodes"]:
@@ -241,7 +254,7 @@ if colour_by == "community" and drawn["nodes"]:
 which = webgl.renderer_for(len(drawn["nodes"]), renderer)
 # the selection is not part of the drawing: a click must not redraw thousands of nodes
 spec = drawing(drawn, size_by, colour_by, None, layout, ss.net_pinned, communities,
-               positions=True if which == "webgl" else None)
+               positions=True if which == "webgl" else None, year_labels=year is None)
 title = ", ".join(str(scene["nodes"][n]["props"].get("name") or n) for n in ss.net_expanded[:3]
                   if n in scene["nodes"]) + (" …" if len(ss.net_expanded) > 3 else "")
 title = f"Network around {title}" + (f" · {year}" if year else " · all years")
@@ -254,11 +267,12 @@ with graph_col:
         st.caption(f"Drawn with WebGL (sigma.js): {len(drawn['nodes']):,} nodes; layout computed in Python.")
     else:
         html = to_html(drawn, size_by=size_by, colour_by=colour_by, physics=physics, layout=layout,
-                       pinned=ss.net_pinned, communities=communities)
+                       pinned=ss.net_pinned, communities=communities, year_labels=year is None)
     event = network_graph(html, height=620, caption=caption, key="net_graph", title=title, legend=spec["legend"],
                           rel_legend=spec["relationship_legend"])
     st.markdown(f"Colour ({colour_by}): " + legend_html(spec["legend"]), unsafe_allow_html=True)
-    st.markdown("Relationships: " + legend_html(spec["relationship_legend"]), unsafe_allow_html=True)
+    st.markdown(("Relationships of ALL YEARS together (each edge labelled with its year): " if year is None
+                 else f"Relationships of {year}: ") + legend_html(spec["relationship_legend"]), unsafe_allow_html=True)
     notes = []
     if size_by != "none":
         notes.append(f"Node size: {size_by} (area grows with the value)")

@@ -105,7 +105,9 @@ if part is not None and not part.empty:
                                 size="exports", hover_name="country", hover=["backward", "forward"],
                                 lines=(("h", 0.0),)),
                  "va_part", f"gvc-participation-{when(src)}")
-    figures.table(part, src, "va_part", f"gvc-participation-{when(src)}", "participation")
+    # country level: the sector and industry columns are empty; a table of "None" columns says nothing
+    empty = [c for c in ("sector", "industry") if c in part and part[c].isna().all()]
+    figures.table(part.drop(columns=empty), src, "va_part", f"gvc-participation-{when(src)}", "participation")
 
 
 # ------------------------------------------------------------------ 3. origin -> exporter -> destination

@@ -2,7 +2,9 @@
 
 ``?node=Firm:F1&node=Country:KOR`` lists the expanded nodes in the order they were opened;
 ``selected`` is the node whose details show; ``labels`` and ``types`` are comma-separated
-(left out: all); ``year``, ``min_value``, ``cap``, ``size``, ``colour``, ``physics``, ``layout``,
+(left out: all); ``year`` is one year or ``all`` (left out: the latest year of real data, the rule of
+``queries.provenance``; relationships of different years are drawn together only when asked for);
+``min_value``, ``cap``, ``size``, ``colour``, ``physics``, ``layout``,
 ``renderer``, ``algorithm``, ``countries``, ``industries`` and ``min_size`` are the sidebar's
 settings as Params, so a bad value gets a one-line message saying what is allowed. What the user
 did to the drawing itself: ``hide=Firm:F2`` (repeated) hides nodes, ``pin=Firm:F1@120.5,-40``
@@ -18,7 +20,6 @@ from queries.model import Param
 from schema.model import USER_FACING_LABELS
 
 SETTINGS = {
-    "year": Param("year", "int", None, 1900, 2100, label="Year", help="relationships of this year; empty = all years"),
     "min_value": Param("min_value", "float", 0.0, 0.0, None, label="Minimum value (value / amount / share)",
                        help="hide relationships whose value, amount or share is lower"),
     "cap": Param("cap", "int", 300, 10, 5000, label="Relationships per expanded node (cap)",
@@ -41,6 +42,55 @@ SETTINGS = {
                       help="hide nodes whose size metric is below this; empty = all"),
 }
 LIST_KEYS = ("hide", "pin")   # repeated URL keys besides node
+
+ALL_YEARS = "all"   # the URL text (and selector choice) that draws relationships of every year together
+
+
+def default_year(years_of: dict[str, list[int]], real: set[str]) -> int | None:
+    """The year drawn when the link names none: the latest year of real datasets' yearly records
+    (``years_of``: dataset key -> years it holds); with no real dataset, the latest year of any; None
+    when nothing has a year."""
+    pool = [y for s, ys in years_of.items() if s in real for y in ys] or [y for ys in years_of.values() for y in ys]
+    return max(pool) if pool else None
+
+
+def year_options(years: list[int]) -> list:
+    """The selector's choices: the years present, latest first, then "all years"."""
+    return sorted(set(years), reverse=True) + [ALL_YEARS]
+
+
+def read_year(text: str | None, years: list[int]) -> tuple[int | str | None, str | None]:
+    """The URL's ``year``: (a year held, ``ALL_YEARS``, or None when the link names none; a message or None)."""
+    if text is None:
+        return None, None
+    text = text.strip()
+    if text.lower() == ALL_YEARS:
+        return ALL_YEARS, None
+    held = ", ".join(str(y) for y in sorted(set(years), reverse=True))
+    allowed = f"one of the years held ({held}) or '{ALL_YEARS}'" if held else f"'{ALL_YEARS}' (no record has a year)"
+    try:
+        year = int(text)
+    except ValueError:
+        return None, f"URL parameter year: {text!r} is not a year; allowed: {allowed}"
+    if year not in years:
+        return None, f"URL parameter year: no relationships of {year} in the database; allowed: {allowed}"
+    return year, None
+
+
+def year_filter(choice: int | str | None) -> int | None:
+    """The scene filter's year: None (no filter) for every year."""
+    return None if choice in (None, ALL_YEARS) else int(choice)
+
+
+def year_caption(choice: int | str | None, drawn_years: list[int]) -> str:
+    """What the drawing's caption says about years: one year, or every year drawn together."""
+    if choice in (None, ALL_YEARS):
+        ys = sorted(set(drawn_years))
+        if len(ys) > 1:
+            return (f"ALL YEARS drawn together ({', '.join(map(str, ys))}): each relationship is labelled with "
+                    "its year")
+        return f"all years (only {ys[0]} in the drawing)" if ys else "all years"
+    return f"year {choice} only (relationships without a year are drawn too)"
 
 
 def check_pin(text: str) -> tuple[str, tuple[float, float]] | str:
