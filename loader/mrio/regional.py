@@ -192,10 +192,20 @@ def regional_graph(table: MrioTable, region_country: dict[str, str], known: dict
         countries.add(c, name=cname, iso2=iso2, source=src)
     regions = g.node_rows("Region", fill_only=True)
     in_country = g.rel_rows("LOCATED_IN", "Region", "Country")
+    part_of = g.rel_rows("PART_OF", "Region", "Region")
+    parents = {}
     for code in sorted(region_country):
         info = known[code]
         regions.add(code, name=info.get("name") or code, kind=info["kind"], country=region_country[code], source=src)
         in_country.add(code, region_country[code])
+        if info.get("parent") in known:
+            parents[info["parent"]] = region_country[code]
+            part_of.add(code, info["parent"])
+    for code, country in sorted(parents.items()):   # the roll-up's regions (reference data owns them when loaded)
+        if code not in region_country:
+            info = known[code]
+            regions.add(code, name=info.get("name") or code, kind=info["kind"], country=country, source=src)
+            in_country.add(code, country)
     g.node_rows("Industry", fill_only=True).rows.extend(
         {"key": f"{cls}|{s}", "props": {"name": s, "code": s, "classification": cls, "source": src}}
         for s in dict.fromkeys(industries[i] for i in rows))
