@@ -192,9 +192,50 @@ def test_load_writes_regional_measures_and_second_load_writes_nothing(empty_db, 
     # the foreign countries' sectors belong to their national tables: not written by this load
     assert empty_db.execute_query("MATCH (s:Sector) WHERE s.country IN ['JPN', 'USA'] RETURN count(s) AS n"
                                   ).records[0]["n"] == 0
+    # the modules read the same numbers back, with the table's dataset and year in their provenance
+    from queries.runner import run_module
+
+    va = run_module("regional-va", {"country": "KOR"}, settings=settings)
+    sub = va[va["level"] == "subdivision"].set_index("region")
+    assert list(sub.index) == sorted(REGIONS3)
+    for r, rr in enumerate(REGIONS3):
+        assert sub.loc[rr, "va_gen_coef"] == pytest.approx(ref["M"][:, r].sum() / ref["E"][r], rel=1e-12)
+        assert sub.loc[rr, "tiva_gain"] == pytest.approx(ref["M"][r].sum() - ref["M"][r, r], rel=1e-12)
+    assert sub["tiva_net"].sum() == pytest.approx(0.0, abs=1e-9 * ref["M"].sum())
+    assert "test-regions" in str(va.attrs["provenance"])
+    pairs = run_module("regional-tiva", {"level": "economic_region"}, settings=settings)
+    assert len(pairs) == 4 and set(pairs["earning_region"]) == {"KR-ECON-CAPITAL", "KR-ECON-SOUTHEAST"}
+
     before = checksum(empty_db)
     write_table(table, settings=settings, progress=False)
     assert checksum(empty_db) == before
+
+
+def test_upstream_paths_of_a_regional_sector_split_by_region(empty_db, settings):
+    """Every path above the threshold (0: all of them), listed or not, is same-region or other-region;
+    the same-region part at depth d is the column of A_KK^d summed over suppliers in the start's economic
+    region (KR-11 and KR-41 are both in the capital region, KR-26 is not)."""
+    from loader.mrio.load import write_table
+    from queries.runner import run_module
+
+    units, Z, Y, ycols = generated(seed=5)
+    write_table(frame_table(units, Z, Y, ycols), settings=settings, progress=False)
+    home = [i for i, u in enumerate(units) if u in REGIONS3]
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    A = (Z / x[np.newaxis, :])[np.ix_(home, home)]           # SUPPLIES a: the table's x is Z 1 + Y 1 here
+    start = 1                                                 # KR-11|s2
+    capital = [k for k, i in enumerate(home) if units[i] in ("KR-11", "KR-41")]
+    df = run_module("upstream-paths", {"node": "KR-11|s2", "depth": 3, "threshold": 0.0, "limit": 5},
+                    settings=settings)
+    P = np.eye(len(home))
+    for d in (1, 2, 3):
+        P = A @ P
+        row = df[df["depth"] == d].iloc[0]
+        assert row["depth_total"] == pytest.approx(P[:, start].sum(), rel=1e-9)
+        assert row["depth_same_region"] == pytest.approx(P[capital, start].sum(), rel=1e-9)
+        assert row["depth_other_region"] == pytest.approx(P[:, start].sum() - P[capital, start].sum(), rel=1e-9)
+        assert row["depth_unknown_region"] == 0
+        assert row["depth_share_listed"] < 1        # the split covers the paths not listed too
 
 
 BAD_REGIONS = {
