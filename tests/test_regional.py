@@ -325,3 +325,26 @@ def test_demo_korea_table_sums_to_the_wiod_kor_block():
     kr = firms[firms["country"] == "KOR"].groupby("region")["output"].sum()
     out = t.x.groupby(level=0).sum()
     assert out.loc[list(PROVINCES)].idxmax() == kr.idxmax()
+
+
+def test_economic_regions_as_units_and_a_malformed_region_countries_field(tmp_path):
+    """Pure checks: a table marked inter-regional may use economic regions (no ISO 3166-2 code); a
+    region_countries that is not an object of texts is refused naming table.json and the field."""
+    import json
+
+    from loader.mrio.parquet import write_table as write_parquet
+    from loader.mrio.read import read_mrio
+    from loader.mrio.regional import check_regions, reference_regions
+
+    units, Z, Y, ycols = generated()
+    m = {"KR-11": "KR-ECON-CAPITAL", "KR-26": "KR-ECON-SOUTHEAST", "KR-41": "KR-ECON-JEJU"}
+    table = frame_table([m.get(u, u) for u in units], Z, Y, [(m.get(u, u), c) for u, c in ycols])
+    assert check_regions(table, reference_regions()) == {v: "KOR" for v in m.values()}
+    write_parquet(table, tmp_path / "t", units="million USD")
+    meta = json.loads((tmp_path / "t" / "table.json").read_text())
+    meta["region_countries"] = ["KR-ECON-CAPITAL"]
+    (tmp_path / "t" / "table.json").write_text(json.dumps(meta))
+    with pytest.raises(MrioInputError) as err:
+        read_mrio(tmp_path / "t", "parquet")
+    assert any(p.startswith(f"{tmp_path / 't' / 'table.json'}: field 'region_countries' is ['KR-ECON-CAPITAL'], "
+                            "expected an object") for p in err.value.problems), err.value.problems

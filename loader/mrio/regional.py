@@ -76,7 +76,8 @@ def known_regions(settings=None) -> dict[str, dict]:
 def check_regions(table: MrioTable, known: dict[str, dict]) -> dict[str, str]:
     """Sub-national region -> ISO3 country, or MrioInputError naming the file and field of every problem.
 
-    A sub-national region is one ``region_countries`` lists or whose code is ISO 3166-2. Each must be a
+    A sub-national region is one ``region_countries`` lists, whose code is ISO 3166-2, or (in a table marked
+    inter-regional) that is a known Region such as KR-ECON-CAPITAL. Each must be a
     known Region of kind subdivision or economic_region, lie in a country, agree with ``region_countries``
     where both say; its country must not also be a unit of the table (its sectors would count twice)."""
     meta = table.files.get("meta", table.files.get("system", "the table"))
@@ -88,7 +89,7 @@ def check_regions(table: MrioTable, known: dict[str, dict]) -> dict[str, str]:
                             f"(expected one of the regions of {sectors})")
     for code in table.regions:
         listed = table.region_countries.get(code)
-        if listed is None and not SUBNATIONAL.match(code):
+        if listed is None and not SUBNATIONAL.match(code) and not (table.inter_regional and code in known):
             continue                                   # a country of the table
         region = known.get(code)
         if region is None:
