@@ -45,8 +45,8 @@ def test_province_map_draws_the_regional_measure_offline(app_url, offline, demo)
     assert traces.count() == 2
     assert traces.nth(0).locator("path.choroplethlocation").count() == 17     # the grey outline
     assert traces.nth(1).locator("path.choroplethlocation").count() == 17     # every province coloured
-    drawn = plot.evaluate("gd => [gd.data[1].locations, gd.data[1].z]")
+    drawn = plot.evaluate("gd => [Array.from(gd._fullData[1].locations), Array.from(gd._fullData[1].z)]")
     assert dict(zip(drawn[0], drawn[1])) == pytest.approx(stored, rel=1e-12)
     source = plot.locator("text", has_text="Source: ").first.text_content()
-    assert "demo:kor-regions-synthetic (SYNTHETIC)" in source and "2008" in source
+    assert source.startswith("Source: demo:kor-regions-synthetic (") and "SYNTHETIC); 2008; module regional-va" in source
     assert offline.blocked == [], offline.blocked
