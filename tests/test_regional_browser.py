@@ -7,11 +7,12 @@ holds. The pattern (Streamlit started outside the repository, every request but 
 tests/test_explorer_maps.py's."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.test_explorer_browser import CHROMIUM
 from tests.test_explorer_maps import app_url, browser, chart, offline  # noqa: F401  (fixtures)
-from pathlib import Path
 
 
 @pytest.fixture(scope="module")

@@ -36,9 +36,6 @@ from loader.mrio.rows import DATASET_FACTS, country_name, dataset_facts, edge_co
 
 SUBNATIONAL = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")   # ISO 3166-2: country alpha-2, '-', 1-3 characters
 REGION_KINDS = ("subdivision", "economic_region")
-SECTOR_PROPS = ("exports_abroad", "va_gen_coef_region", "va_gen_coef_country", "va_gen_coef_other_regions")
-REGION_PROPS = ("exports_abroad", "value_added", "va_exports_total", "va_exports_within", "va_exports_other",
-                "va_gen_coef", "va_gen_coef_within", "va_gen_coef_country", "tiva_gain", "tiva_loss", "tiva_net")
 
 
 def is_inter_regional(table: MrioTable) -> bool:
