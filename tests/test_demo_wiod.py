@@ -130,6 +130,12 @@ def test_wiod_demo_graph(driver, wiod_demo):
     regions = _rows(driver, "MATCH (y:RegionYear {source: 'demo:kor-regions-synthetic', year: 2008}) "
                             "RETURN y.level AS level, count(*) AS n ORDER BY level")
     assert regions == [{"level": "economic_region", "n": 7}, {"level": "subdivision", "n": 17}]
+    from queries.runner import run_module
+
+    va = run_module("regional-va", {"country": "KOR"})
+    assert len(va) == 17 and abs(va["tiva_net"].sum()) <= 1e-9 * va["va_exports_total"].sum()
+    assert [d["key"] for d in va.attrs["provenance"]["datasets"]] == ["demo:kor-regions-synthetic"]
+    assert len(run_module("regional-tiva", {"level": "economic_region"})) == 49
     assert all(sum(s.created.values()) == 0 and sum(s.updated.values()) == 0 and sum(s.deleted.values()) == 0
                for s in summaries)
 
