@@ -134,6 +134,8 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
     if result["trade"] is not None:
         typer.echo(result["trade"].render())
     typer.echo(result["tables"].render())
+    if result.get("regions") is not None:
+        typer.echo(result["regions"].render())
     saved = save_examples(year=result["year"])
     typer.echo(f"example reports saved: {', '.join(f'{n} (v{v})' for n, v in saved.items())}")
     typer.echo(f"example dashboard saved: {EXAMPLE_DASHBOARD['name']} (v{save_example_dashboard(year=result['year'])})")

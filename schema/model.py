@@ -47,6 +47,10 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
               "A country's GVC accounts in one year of one input-output table (loader.mrio.gvc): gross exports, "
               "value added, the KWW terms, VAX, participation and position (table currency, million USD for "
               "WIOD; ratios as shares).", ("year", "country")),
+    NodeLabel("RegionYear", "SOURCE|REGION|YEAR, e.g. demo:kor-regions-synthetic|KR-11|2008",
+              "A region's value added through its country's exports abroad in one year of one inter-regional "
+              "input-output table (loader.mrio.regional, iomath.regional): exports, value added generated within "
+              "the region and in other regions, regional trade in value added (table currency).", ("year", "region")),
     NodeLabel("Firm", "the source's firm identifier", "An enterprise: SME, domestic large firm or TNC affiliate.",
               ("name", "country", "industry")),
     NodeLabel("Person", "the source's person identifier", "An individual: founder, executive, researcher, owner.",
@@ -92,7 +96,8 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
     RelType("OWNS", (("Firm", "Firm"), ("Person", "Firm")), "share:float (0..1 of equity)", "Equity ownership."),
     RelType("WORKS_FOR", (("Person", "Firm"),), "role:str, since:int (year)", "Employment of a person."),
     RelType("LOCATED_IN", (("Firm", "Region"), ("Firm", "Country"), ("Sector", "Country"),
-                           ("Person", "Country"), ("Region", "Country")), "", "Location."),
+                           ("Person", "Country"), ("Region", "Country"), ("Sector", "Region")), "",
+            "Location; a sector of an inter-regional table is located in its region and in its country."),
     RelType("PART_OF", (("Region", "Region"),), "", "A subdivision inside a larger region."),
     RelType("IN_INDUSTRY", (("Firm", "Industry"), ("Sector", "Industry")), "", "Industry membership."),
     RelType("MEMBER_OF", (("Country", "Region"),), "", "Membership of a grouping (EU, OECD, ASEAN, ...)."),
@@ -104,8 +109,15 @@ REL_TYPES: dict[str, RelType] = {r.name: r for r in [
             "An assessment of a firm's or a country's position in one GVC stage (the GVC gap index: gap = target - "
             "current, module gvc-gap)."),
     RelType("MAPS_TO", (("Industry", "Industry"),), "weight:float (0..1)", "Concordance between classifications."),
-    RelType("HAS_YEAR", (("Sector", "SectorYear"), ("Country", "CountryYear")), "",
-            "A sector's accounts of one year; a country's GVC accounts of one year."),
+    RelType("HAS_YEAR", (("Sector", "SectorYear"), ("Country", "CountryYear"), ("Region", "RegionYear")), "",
+            "A sector's accounts of one year; a country's GVC accounts of one year; a region's regional measures "
+            "of one year."),
+    RelType("VA_INDUCED", (("Region", "Region"),),
+            "year:int, source:str, level:str (subdivision|economic_region), value:float (value added generated "
+            "in the start region by the end region's exports abroad; table currency), coefficient:float (value "
+            "per unit of the end region's exports abroad)",
+            "Value added one region of a country earns from another region's exports abroad (docs/methods.md "
+            "19.7; the pair of a region with itself is the value added its exports keep at home)."),
     RelType("EXPORTS_TO", (("Sector", "Country"),),
             "year:int, source:str, exports:float (E^sr), exports_final:float (Y^sr), exports_intermediate:float, "
             "dva_fin, dva_int, dva_intrexi1, dva_intrexf, dva_intrexi2, rdv_int, rdv_fin, rdv_fin2, ova_fin, "

@@ -151,6 +151,7 @@ DEFAULT_READS = {
     "linkage-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "va-shifts": ({audit.IO_SOURCE}, {2015, 2016}),
     "centrality-shifts": ({audit.IO_SOURCE}, {2015, 2016}), "path-shifts": ({audit.REAL_SOURCE}, {2019, 2020}),
     "fdi-trade-panel": ({audit.REAL_SOURCE}, {2019, 2020}), "fdi-trade-panel-fe": ({audit.REAL_SOURCE}, {2019, 2020}),
+    "regional-va": ({audit.IRIO_SOURCE}, {2016}), "regional-tiva": ({audit.IRIO_SOURCE}, {2016}),
 }
 
 

@@ -100,7 +100,9 @@ def test_wiod_demo_graph(driver, wiod_demo):
     first, second = wiod_demo
     sets = {r["k"]: r for r in _rows(driver, "MATCH (d:Dataset) RETURN d.key AS k, d.synthetic AS s, d.units AS u, "
                                              "d.citation AS c, d.classification AS cl, d.licence AS l")}
-    assert set(sets) == {"reference", "wiod-2013-release", "wiod-2013-release-trade", "demo:firms-300-seed-7"}
+    assert set(sets) == {"reference", "wiod-2013-release", "wiod-2013-release-trade", "demo:firms-300-seed-7",
+                         "demo:kor-regions-synthetic"}
+    assert sets["demo:kor-regions-synthetic"]["s"] is True
     wiod = sets["wiod-2013-release"]
     assert wiod["s"] is False and wiod["u"] == "million US dollars, current prices" and wiod["cl"] == "WIOD35"
     assert wiod["c"].startswith("Timmer, M. P.") and "cite" in wiod["l"]
@@ -109,8 +111,8 @@ def test_wiod_demo_graph(driver, wiod_demo):
                           "ORDER BY y")
     assert years == [{"y": y, "n": 1435} for y in WIOD_YEARS]
     # SUPPLIES per year: exactly the non-zero flows with max(a, b) >= 0.001, counted by numpy
-    got = {r["y"]: r["n"] for r in _rows(driver, "MATCH (:Sector)-[r:SUPPLIES]->(:Sector) RETURN r.year AS y, "
-                                                 "count(*) AS n")}
+    got = {r["y"]: r["n"] for r in _rows(driver, "MATCH (:Sector)-[r:SUPPLIES {source: 'wiod-2013-release'}]->"
+                                                 "(:Sector) RETURN r.year AS y, count(*) AS n")}
     for y in WIOD_YEARS:
         t = _table(y)
         Z, x = t.Z.to_numpy(float), t.x.to_numpy(float)
@@ -124,7 +126,16 @@ def test_wiod_demo_graph(driver, wiod_demo):
     firms = _rows(driver, "MATCH (f:Firm)-[:LOCATED_IN]->(c:Country) RETURN collect(DISTINCT c.key) AS c")[0]["c"]
     assert set(firms) == set(WIOD_COUNTRIES)
     # the second run writes nothing
-    summaries = [*second["mrio"], second["trade"], second["tables"]]
+    summaries = [*second["mrio"], second["trade"], second["tables"], second["regions"]]
+    regions = _rows(driver, "MATCH (y:RegionYear {source: 'demo:kor-regions-synthetic', year: 2008}) "
+                            "RETURN y.level AS level, count(*) AS n ORDER BY level")
+    assert regions == [{"level": "economic_region", "n": 7}, {"level": "subdivision", "n": 17}]
+    from queries.runner import run_module
+
+    va = run_module("regional-va", {"country": "KOR"})
+    assert len(va) == 17 and abs(va["tiva_net"].sum()) <= 1e-9 * va["va_exports_total"].sum()
+    assert [d["key"] for d in va.attrs["provenance"]["datasets"]] == ["demo:kor-regions-synthetic"]
+    assert len(run_module("regional-tiva", {"level": "economic_region"})) == 49
     assert all(sum(s.created.values()) == 0 and sum(s.updated.values()) == 0 and sum(s.deleted.values()) == 0
                for s in summaries)
 

@@ -34,11 +34,18 @@ PROVINCE_MAP = Param("province_map", "choice", "output",
                      choices=("output", "foreign_output_share", "foreign_affiliates", "inward_fdi", "firms",
                               "employees"),
                      label="Colour provinces by", help="a column of region-profile at kind = subdivision")
+# regional-va's columns a province can be coloured by (inter-regional tables)
+REGIONAL_MAP = Param("regional_map", "choice", "va_gen_coef",
+                     choices=("va_gen_coef", "va_gen_coef_within", "va_gen_coef_country", "tiva_net", "tiva_gain",
+                              "tiva_loss", "va_exports_within", "va_exports_other", "exports_abroad"),
+                     label="Colour provinces by (regional value added)",
+                     help="a column of regional-va at level = subdivision")
 fields = {"fdi_year": fdi["year"], "fdi_all_years": fdi["all_years"], "origin": fdi["origin"],
           "destination": fdi["destination"], "fdi_map": FDI_MAP,
           "trade_year": trade_params["year"], "trade_all_years": trade_params["all_years"],
           "exporter": trade_params["exporter"], "importer": trade_params["importer"], "use": trade_params["use"],
-          "region_kind": region_params["kind"], "province_map": PROVINCE_MAP}
+          "region_kind": region_params["kind"], "province_map": PROVINCE_MAP,
+          "regional_map": REGIONAL_MAP}
 qp = st.query_params
 from_url, problems = url.read(fields, qp)
 page.url_problems(problems, stop=True)
@@ -172,5 +179,23 @@ with tab_regions:
                      "tr_provinces_chart", f"korea-provinces-{metric}")
         st.caption(f"Grey: no firms in the data. {geometry.PROVINCES_ATTRIBUTION}.")
         figures.table(provinces, src, "tr_provinces", "region-profile-korean-provinces", "provinces")
+
+    st.subheader("Regional value added through exports abroad")
+    st.caption("From an inter-regional input-output table (Korea's provinces): the value added each province's "
+               "exports abroad generate in the province itself and in the other provinces, per unit of exports, and "
+               "what each province gains from or loses to the others (regional-va; docs/methods.md 19.7).")
+    regional_metric = show("regional_map", st)
+    regional = run("regional-va", {"level": "subdivision", "country": "KOR"})
+    if regional is not None and regional.empty:
+        st.info("No inter-regional table loaded (RegionYear nodes of KOR): `loader mrio` with an inter-regional "
+                "table, or `make demo`.")
+    elif regional is not None:
+        src = figures.source(regional, "regional-va", "sector")
+        value_title = charts.label(regional_metric, src.unit(regional_metric))
+        figures.show(charts.province_map(regional, regional_metric, geometry.korean_provinces(),
+                                         title=f"{charts.nice(regional_metric)} by province, South Korea", source=src,
+                                         value_title=value_title, credit=geometry.PROVINCES_CREDIT),
+                     "tr_regional_chart", f"korea-regional-{regional_metric}")
+        figures.table(regional, src, "tr_regional", "regional-va-korean-provinces", "regional value added")
 
 qp.from_dict({**url.write(fields, state), **page.selected_tab("tr_tab")})

@@ -4,7 +4,10 @@ layer, each through the loader an analyst would use for it:
 * ``--table wiod2013`` (default): the shipped WIOD 2013 extract, every year of ``data/wiod2013`` through
   ``loader mrio --format parquet``'s reader and writer; bilateral trade between the demo's countries
   from each year's Z and Y through ``loader tables`` (a real Dataset of its own); the synthetic firm
-  layer calibrated to 2008 through ``loader tables`` (``synthetic: true``).
+  layer calibrated to 2008 through ``loader tables`` (``synthetic: true``); then the synthetic
+  inter-regional table of Korea's 17 provinces for 2008 (``loader/demo/regions.py``), split from
+  WIOD's KOR block by the firm layer's output, through ``loader mrio``'s writer (its own Dataset,
+  ``synthetic: true``).
 * ``--table pymrio-test``: pymrio's made-up test system as before (tests use it for a tiny graph).
 """
 from __future__ import annotations
@@ -107,5 +110,21 @@ def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE,
                                  f"Synthetic firm layer: {n_firms} firms in {', '.join(base.countries)} generated "
                                  f"with seed {seed}, calibrated to {calibrated}"))
         timings["tables"] = time.perf_counter() - t0
-    return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "timings": timings,
-            "rows": {k: len(v) for k, v in frames.items()}, "year": base.year}
+    regions = None
+    if base.name == "wiod2013":
+        t0 = time.perf_counter()
+        regions = _load_korea_regions(base, frames["firms"], settings, progress, min_coefficient)
+        timings["regions"] = time.perf_counter() - t0
+    return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "regions": regions,
+            "timings": timings, "rows": {k: len(v) for k, v in frames.items()}, "year": base.year}
+
+
+def _load_korea_regions(base, firms, settings, progress: bool, min_coefficient: float):
+    """The synthetic inter-regional table of Korea's 17 provinces for the base year (loader/demo/regions.py),
+    through ``loader mrio``'s writer like any inter-regional table."""
+    from loader.demo.regions import korea_regional_table
+    from loader.mrio.load import write_table
+    from loader.mrio.read import read_mrio
+
+    table = korea_regional_table(read_mrio(WIOD_FOLDER, "parquet", year=base.year), firms, base.divisions)
+    return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress)

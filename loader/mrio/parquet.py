@@ -20,7 +20,9 @@ stream split, both zstd-compressed: WIOD's 1,435 x 1,435 table takes about 0.4 M
 ``table.json`` keys: ``format`` (``"gvn-mrio-parquet"``), ``format_version`` (1), ``name``,
 ``year``, ``units``, ``classification``, ``source``, ``citation``, ``synthetic``,
 ``n_sectors``, ``n_final_demand``, ``nnz_Z``, ``nnz_Y``, ``index_names`` (the level names of
-Z's rows and Y's columns) and ``x_name`` (the name of the gross-output column).
+Z's rows and Y's columns) and ``x_name`` (the name of the gross-output column). An inter-regional
+table (some regions sub-national, loader.mrio.regional) adds ``inter_regional`` (true) and
+``region_countries`` (an object: sub-national region code -> ISO3 country, e.g. ``{"KR-11": "KOR"}``).
 
 :func:`write_table` writes this layout from an :class:`MrioTable`; :func:`read_table` reads it
 back into one (no pymrio involved), naming the file and the field on every problem.
@@ -110,6 +112,9 @@ def write_table(t: MrioTable, folder: str | Path, *, units: str, citation: str =
         "index_names": {"Z": [str(v) for v in t.Z.index.names], "Y": [str(v) for v in t.Y.columns.names]},
         "x_name": str(t.x.name) if has_own_x and t.x.name is not None else None,
     }
+    if t.inter_regional or t.region_countries:
+        meta["inter_regional"] = True
+        meta["region_countries"] = dict(t.region_countries)
     (folder / "table.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return meta
 
@@ -155,6 +160,12 @@ def _meta(folder: Path) -> dict:
         for k in ("name", "units", "classification", "source"):
             if not isinstance(meta[k], str) or not meta[k].strip():
                 problems.append(f"{file}: field {k!r} is {meta[k]!r}, expected a non-empty text")
+        if "inter_regional" in meta and not isinstance(meta["inter_regional"], bool):
+            problems.append(f"{file}: field 'inter_regional' is {meta['inter_regional']!r}, expected true or false")
+        rc = meta.get("region_countries", {})
+        if not isinstance(rc, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in rc.items()):
+            problems.append(f"{file}: field 'region_countries' is {rc!r}, expected an object mapping region codes "
+                            "to ISO3 country codes, e.g. {\"KR-11\": \"KOR\"}")
     if problems:
         raise MrioInputError(problems)
     return meta
@@ -223,7 +234,7 @@ def read_table(path: str | Path, *, year: int | None = None, source: str | None 
     meta = _meta(folder)
     if year is not None and year != meta["year"]:
         raise MrioInputError([f"{meta_file}: field 'year' is {meta['year']}, but --year {year} was asked for"])
-    files = {"system": str(folder), "Z": str(folder / "Z.parquet"), "Y": str(folder / "Y.parquet"),
+    files = {"system": str(folder), "meta": str(meta_file), "Z": str(folder / "Z.parquet"), "Y": str(folder / "Y.parquet"),
              "x": str(folder / "sectors.parquet")}
     sectors = _read(folder / "sectors.parquet", {"region": "text", "sector": "text", "x": "optional number"})
     fd = _read(folder / "final_demand.parquet", {"region": "text", "category": "text"})
@@ -257,4 +268,6 @@ def read_table(path: str | Path, *, year: int | None = None, source: str | None 
         files["x"] = f"x computed as Z 1 + Y 1 from {files['Z']}"
     return MrioTable(Z=Z, Y=Y, x=x, year=int(meta["year"]), classification=classification or meta["classification"],
                      source=source or meta["source"], name=meta["name"], synthetic=bool(meta.get("synthetic")),
-                     files=files, units=meta["units"], citation=meta.get("citation") or None)
+                     files=files, units=meta["units"], citation=meta.get("citation") or None,
+                     inter_regional=bool(meta.get("inter_regional")),
+                     region_countries=dict(meta.get("region_countries") or {}))

@@ -53,6 +53,11 @@ class MrioTable:
     # display names of the table's aggregate regions that are no ISO 3166 country
     # (EXIOBASE 'WA' -> 'RoW Asia and Pacific'); countries are named from pycountry
     region_names: dict[str, str] = field(default_factory=dict)
+    # An inter-regional table (loader.mrio.regional): some row regions are sub-national (ISO 3166-2
+    # codes such as KR-11). ``inter_regional`` marks it; ``region_countries`` maps sub-national
+    # regions to their ISO3 country where the table says so (otherwise the Region nodes do).
+    inter_regional: bool = False
+    region_countries: dict[str, str] = field(default_factory=dict)
 
     @property
     def regions(self) -> list[str]:

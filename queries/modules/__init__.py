@@ -8,11 +8,11 @@ from __future__ import annotations
 from queries.errors import UnknownModule
 from queries.model import QueryModule
 from queries.modules import (centrality, communities, compare, fdi_panel, firms, gvc, gvc_gap, linkages, paths,
-                             sectors, spillover, trade, va_paths)
+                             regional, sectors, spillover, trade, va_paths)
 
 MODULES: dict[str, QueryModule] = {}
 for _src in (sectors, paths, centrality, communities, spillover, trade, firms, compare, gvc, va_paths, gvc_gap,
-             fdi_panel, linkages):
+             fdi_panel, linkages, regional):
     for _m in _src.MODULES:
         if _m.name in MODULES:
             raise RuntimeError(f"duplicate module name {_m.name}")

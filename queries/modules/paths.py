@@ -30,7 +30,8 @@ compared with the start node, over EVERY path above the threshold, not only the 
 per depth, the value of the paths ending in the start's country and elsewhere, and (firms) in the
 start's economic region (a subdivision counts as the economic region it is part of; a region that
 is part of none stands for itself), elsewhere (another country is always another region), or
-unknown (one country, but one end has no region).
+unknown (one country, but one end has no region). Sectors of an inter-regional table (KR-11|...,
+LOCATED_IN their Region) get the region split as firms do; sectors of national tables have none.
 
 Parameters: node (Sector key COUNTRY|INDUSTRY or Firm key), year and source (the dataset and year
 of the flows; empty = the latest year of real data among the node's flows, queries.provenance),
@@ -207,24 +208,26 @@ def check_work(tx, cypher: str, p: dict[str, Any], base: dict[str, Any], gamma: 
 
 
 def _places(tx, label: str, keys: list[str]) -> dict[str, tuple]:
-    region = compared_region("n") if label == "Firm" else "null"
+    # sectors of an inter-regional table are LOCATED_IN their Region, like firms; national sectors have none
+    region = compared_region("n")
     rows = tx.run(f"UNWIND $keys AS k MATCH (n:{check_label(label)} {{key: k}}) "
                   f"RETURN n.key AS key, n.country AS country, {region} AS region",
                   {"keys": keys, "region_kind": COMPARED_KIND})
     return {r["key"]: (r["country"], r["region"]) for r in rows}
 
 
-def _split(values: list[float], far: list[str], home: tuple, places: dict[str, tuple], firms: bool) -> dict:
-    """Per depth: the value of paths whose far end is in the start's country / region, elsewhere, unknown."""
+def _split(values: list[float], far: list[str], home: tuple, places: dict[str, tuple], regional: bool) -> dict:
+    """Per depth: the value of paths whose far end is in the start's country / region, elsewhere, unknown.
+    ``regional``: the start node has a region (every firm; a sector of an inter-regional table)."""
     out = {"depth_same_country": 0.0, "depth_other_country": 0.0}
-    if firms:
+    if regional:
         out.update({"depth_same_region": 0.0, "depth_other_region": 0.0, "depth_unknown_region": 0.0})
-    else:  # sectors have a country only
+    else:  # sectors of a national table have a country only
         out.update({"depth_same_region": None, "depth_other_region": None, "depth_unknown_region": None})
     for v, k in zip(values, far):
         there = places.get(k, (None, None))
         out["depth_same_country" if there[0] == home[0] else "depth_other_country"] += v
-        if firms:
+        if regional:
             out[f"depth_{region_relation(home, there)}_region"] += v
     return out
 
@@ -277,7 +280,7 @@ def trace(tx, p: dict[str, Any], direction: str) -> list[dict[str, Any]]:
             continue
         total = float(sum(vals))
         # every path of the depth, listed or not: the node at level d is the path's far end
-        split = _split(vals, nodes[d], home, places, label == "Firm")
+        split = _split(vals, nodes[d], home, places, label == "Firm" or home[1] is not None)
         order = sorted(range(len(vals)), key=lambda i: -vals[i])
         if p["limit"]:
             order = order[: p["limit"]]
@@ -323,10 +326,11 @@ def _columns(first: str) -> tuple[Column, ...]:
         Column("depth_same_country", "share", "part of depth_total from paths whose far end is in the start's country"),
         Column("depth_other_country", "share", "part of depth_total from paths whose far end is in another country"),
         Column("depth_same_region", "share",
-               "firms: part of depth_total from paths whose far end is in the start's economic region (a "
-               "subdivision counts as the economic region it is part of; a region in none stands for itself); "
-               "empty for sectors"),
-        Column("depth_other_region", "share", "firms: part from paths ending in another region; empty for sectors"),
+               "firms and sectors of inter-regional tables: part of depth_total from paths whose far end is in the "
+               "start's economic region (a subdivision counts as the economic region it is part of; a region in none "
+               "stands for itself); empty for sectors of national tables"),
+        Column("depth_other_region", "share", "part from paths ending in another region; empty for sectors of "
+                                              "national tables"),
         Column("depth_unknown_region", "share",
                "firms: part from paths whose two ends are in one country but one has no region (another country "
                "always counts as another region)"),

@@ -192,6 +192,17 @@ REGION_COUNTRY = {"KR-11": "KOR", "KR-41": "KOR", "KR-26": "KOR", "KR-48": "KOR"
 OECD = {"KOR", "JPN", "USA"}
 
 
+# An inter-regional table (real, 2016): KOR split into Seoul (KR-11) and Busan (KR-26), beside JPN; modules
+# regional-va and regional-tiva read it (loader.mrio.regional). Its sectors are KR-11|ELEC ...; no SUPPLIES
+# join them to the national table's KOR sectors.
+IRIO_SOURCE = "AUDIT-IRIO"
+IRIO_KEYS = ["KR-11|ELEC", "KR-11|METAL", "KR-26|ELEC", "KR-26|METAL", "JPN|ELEC", "JPN|METAL"]
+IRIO_FD = ["KR-11", "KR-26", "JPN"]
+IRIO_Z = [[4, 3, 2, 1, 3, 1], [6, 2, 4, 1, 2, 3], [2, 1, 3, 2, 2, 1], [3, 2, 5, 1, 1, 2],
+          [3, 2, 2, 1, 12, 4], [1, 3, 1, 2, 9, 5]]
+IRIO_Y = [[20, 5, 8], [4, 2, 3], [6, 15, 9], [2, 3, 4], [3, 2, 35], [1, 2, 25]]
+
+
 def frames(which: dict[str, str] = REAL) -> dict[str, pd.DataFrame]:
     """The input tables as pandas reads them (empty cells stay empty strings in text columns)."""
     out = {}
@@ -231,3 +242,11 @@ def load(folder: Path) -> None:
         table = MrioTable(Z=z, Y=y, x=z.sum(axis=1) + y.sum(axis=1), year=year, classification=IO_CLASSIFICATION,
                           source=source, name=f"audit table {name}", synthetic=synthetic)
         load_mrio(table, year, source, IO_CLASSIFICATION, progress=False)
+    index = pd.MultiIndex.from_tuples([tuple(k.split("|")) for k in IRIO_KEYS], names=["region", "sector"])
+    fd = pd.MultiIndex.from_tuples([(u, "final demand") for u in IRIO_FD], names=["region", "category"])
+    z = pd.DataFrame(np.array(IRIO_Z, dtype=float), index=index, columns=index)
+    y = pd.DataFrame(np.array(IRIO_Y, dtype=float), index=index, columns=fd)
+    table = MrioTable(Z=z, Y=y, x=z.sum(axis=1) + y.sum(axis=1), year=IO_YEAR, classification=IO_CLASSIFICATION,
+                      source=IRIO_SOURCE, name="audit inter-regional table", synthetic=False, inter_regional=True,
+                      region_countries={"KR-11": "KOR", "KR-26": "KOR"})
+    load_mrio(table, IO_YEAR, IRIO_SOURCE, IO_CLASSIFICATION, progress=False)
