@@ -37,6 +37,8 @@ def java_double(x: float) -> str:
     """``Double.toString(x)`` for the doubles Java prints with the shortest round-trip digits (Java 19+:
     all; Java 17: nearly all): the digits of Python's ``repr``, in Java's layout (plain from 1e-3 up to
     1e7, else ``d.dddE<exp>``). A rare Java 17 value printed with extra digits only makes its chunk miss."""
+    if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
+        return repr(x)   # Python's repr is plain decimal here too, with the same shortest digits
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
@@ -48,12 +50,6 @@ def java_double(x: float) -> str:
     d = "".join(map(str, digits)).rstrip("0") or "0"
     exp += len("".join(map(str, digits))) - len(d)     # value = int(d) * 10**exp
     point = len(d) + exp                                # digits before the decimal point
-    if 1e-3 <= abs(x) < 1e7:
-        if point <= 0:
-            return f"{sign}0.{'0' * -point}{d}"
-        if point >= len(d):
-            return f"{sign}{d}{'0' * (point - len(d))}.0"
-        return f"{sign}{d[:point]}.{d[point:]}"
     return f"{sign}{d[0]}.{d[1:] or '0'}E{point - 1}"
 
 
