@@ -1,7 +1,14 @@
 """Read what the store holds for a load's rows and plan the writes (the I/O half of ``diff``).
 
+Rows are compared chunk by chunk (``DIGEST_BATCH`` keys): first by digest (``loader.graph.fingerprint``:
+the server serialises what it holds for the chunk's keys and returns one MD5), so an unchanged chunk
+costs one query and no stored record in Python; a chunk whose digest differs is read in full and
+diffed exactly (``loader.graph.diff``). A reload of an unchanged folder thus reads no record back,
+and memory for the comparison is bounded by a chunk.
+
 Stored relationships are read three ways: the Firm->Firm SUPPLIES of every year the load
-touches (their shares a/b depend on all of them), the whole slice of a replaced slice
+touches (their shares a/b depend on all of them; skipped when every chunk's digest matches and the
+server finds every stored share equal to the recomputed one), the whole slice of a replaced slice
 (so what the load no longer contains can be deleted), otherwise the relationships of
 the type leaving the rows' start nodes.
 """
@@ -9,13 +16,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from operator import itemgetter
+
+from loader.graph import fingerprint as fp
 from loader.graph import statements as cy
-from loader.graph.diff import NodePlan, RelPlan, plan_nodes, plan_rels, stale_keys
+from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import GraphRows, NodeRows, RelRows
 from loader.graph.scope import LoadScope, is_firm_supplies
-from loader.graph.shares import plan_firm_shares
+from loader.graph.shares import KEEP_RELATIVE, plan_firm_shares
 
 READ_BATCH = 20_000
+# rows per digest query: large enough that a query's round trip is small beside its work, small enough
+# that a chunk read back in full (its digest differed) stays a few MB
+DIGEST_BATCH = 10_000
 
 
 @dataclass
@@ -49,12 +62,88 @@ def _slice(common: dict, replace: tuple[str, ...]) -> dict:
     return {p: common[p] for p in replace}
 
 
-def _plan_label(sink, nr: NodeRows, bar=None) -> NodePlan:
-    found = _read_keyed(sink, cy.existing_nodes(nr.label), [r["key"] for r in nr.rows], bar)
-    plan = plan_nodes(nr.rows, {r["key"]: r["props"] for r in found}, common=nr.common, fill_only=nr.fill_only)
-    if nr.replace:
-        stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), bar=bar, slice=_slice(nr.common, nr.replace))]
-        plan.delete = stale_keys(nr.rows, stored)
+def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
+    if nr.fill_only or nr.replace:
+        # fill-only rows are few (indicator definitions); a replaced slice is read whole to find stale nodes
+        found = _read_keyed(sink, cy.existing_nodes(nr.label), [r["key"] for r in nr.rows], bar)
+        plan = plan_nodes(nr.rows, {r["key"]: r["props"] for r in found}, common=nr.common, fill_only=nr.fill_only)
+        if nr.replace:
+            stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), bar=bar,
+                                                  slice=_slice(nr.common, nr.replace))]
+            plan.delete = stale_keys(nr.rows, stored)
+        note(len(nr.rows))
+        return plan
+    rows = nr.rows
+    if len({r["key"] for r in rows}) < len(rows):
+        rows = merge_node_rows(rows)   # repeated keys: one row each, as the exact diff would merge them
+    names = fp.node_names(nr)
+    query = fp.node_digest_query(nr, names)
+    plan = NodePlan()
+    for chunk in _chunks(rows, DIGEST_BATCH):
+        keys = [r["key"] for r in chunk]
+        got = sink.read(query, keys=keys)[0]
+        _tick(bar, got["found"])
+        if got["found"] == len(chunk) and \
+                got["digest"] == fp.digest([fp.node_text(r["props"], nr.common, names) for r in chunk]):
+            plan.unchanged += len(chunk)
+        else:
+            # none stored (a first load): nothing to read back
+            found = sink.read(cy.existing_nodes(nr.label), bar=bar, keys=keys) if got["found"] else []
+            part = plan_nodes(chunk, {r["key"]: r["props"] for r in found}, common=nr.common)
+            plan.create += part.create
+            plan.update += part.update
+            plan.unchanged += part.unchanged
+        note(len(chunk))
+    note(len(nr.rows) - len(rows))
+    return plan
+
+
+def _tick(bar, n: int) -> None:
+    if bar is not None and n:
+        bar.update(n)
+
+
+def _by_start(rows: list[dict]):
+    """Chunks of about ``DIGEST_BATCH`` rows holding every row of each of their start keys."""
+    ordered = sorted(rows, key=itemgetter("from"))
+    start = 0
+    while start < len(ordered):
+        end = min(start + DIGEST_BATCH, len(ordered))
+        while end < len(ordered) and ordered[end]["from"] == ordered[end - 1]["from"]:
+            end += 1
+        yield ordered[start:end]
+        start = end
+
+
+def _rel_chunks(sink, rr: RelRows, rows: list[dict], bar, note, years: list[int] | None = None):
+    """(chunk rows, its start keys, whether its digest matched the stored relationships, how many are stored)."""
+    names = fp.rel_names(rr)
+    query = fp.rel_digest_query(rr, names, years=years is not None)
+    params = {"years": years} if years is not None else {}
+    for chunk in _by_start(rows):
+        keys = list(dict.fromkeys(r["from"] for r in chunk))
+        pos = {k: i for i, k in enumerate(keys)}
+        got = sink.read(query, keys=keys, **params)[0]
+        _tick(bar, got["found"])
+        texts = sorted((pos[r["from"]], fp.rel_text(r, rr.common, names)) for r in chunk)
+        same = got["found"] == len(chunk) and got["digest"] == fp.digest([t for _, t in texts])
+        yield chunk, keys, same, got["found"]
+        note(len(chunk))
+
+
+def _plan_rels_by_chunk(sink, rr: RelRows, bar, note) -> RelPlan:
+    rows = list(merge_rel_rows(rr.rows, rr.identity, rr.common).values())
+    plan = RelPlan()
+    for chunk, keys, same, found in _rel_chunks(sink, rr, rows, bar, note):
+        if same:
+            plan.unchanged += len(chunk)
+            continue
+        stored = sink.read(cy.existing_rels(rr), bar=bar, keys=keys) if found else []
+        part = plan_rels(chunk, rr.identity, stored, common=rr.common)
+        plan.create += part.create
+        plan.update += part.update
+        plan.unchanged += part.unchanged
+    note(len(rr.rows) - len(rows))
     return plan
 
 
@@ -66,7 +155,33 @@ def _compared_props(rr: RelRows) -> list[str]:
     return sorted(names - set(rr.replace))
 
 
-def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar=None) -> RelPlan:
+def _firm_supplies_unchanged(sink, rr: RelRows, years: list[int], bar, note) -> RelPlan | None:
+    """The plan of a load whose firm links are all stored as they are and whose years' shares are all
+    right (nothing to write), or None: then the full read below decides."""
+    rows = list(merge_rel_rows(rr.rows, rr.identity).values())
+    for _, _, same, _ in _rel_chunks(sink, rr, rows, bar, note, years=years):
+        if not same:
+            return None
+    if sink.read(cy.FIRM_SHARES_OFF, years=years, tol=KEEP_RELATIVE)[0]["off"]:
+        return None
+    note(len(rr.rows) - len(rows))
+    return RelPlan(unchanged=len(rows))
+
+
+def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar=None,
+                        note=lambda n: None) -> RelPlan:
+    done = 0
+
+    def counted(n: int) -> None:
+        nonlocal done
+        done += n
+        note(n)
+
+    unchanged = _firm_supplies_unchanged(sink, rr, years, bar, counted)
+    if unchanged is not None:
+        lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
+                        "the recomputed one; 0 a and 0 b values set or changed")
+        return unchanged
     stored = sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years)
     plan = plan_rels(rr.rows, rr.identity, stored)
     shares = plan_firm_shares(stored, plan)
@@ -83,36 +198,36 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
             lp.other_datasets.setdefault(props["source"], set()).add(int(props["year"]))
     lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
                     f"{shares.a_set} a and {shares.b_set} b values set or changed")
+    note(len(rr.rows) - done)
     return plan
 
 
-def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan, bar=None) -> RelPlan:
+def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan, bar=None, note=lambda n: None) -> RelPlan:
     if is_firm_supplies(rr):
-        return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp, bar)
+        return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp, bar, note)
     if rr.replace:
         fixed = _slice(rr.common, rr.replace)
         stored = sink.read(cy.slice_rels(rr, _compared_props(rr)), bar=bar, slice=fixed)
-        return plan_rels(rr.rows, rr.identity, stored, common=rr.common, fixed=fixed, unmatched=True)
-    stored = _read_keyed(sink, cy.existing_rels(rr), [r["from"] for r in rr.rows], bar)
-    return plan_rels(rr.rows, rr.identity, stored, common=rr.common)
+        plan = plan_rels(rr.rows, rr.identity, stored, common=rr.common, fixed=fixed, unmatched=True)
+        note(len(rr.rows))
+        return plan
+    return _plan_rels_by_chunk(sink, rr, bar, note)
 
 
 def plan_load(sink, graph: GraphRows, scope: LoadScope, bar=None) -> LoadPlan:
-    """``bar``: a tqdm (or None) counting the stored records as they are read; its postfix counts the
-    load's rows compared with them."""
+    """``bar``: a tqdm (or None) counting the stored records as they are read or digested; its postfix
+    counts the load's rows compared with them, chunk by chunk."""
     lp = LoadPlan()
     total, compared = graph.total_rows(), 0
 
     def note(n: int) -> None:
         nonlocal compared
         compared += n
-        if bar is not None:
+        if bar is not None and n:
             bar.set_postfix_str(f"{compared:,} of {total:,} rows compared")
 
     for label, nr in graph.nodes.items():
-        lp.nodes[label] = _plan_label(sink, nr, bar)
-        note(len(nr.rows))
+        lp.nodes[label] = _plan_label(sink, nr, bar, note)
     for k, rr in graph.rels.items():
-        lp.rels[k] = _plan_type(sink, rr, scope, lp, bar)
-        note(len(rr.rows))
+        lp.rels[k] = _plan_type(sink, rr, scope, lp, bar, note)
     return lp

@@ -40,6 +40,19 @@ def slice_rels(rr: RelRows, props: list[str]) -> str:
 FIRM_SUPPLIES_OF_YEARS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
                           "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
 
+# how many stored firm links of $years have a share a or b that the year's links do not give (within $tol
+# relative, as loader.graph.shares keeps them): a = value / buyer's purchases, b = value / seller's sales
+FIRM_SHARES_OFF = (
+    "CALL { MATCH (:Firm)-[r:SUPPLIES]->(f:Firm) WHERE r.year IN $years "
+    "WITH f, r.year AS y, collect(r) AS rs, sum(coalesce(r.value, 0.0)) AS t UNWIND rs AS r "
+    "WITH r, CASE WHEN t > 0 THEN coalesce(r.value, 0.0) / t ELSE 0.0 END AS want "
+    "WHERE r.a IS NULL OR abs(r.a - want) > $tol * abs(want) RETURN count(r) AS a_off } "
+    "CALL { MATCH (f:Firm)-[r:SUPPLIES]->(:Firm) WHERE r.year IN $years "
+    "WITH f, r.year AS y, collect(r) AS rs, sum(coalesce(r.value, 0.0)) AS t UNWIND rs AS r "
+    "WITH r, CASE WHEN t > 0 THEN coalesce(r.value, 0.0) / t ELSE 0.0 END AS want "
+    "WHERE r.b IS NULL OR abs(r.b - want) > $tol * abs(want) RETURN count(r) AS b_off } "
+    "RETURN a_off + b_off AS off")
+
 
 # ---------------------------------------------------------------- writes (rows in $rows; each returns `seen`)
 

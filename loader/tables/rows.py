@@ -17,10 +17,13 @@ def unit_value(value_kusd: float, weight_t: float | None) -> float | None:
 
 
 def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str) -> GraphRows:
+    """Consumes ``rows``: each table's typed rows are dropped once they are graph rows, so a large folder
+    never holds both whole."""
     g = GraphRows()
 
     def each(stem):
-        return [r for _, r in rows.get(stem, [])]
+        for _, r in rows.pop(stem, ()):
+            yield r
 
     for r in each("countries"):
         g.node_rows("Country").add(r["key"], name=r["name"], iso2=r["iso2"], continent=r["continent"],
@@ -66,7 +69,7 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
         g.rel_rows("EXPORTS", "Country", "Country", ("year", "industry", "use")).add(
             r["exporter"], r["importer"], year=r["year"], industry=r["industry"], use=r["use"], value=r["value"],
             weight=r["weight"], unit_value=unit_value(r["value"], r["weight"]), source=source)
-    indicators = each("country_indicators")
+    indicators = list(each("country_indicators"))
     for code in sorted({r["indicator"] for r in indicators}):
         # the indicator's definition is the format's, not the file's: written once, never overwritten
         name, unit = INDICATORS[code]

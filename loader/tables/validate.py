@@ -120,47 +120,55 @@ def check_header(table: RawTable, spec: FileSpec) -> list[Problem]:
 
 
 def type_rows(tables: dict[str, RawTable]) -> Checked:
-    """Header and cell checks, duplicates; refs are checked later in ``validate``."""
+    """Header and cell checks, duplicates; refs are checked later in ``validate``. Reads each table's rows
+    chunk by chunk (``RawTable.chunks``) and keeps only the typed rows."""
     out: dict[str, list] = {}
     problems: list[Problem] = []
     for stem, table in tables.items():
         spec = SPECS[stem]
         header_problems = check_header(table, spec)
-        problems += header_problems
         if any(p.message.startswith("missing") for p in header_problems):
+            problems += header_problems
             continue  # cells of a table without its columns cannot be judged
+        found = list(header_problems)
         typed = []
         first_line: dict[tuple, int] = {}
         fast = [(col, _fast_kind(col)) for col in spec.columns]
-        for line, raw in table.rows:
-            row, ok = {}, True
-            for col, kind in fast:
-                value = raw.get(col.name)
-                if kind and value.__class__ is str and value:
-                    # the common case of a CSV cell, without parse_cell's general checks
-                    if kind == "str":
-                        row[col.name] = value
-                        continue
-                    number = _plain_float(value, col)
-                    if number is not None:
-                        row[col.name] = number
-                        continue
-                value, expected = parse_cell(col, value)
-                if expected:
-                    problems.append(Problem(table.file, line, col.name, f"got {raw.get(col.name)!r}; expected {expected}"))
-                    ok = False
-                row[col.name] = value
-            key = tuple(row[c] for c in spec.key)
-            if all(k is not None for k in key):
-                if key in first_line:
-                    problems.append(Problem(table.file, line, ",".join(spec.key),
-                                            f"duplicate key {'|'.join(map(str, key))} (first on line "
-                                            f"{first_line[key]}); expected each key once"))
-                    ok = False
-                else:
-                    first_line[key] = line
-            if ok:
-                typed.append((line, row))
+        for chunk in table.chunks():
+            for line, raw in chunk:
+                row, ok = {}, True
+                for col, kind in fast:
+                    value = raw.get(col.name)
+                    if kind and value.__class__ is str and value:
+                        # the common case of a CSV cell, without parse_cell's general checks
+                        if kind == "str":
+                            row[col.name] = value
+                            continue
+                        number = _plain_float(value, col)
+                        if number is not None:
+                            row[col.name] = number
+                            continue
+                    value, expected = parse_cell(col, value)
+                    if expected:
+                        found.append(Problem(table.file, line, col.name, f"got {raw.get(col.name)!r}; expected {expected}"))
+                        ok = False
+                    row[col.name] = value
+                key = tuple(row[c] for c in spec.key)
+                if all(k is not None for k in key):
+                    if key in first_line:
+                        found.append(Problem(table.file, line, ",".join(spec.key),
+                                             f"duplicate key {'|'.join(map(str, key))} (first on line "
+                                             f"{first_line[key]}); expected each key once"))
+                        ok = False
+                    else:
+                        first_line[key] = line
+                if ok:
+                    typed.append((line, row))
+        if table.broken is not None:
+            # a file that cannot be read to its end is reported as that alone, like a file that cannot be opened
+            problems.append(table.broken)
+            continue
+        problems += found + table.problems
         out[stem] = typed
     return Checked(out, problems)
 
