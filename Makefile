@@ -8,7 +8,7 @@ DEMO_FIRMS ?= 3000
 DEMO_SEED ?= 7
 EXPLORER_PORT ?= 8501
 
-.PHONY: demo test neo4j neo4j-stop schema explorer bench venv clean
+.PHONY: demo test test-long neo4j neo4j-stop schema explorer bench venv clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -43,8 +43,12 @@ explorer: $(STAMP)
 		--browser.gatherUsageStats false
 
 # The suite starts its own throwaway Neo4j (port 7697, .neo4j/test-7697); the demo database is never touched.
+# Sweeps and server restarts (marker `long`) run in `make test-long`, which keeps `make test` near 20 minutes.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m "not long" $(PYTEST_ARGS)
+
+test-long: $(STAMP)
+	$(BIN)/python -m pytest -m long $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -63,6 +63,7 @@ def _graphs(settings: Settings) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_graph_algorithms_run_on_the_analytics_server_and_reads_on_the_main_one(empty_db, tmp_path, monkeypatch):
     from connection import get_driver
     from loader.tables.load import load_tables

@@ -42,7 +42,7 @@ from tests.support.reliability_db import wipe_all
 from tests.support.tables_checksum import checksum
 from tests.support.tables_fixture import VALID, write_folder
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 BASE_SOURCE = "reliability-base"
 # every kind of breakage gets its own property test; 23 x 8 + 20 x 3 = 244 (a little fewer where a kind has fewer variants)

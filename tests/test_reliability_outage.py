@@ -19,7 +19,7 @@ from tests.support import reliability_mrio as tiny
 from tests.conftest import OUTPUT_DIR, REPO
 from tests.support.reliability_db import spare_server, spare_settings, wipe_all
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 APP = str(REPO / "explorer" / "app.py")
 PAGES = ["overview", "network", "spillovers", "centrality", "reports", "trade"]

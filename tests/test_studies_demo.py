@@ -31,6 +31,8 @@ def test_generated_indicators_are_labelled_and_in_the_format():
     assert generate(N, 7)["firms"].equals(firms_before)
 
 
+@pytest.mark.slow
+@pytest.mark.long
 def test_demo_loads_them_and_the_panel_runs(driver, schema_applied):
     from loader.demo.load import load_demo
     from queries.runner import run_module

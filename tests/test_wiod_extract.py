@@ -170,6 +170,7 @@ def test_extract_command_rebuilds_a_year_exactly(tmp_path, small):
 
 
 @pytest.mark.slow
+@pytest.mark.long
 def test_shipped_2008_extract_loads_every_flow(empty_db):
     """The real table from the repository alone: every non-zero flow becomes one SUPPLIES edge."""
     from tests.support.mrio_reference import supplies
