@@ -97,6 +97,8 @@ def _nothing_written(summary) -> None:
     assert sum(summary.deleted.values()) == 0, summary.render()
 
 
+@pytest.mark.slow
+@pytest.mark.long
 def test_bulk_table_folder_equals_normal_load(tmp_path, connect, local_env):
     from connection import get_driver
     from loader.tables.load import load_tables

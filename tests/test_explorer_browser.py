@@ -207,6 +207,7 @@ def test_search_click_expand_trace_and_report(app_url, page, demo_graph):
     shot(page, "5-report")
 
 
+@pytest.mark.long
 def test_time_a_300_node_neighbourhood(app_url, page, demo_graph):
     """A fresh page straight to a firm with 300 suppliers (301 nodes): time until the layout has settled.
 

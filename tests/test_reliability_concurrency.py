@@ -30,7 +30,7 @@ from queries.runner import run_module
 from tests.conftest import OUTPUT_DIR, REPO
 from tests.support.reliability_db import wipe_all
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 CLIENTS = int(os.environ.get("GVN_RELIABILITY_CLIENTS", "20"))
 SECONDS = float(os.environ.get("GVN_RELIABILITY_SECONDS", "60"))

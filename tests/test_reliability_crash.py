@@ -28,7 +28,7 @@ from tests.conftest import OUTPUT_DIR, REPO
 from tests.support.reliability_db import spare_server, spare_settings, wiod_folder, wipe_all
 from tests.support.tables_checksum import checksum
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 YEAR = 1995
 MIN_COEFFICIENT = "0.001"

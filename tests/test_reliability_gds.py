@@ -22,7 +22,7 @@ import pytest
 from tests.conftest import REPO
 from tests.support.reliability_db import spare_server, spare_settings, wipe_all
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.long]
 
 CLIENTS = 20
 SECONDS = 20.0

@@ -63,14 +63,12 @@ def _slice(common: dict, replace: tuple[str, ...]) -> dict:
 
 
 def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
-    if nr.fill_only or nr.replace:
-        # fill-only rows are few (indicator definitions); a replaced slice is read whole to find stale nodes
+    if nr.replace:
+        # a replaced slice is read whole to find stale nodes
         found = _read_keyed(sink, cy.existing_nodes(nr.label), [r["key"] for r in nr.rows], bar)
         plan = plan_nodes(nr.rows, {r["key"]: r["props"] for r in found}, common=nr.common, fill_only=nr.fill_only)
-        if nr.replace:
-            stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), bar=bar,
-                                                  slice=_slice(nr.common, nr.replace))]
-            plan.delete = stale_keys(nr.rows, stored)
+        stored = [r["key"] for r in sink.read(cy.slice_node_keys(nr), bar=bar, slice=_slice(nr.common, nr.replace))]
+        plan.delete = stale_keys(nr.rows, stored)
         note(len(nr.rows))
         return plan
     rows = nr.rows
@@ -83,13 +81,14 @@ def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
         keys = [r["key"] for r in chunk]
         got = sink.read(query, keys=keys)[0]
         _tick(bar, got["found"])
-        if got["found"] == len(chunk) and \
-                got["digest"] == fp.digest([fp.node_text(r["props"], nr.common, names) for r in chunk]):
+        # fill-only rows (indicator definitions) never change a stored node: that every key is stored is enough
+        if got["found"] == len(chunk) and (nr.fill_only or got["digest"] == fp.digest(
+                [fp.node_text(r["props"], nr.common, names) for r in chunk])):
             plan.unchanged += len(chunk)
         else:
             # none stored (a first load): nothing to read back
             found = sink.read(cy.existing_nodes(nr.label), bar=bar, keys=keys) if got["found"] else []
-            part = plan_nodes(chunk, {r["key"]: r["props"] for r in found}, common=nr.common)
+            part = plan_nodes(chunk, {r["key"]: r["props"] for r in found}, common=nr.common, fill_only=nr.fill_only)
             plan.create += part.create
             plan.update += part.update
             plan.unchanged += part.unchanged
