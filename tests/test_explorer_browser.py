@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.support import explorer_graph
+from tests.support import streamlit_app
+from tests.support.streamlit_app import free_port  # noqa: F401  (other browser tests import it from here)
 from tests.conftest import OUTPUT_DIR, REPO
 
 CHROMIUM = "/usr/bin/chromium"
@@ -29,12 +29,6 @@ CAPTION = re.compile(r"^\d+ nodes · showing \d+ of \d+ relationships")
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -58,27 +52,8 @@ def demo_graph(driver, schema_applied):
 
 @pytest.fixture(scope="module")
 def app_url(demo_graph):
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-streamlit.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_app.serve("explorer-streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

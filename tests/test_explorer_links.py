@@ -7,18 +7,14 @@ bad URL an analyst ran into and check for the one-line message and for no traceb
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import OUTPUT_DIR, REPO
+from tests.support import streamlit_app
+from tests.conftest import OUTPUT_DIR
 from tests.support import explorer_graph
-from tests.test_explorer_browser import ARGS, CHROMIUM, click_node, free_port, idle, wait_drawn
+from tests.test_explorer_browser import ARGS, CHROMIUM, click_node, idle, wait_drawn
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
@@ -38,27 +34,8 @@ def small_graph(driver, schema_applied):
 
 @pytest.fixture(scope="module")
 def app_url(small_graph):
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-links-streamlit.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-links-streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_app.serve("explorer-links-streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

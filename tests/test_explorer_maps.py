@@ -25,7 +25,6 @@ import re
 import struct
 import subprocess
 import sys
-import time
 import tomllib
 import urllib.request
 import xml.etree.ElementTree as ET
@@ -35,8 +34,9 @@ import pandas as pd
 import pytest
 
 from explorer.transform import maps
+from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR, REPO
-from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, free_port, idle
+from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, idle
 
 GEO = REPO / "explorer" / "static" / "geo"
 
@@ -153,28 +153,8 @@ def demo(driver, schema_applied):
 @pytest.fixture(scope="module")
 def app_url(demo, tmp_path_factory):
     elsewhere = tmp_path_factory.mktemp("not-the-repository")
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-maps-streamlit.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", str(REPO / "explorer" / "app.py"),
-         "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
-        cwd=elsewhere, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-maps-streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_app.serve("explorer-maps-streamlit.log", cwd=elsewhere) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -8,19 +8,15 @@ synthetic test dataset), so the real data's latest year, 2019, draws 6 of them a
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from explorer.transform import network_state as ns
-from tests.conftest import OUTPUT_DIR, REPO
+from tests.support import streamlit_app
+from tests.conftest import OUTPUT_DIR
 from tests.support import explorer_graph
-from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, free_port, idle, wait_drawn
+from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, idle, wait_drawn
 
 
 # ---------------------------------------------------------------- the rules (pure)
@@ -73,27 +69,8 @@ def years_graph(driver, schema_applied):
 
 @pytest.fixture(scope="module")
 def app_url(years_graph):
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-network-years-streamlit.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-network-years-streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_app.serve("explorer-network-years-streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

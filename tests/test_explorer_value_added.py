@@ -8,18 +8,13 @@ numbers drawn are the stored ones (the bars of one country add up to its gross e
 """
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from loader.mrio.load import write_table
 from loader.mrio.parquet import read_table
+from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR, REPO
 from tests.test_gvc_graph import clear
 
@@ -31,12 +26,6 @@ YEARS = (1995, 2000)
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -52,27 +41,8 @@ def wiod(driver, schema_applied):
 
 @pytest.fixture(scope="module")
 def app_url(wiod):
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-value-added-streamlit.log", "w")
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py", "--server.address", "127.0.0.1",
-         "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=REPO, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.terminate()
-        pytest.fail("streamlit did not answer within 60 s; see test-output/explorer-value-added-streamlit.log")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-    log.close()
+    with streamlit_app.serve("explorer-value-added-streamlit.log") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
