@@ -105,3 +105,22 @@ def empty_db(driver, schema_applied):
     """An empty database with the schema applied."""
     wipe(driver)
     yield driver
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium for a module's browser tests (tests/support/browser.py)."""
+    from tests.support.browser import chromium
+
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page of its own context; modules that need another viewport or routing define their own."""
+    from tests.support.browser import new_page
+
+    ctx, pg = new_page(browser)
+    yield pg
+    ctx.close()

@@ -18,17 +18,12 @@ import pytest
 
 from tests.support import explorer_graph
 from tests.support import streamlit_app
-from tests.support.streamlit_app import free_port  # noqa: F401  (other browser tests import it from here)
+from tests.support.browser import COMPONENT, click_node, idle, needs_chromium, wait_drawn
 from tests.conftest import OUTPUT_DIR, REPO
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-COMPONENT = 'iframe[title="explorer.graph.component.gvn_network"]'
 CAPTION = re.compile(r"^\d+ nodes · showing \d+ of \d+ relationships")
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture(scope="module")
@@ -56,55 +51,8 @@ def app_url(demo_graph):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1400}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    ctx.close()
-
-
-def wait_drawn(page, since: float = 0.0) -> float:
-    """Wait until the drawing's physics has settled; returns seconds since ``since``."""
-    page.wait_for_selector(COMPONENT, state="attached")
-    frame = page.frame_locator(COMPONENT)
-    frame.locator("body[data-stabilized='1']").wait_for(state="attached", timeout=120_000)
-    return time.perf_counter() - since
-
-
 def drawing(page):
     return page.frame_locator(COMPONENT).frame_locator("#drawing")
-
-
-def click_node(page, node: str) -> None:
-    """A real mouse click on a node of the vis-network canvas, at the position the layout gave it."""
-    inner = page.frame_locator(COMPONENT).locator("#drawing")
-    inner_frame = inner.element_handle().content_frame()
-    pos = inner_frame.evaluate("id => gvnNodeScreenPosition(id)", node)
-    box = inner.bounding_box()
-    x, y = box["x"] + pos["x"], box["y"] + pos["y"]
-    # a point outside the viewport receives no click at all; the viewport is tall enough
-    # to hold the whole drawing, so this only fires if the page layout changes
-    view = page.viewport_size
-    assert 0 <= x < view["width"] and 0 <= y < view["height"], f"node {node} at ({x:.0f}, {y:.0f}) is off-screen"
-    page.mouse.click(x, y)
-
-
-def idle(page) -> None:
-    """Wait until the app has finished its rerun (the running indicator is gone) and painted."""
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-    page.wait_for_timeout(1000)
 
 
 def shot(page, name: str) -> Path:

@@ -24,10 +24,9 @@ from queries.model import Param
 from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR
 from tests.support import explorer_graph
-from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, click_node, idle, wait_drawn
+from tests.support.browser import COMPONENT, click_node, drawing_frame, idle, needs_chromium, new_page, wait_drawn
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 FIRMS = ("MATCH (f:Firm) WHERE f.country = $country RETURN f.key AS key, f.name AS name, f.output AS output "
          "ORDER BY output DESC")
@@ -70,28 +69,15 @@ def app_url(big_graph):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1400}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(90_000)
+    ctx, pg = new_page(browser)
+    pg.set_default_timeout(90_000)   # the 5,000-node drawing
     yield pg
     ctx.close()
 
 
-def inner(page):
-    """The drawing's own frame (inside the component's frame)."""
-    return page.frame_locator(COMPONENT).locator("#drawing").element_handle().content_frame()
+inner = drawing_frame
 
 
 def shot(page, name: str) -> None:

@@ -15,9 +15,7 @@ from explorer.graph import layout
 from explorer.graph import style
 from explorer.graph import scene as graph_scene
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+from tests.support.browser import needs_chromium as chromium
 
 
 def star(n: int, centre: str = "Firm:HUB", prefix: str = "L", scene=None) -> dict:
@@ -91,19 +89,6 @@ def test_layout_of_several_expansions_shared_partners_and_loose_parts():
 
 def test_bridge_also_settles_when_the_short_run_ended_before_it_listened():
     assert "network.physics.ready" in style.BRIDGE
-
-
-chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def open_drawing(browser, html: str, path: Path):

@@ -7,17 +7,14 @@ bad URL an analyst ran into and check for the one-line message and for no traceb
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR
 from tests.support import explorer_graph
-from tests.test_explorer_browser import ARGS, CHROMIUM, click_node, idle, wait_drawn
+from tests.support.browser import click_node, idle, needs_chromium, new_page, wait_drawn
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 TOP_FIRMS = ("MATCH (f:Firm) WHERE f.output >= $min_output RETURN f.key AS key, f.name AS name, "
              "f.output AS output ORDER BY output DESC LIMIT $n")
@@ -36,30 +33,6 @@ def small_graph(driver, schema_applied):
 def app_url(small_graph):
     with streamlit_app.serve("explorer-links-streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def fresh_page(browser):
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1400}, accept_downloads=True)
-    pg = ctx.new_page()
-    pg.set_default_timeout(60_000)
-    return ctx, pg
-
-
-@pytest.fixture
-def page(browser):
-    ctx, pg = fresh_page(browser)
-    yield pg
-    ctx.close()
 
 
 def download(page, button: str, name: str) -> str:
@@ -90,7 +63,7 @@ def test_a_reports_link_keeps_the_parameters_of_the_last_run(app_url, page, brow
     first = download(page, "Download CSV", "explorer-link-report-1.csv")
     assert first.splitlines()[1:] == ["F1,Hanbit Electronics,900.0", "F5,Ohio Services,700.0",
                                       "F2,Busan Steel Works,400.0"]
-    ctx, other = fresh_page(browser)
+    ctx, other = new_page(browser)
     try:
         other.goto(link)
         other.get_by_text("3 rows").wait_for()
@@ -122,7 +95,7 @@ def test_a_spillovers_link_keeps_year_depth_and_node(app_url, page, browser):
     link = page.url
     assert "depth=1" in link and "year=2020" in link and "node=KOR%7CELEC" in link and "run=1" in link, link
     assert "tab=Sankey" in link, link
-    ctx, other = fresh_page(browser)
+    ctx, other = new_page(browser)
     try:
         other.goto(link)
         other.get_by_text("paths listed (upstream, depth ≤ 1").wait_for()
@@ -145,7 +118,7 @@ def test_a_network_link_keeps_every_expanded_node(app_url, page, browser):
     link = page.url
     assert "node=Firm%3AF1&node=Firm%3AF2" in link and "selected=Firm%3AF2" in link, link
     caption = page.get_by_text(" nodes · showing ").first.inner_text()
-    ctx, other = fresh_page(browser)
+    ctx, other = new_page(browser)
     try:
         other.goto(link)
         wait_drawn(other)

@@ -36,7 +36,7 @@ import pytest
 from explorer.transform import maps
 from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR, REPO
-from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, idle
+from tests.support.browser import COMPONENT, idle, needs_chromium
 
 GEO = REPO / "explorer" / "static" / "geo"
 
@@ -157,16 +157,6 @@ def app_url(demo, tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def offline(browser, app_url):
     """A page whose every request to anything but the app is aborted; ``page.blocked`` lists them."""
@@ -208,14 +198,14 @@ def camera(page, plot) -> bytes:
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_the_app_serves_the_geometry_from_its_own_config(app_url):
     served = urllib.request.urlopen(app_url + "/app/static/geo/world_110m.json", timeout=10).read()
     assert served == (GEO / "world_110m.json").read_bytes()
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_world_map_draws_every_country_with_data_offline(app_url, offline, demo):
     countries = {r["c"] for r in demo.execute_query(
         "MATCH (y:SectorYear) WHERE y.year = 2020 RETURN DISTINCT y.country AS c").records}
@@ -235,7 +225,7 @@ def test_world_map_draws_every_country_with_data_offline(app_url, offline, demo)
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_province_map_draws_all_17_provinces_offline(app_url, offline, demo):
     with_firms = demo.execute_query(
         "MATCH (f:Firm)-[:LOCATED_IN]->(r:Region {kind: 'subdivision'})-[:LOCATED_IN]->(:Country {key: 'KOR'}) "
@@ -255,7 +245,7 @@ def test_province_map_draws_all_17_provinces_offline(app_url, offline, demo):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_charts_export_svg_with_title_legend_and_source_and_png_at_3x(app_url, offline):
     offline.goto(app_url + "/centrality?layer=firm")
     plot = chart(offline, "Firms by PageRank")
@@ -289,7 +279,7 @@ def test_charts_export_svg_with_title_legend_and_source_and_png_at_3x(app_url, o
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_a_table_download_carries_dataset_year_and_units(app_url, offline):
     offline.goto(app_url + "/trade?tab=Regions")
     offline.get_by_role("button", name="Download provinces (CSV)").wait_for()
@@ -305,7 +295,7 @@ def test_a_table_download_carries_dataset_year_and_units(app_url, offline):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_the_path_graph_fits_itself_the_first_time_it_is_shown(app_url, offline, demo):
     firm = demo.execute_query("MATCH (f:Firm)<-[:SUPPLIES]-() WITH f, count(*) AS n ORDER BY n DESC, f.key "
                               "LIMIT 1 RETURN f.key AS key").records[0]["key"]

@@ -16,7 +16,7 @@ from explorer.transform import network_state as ns
 from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR
 from tests.support import explorer_graph
-from tests.test_explorer_browser import ARGS, CHROMIUM, COMPONENT, idle, wait_drawn
+from tests.support.browser import CHROMIUM, COMPONENT, drawing_frame, idle, new_page, wait_drawn
 
 
 # ---------------------------------------------------------------- the rules (pure)
@@ -77,20 +77,17 @@ def app_url(years_graph):
 def page(app_url):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} missing (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from tests.support.browser import chromium
 
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = b.new_context(viewport={"width": 1500, "height": 1400}).new_page()
+    with chromium() as b:
+        _, pg = new_page(b, downloads=False)
         pg.set_default_timeout(90_000)
         yield pg
-        b.close()
 
 
 def drawn_edges(page) -> list[dict]:
     """The edges vis-network holds in the drawing (inside the component's frame)."""
-    frame = page.frame_locator(COMPONENT).locator("#drawing").element_handle().content_frame()
-    return frame.evaluate("() => network.body.data.edges.get().map(e => ({title: e.title, label: e.label || ''}))")
+    return drawing_frame(page).evaluate("() => network.body.data.edges.get().map(e => ({title: e.title, label: e.label || ''}))")
 
 
 def edge_years(edges: list[dict]) -> list[int | None]:

@@ -18,15 +18,15 @@ import pytest
 
 from tests.conftest import OUTPUT_DIR
 from tests.support import studies_panel as sp
-from tests.test_explorer_browser import ARGS, CHROMIUM, app_url, browser  # noqa: F401 (fixtures)
+from tests.support import streamlit_app
+from tests.support.browser import needs_chromium, new_page as _new_page
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture(scope="module")
 def demo_graph(driver, schema_applied, tmp_path_factory):
-    """Overrides the browser module's demo graph: app_url starts the app on this one."""
+    """The studies panel's tables, loaded through the table loader."""
     from loader.tables.load import load_tables
     from tests.conftest import wipe
 
@@ -36,9 +36,14 @@ def demo_graph(driver, schema_applied, tmp_path_factory):
     return driver
 
 
-def new_page(browser):  # noqa: F811
-    ctx = browser.new_context(viewport={"width": 1500, "height": 1400}, accept_downloads=True)
-    pg = ctx.new_page()
+@pytest.fixture(scope="module")
+def app_url(demo_graph):
+    with streamlit_app.serve("explorer-studies-streamlit.log") as url:
+        yield url
+
+
+def new_page(browser):
+    ctx, pg = _new_page(browser)
     pg.set_default_timeout(90_000)
     return ctx, pg
 

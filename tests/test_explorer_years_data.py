@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.support.browser import needs_chromium
 from tests.test_queries_compare import SOURCE, _systems
 
 SCRIPTS = Path(__file__).resolve().parent.parent / "explorer" / "page_scripts"
@@ -109,53 +110,22 @@ def test_data_page_flags_an_unfinished_load(graph, driver):
         driver.execute_query("MATCH (d:Dataset {key: $k}) REMOVE d.loading, d.loading_years", {"k": SOURCE})
 
 
-CHROMIUM = "/usr/bin/chromium"
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing")
+@needs_chromium
 def test_data_page_in_chromium(graph):
-    import os
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    from tests.conftest import OUTPUT_DIR
+    from tests.support import streamlit_app
+    from tests.support.browser import chromium, idle, new_page
 
-    from playwright.sync_api import sync_playwright
-    from tests.conftest import OUTPUT_DIR, REPO
-    from tests.test_explorer_browser import ARGS, free_port
-
-    port = free_port()
-    log = open(OUTPUT_DIR / "explorer-data-streamlit.log", "w")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "streamlit"), "run", "explorer/app.py",
-                             "--server.address", "127.0.0.1", "--server.port", str(port), "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false"], cwd=REPO, env=os.environ.copy(), stdout=log,
-                            stderr=subprocess.STDOUT)
-    try:
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                    break
-            except OSError:
-                time.sleep(0.5)
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            ctx = b.new_context(viewport={"width": 1500, "height": 1200}, accept_downloads=True)
-            page = ctx.new_page()
-            page.set_default_timeout(120_000)
-            page.goto(url + "/data")
-            page.get_by_text("Input-output tables by year").wait_for()
-            page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden")
-            with page.expect_download() as dl:
-                page.get_by_text("Download datasets (CSV)").click()
-            frame = pd.read_csv(dl.value.path())
-            row = frame.set_index("key").loc[SOURCE]
-            assert row["years"] == "2010, 2011" and row["units"] == "million US dollars" and row["data"] == "real"
-            page.screenshot(path=str(OUTPUT_DIR / "explorer-data-page.png"), full_page=True)
-            b.close()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
+    with streamlit_app.serve("explorer-data-streamlit.log") as url, chromium() as b:
+        _, page = new_page(b, height=1200)
+        page.set_default_timeout(120_000)
+        page.goto(url + "/data")
+        page.get_by_text("Input-output tables by year").wait_for()
+        idle(page)
+        with page.expect_download() as dl:
+            page.get_by_text("Download datasets (CSV)").click()
+        frame = pd.read_csv(dl.value.path())
+        row = frame.set_index("key").loc[SOURCE]
+        assert row["years"] == "2010, 2011" and row["units"] == "million US dollars" and row["data"] == "real"
+        page.screenshot(path=str(OUTPUT_DIR / "explorer-data-page.png"), full_page=True)

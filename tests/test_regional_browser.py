@@ -7,12 +7,10 @@ holds. The pattern (Streamlit started outside the repository, every request but 
 tests/test_explorer_maps.py's."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.test_explorer_browser import CHROMIUM
-from tests.test_explorer_maps import app_url, browser, chart, offline  # noqa: F401  (fixtures)
+from tests.support.browser import needs_chromium
+from tests.test_explorer_maps import app_url, chart, offline  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +31,7 @@ def demo(driver, schema_applied, settings):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")
+@needs_chromium
 def test_province_map_draws_the_regional_measure_offline(app_url, offline, demo):  # noqa: F811
     stored = {r["k"]: r["v"] for r in demo.execute_query(
         "MATCH (g:Region)-[:HAS_YEAR]->(y:RegionYear {level: 'subdivision', year: 2008}) "
