@@ -15,7 +15,7 @@ import threading
 from typing import Any, Callable, TypeVar, Union
 
 from neo4j import (READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction,
-                   NotificationMinimumSeverity, unit_of_work)
+                   NotificationMinimumSeverity, Record, unit_of_work)
 
 from connection.config import Settings
 
@@ -63,12 +63,34 @@ def close_driver() -> None:
         _drivers.clear()
 
 
+# Values ``Record.data()`` returns unchanged. data() passes every value through the driver's generic
+# transformer (isinstance against typing ABCs for each one): about 5 us a value, 0.13 s for one exporter's
+# 1,110 rows of 21 numbers, most of what that query cost. Rows of such values are built directly.
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+
+
+def record_dict(record: Record) -> dict[str, Any]:
+    """``record.data()``, exactly (same keys, values, nesting), without its per-value cost for plain values
+    and lists of them; nodes, relationships, paths, maps and temporal values still go through ``data()``."""
+    values = record.values()
+    out = {}
+    for k, v in zip(record.keys(), values):
+        kind = type(v)
+        if kind in _PLAIN:
+            out[k] = v
+        elif kind is list and all(type(x) in _PLAIN for x in v):
+            out[k] = list(v)          # data() returns a new list of the same items
+        else:
+            return record.data()
+    return out
+
+
 def _as_function(work: Work, params: dict[str, Any] | None) -> Callable[[ManagedTransaction], Any]:
     if callable(work):
         if params:
             raise TypeError("params go with a Cypher string; a function runs its own statements")
         return work
-    return lambda tx: [r.data() for r in tx.run(work, params or {})]
+    return lambda tx: [record_dict(r) for r in tx.run(work, params or {})]
 
 
 def read(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = 30.0,
