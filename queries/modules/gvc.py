@@ -72,9 +72,9 @@ LIMIT_P = Param("limit", "int", 10000, 1, 1_000_000, help="rows returned")
 DESC_P = Param("descending", "bool", True, help="largest first")
 
 
-def scope_params(tx, p: dict[str, Any]) -> dict[str, Any] | None:
+def scope_params(tx, p: dict[str, Any], basis: Basis = GVC_BASIS) -> dict[str, Any] | None:
     """The one (source, year) the module reads; None when no year with GVC accounts is readable."""
-    scope = resolve(tx, GVC_BASIS, source=p.get("source", ""), year=p.get("year"), allow_all_sources=False)
+    scope = resolve(tx, basis, source=p.get("source", ""), year=p.get("year"), allow_all_sources=False)
     if not scope.pairs:
         return None
     (source, year), = scope.pairs
