@@ -69,19 +69,36 @@ def close_driver() -> None:
 _PLAIN = frozenset((str, int, float, bool, type(None)))
 
 
+def _plain_copy(value: Any) -> Any:
+    """``value`` as data() returns it when it is plain or a list (of lists) of plain values; else _OTHER."""
+    if type(value) in _PLAIN:
+        return value
+    if type(value) is list:
+        out = []
+        for x in value:
+            if type(x) not in _PLAIN:
+                x = _plain_copy(x)
+                if x is _OTHER:
+                    return _OTHER
+            out.append(x)
+        return out                       # data() returns new lists of the same items
+    return _OTHER
+
+
+_OTHER = object()
+
+
 def record_dict(record: Record) -> dict[str, Any]:
     """``record.data()``, exactly (same keys, values, nesting), without its per-value cost for plain values
-    and lists of them; nodes, relationships, paths, maps and temporal values still go through ``data()``."""
-    values = record.values()
-    out = {}
-    for k, v in zip(record.keys(), values):
-        kind = type(v)
-        if kind in _PLAIN:
+    and lists of them; nodes, relationships, paths, maps, temporal values (and values the driver could not
+    hydrate, which data() reports) still go through ``data()``."""
+    out = dict(zip(record.keys(), tuple.__getitem__(record, slice(None))))   # the raw values, no checks
+    for k, v in out.items():
+        if type(v) not in _PLAIN:
+            v = _plain_copy(v)
+            if v is _OTHER:
+                return record.data()
             out[k] = v
-        elif kind is list and all(type(x) in _PLAIN for x in v):
-            out[k] = list(v)          # data() returns a new list of the same items
-        else:
-            return record.data()
     return out
 
 
