@@ -130,11 +130,22 @@ def fetch(tx, head: str, fields: tuple[tuple[str, str], ...], params: dict[str, 
     the same order. Streamed, each record costs a Bolt message and the driver's per-record work; one
     exporter's 1,110 bilateral rows came back in about half the time packed (bench/gvc_results.md). Only for
     bounded results (one exporter's rows): a packed result is held whole in the server's memory."""
+    out = tx.run(fetch_statement(head, fields, packed=packed), params)
     if not packed:
-        return tx.run(head + "RETURN " + ", ".join(f"{expr} AS {name}" for name, expr in fields), params)
-    out = tx.run(head + "RETURN collect([" + ", ".join(expr for _, expr in fields) + "]) AS rows", params)
+        return out
+    return unpack(out, fields)
+
+
+def fetch_statement(head: str, fields: tuple[tuple[str, str], ...], *, packed: bool) -> str:
+    if not packed:
+        return head + "RETURN " + ", ".join(f"{expr} AS {name}" for name, expr in fields)
+    return head + "RETURN collect([" + ", ".join(expr for _, expr in fields) + "]) AS rows"
+
+
+def unpack(records: list[dict], fields: tuple[tuple[str, str], ...]) -> list[dict]:
+    """The rows of a packed result (``fetch_statement(..., packed=True)``), in the order collected."""
     names = [name for name, _ in fields]
-    return [dict(zip(names, row)) for row in out[0]["rows"]] if out else []
+    return [dict(zip(names, row)) for row in records[0]["rows"]] if records else []
 
 
 # ---------------------------------------------------------------- gvc-decomposition
