@@ -269,7 +269,8 @@ VA_PATHS = QueryModule(
         Column("cumulative_same_region", MONEY, "depth_same_region summed up to this depth"),
         Column("cumulative_other_region", MONEY, "depth_other_region summed up to this depth"),
         Column("cumulative_unknown_region", MONEY, "depth_unknown_region summed up to this depth"),
-        Column("total_va", MONEY, "value added of the origin absorbed by the destination, v (B Y): the limit"),
+        Column("total_va", MONEY, "value added of the origin absorbed by the destination, v (B Y): the limit (an "
+                                  "inter-regional table: v (L^CC y^d) over the country's domestic inverse)"),
         Column("year", "year", "table year"), Column("source", "Dataset key", "table read"),
     ),
     steps=trace,
