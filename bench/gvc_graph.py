@@ -144,8 +144,8 @@ def latency(args, table, steps: list[str], read, run_module) -> None:
                           repeat=args.repeat)
         old = _previous_statement(c)
         assert len(read(lambda tx: [r.data() for r in tx.run(old, {**q, "country": c})])) == rows_of[c]
-        previous[c] = measure(c, lambda c=c, old=old: read(lambda tx: [r.data() for r in tx.run(old, {**q, "country": c})]),
-                              repeat=args.repeat)
+        previous[c] = measure(c, lambda c=c, old=old: read(
+            lambda tx: [r.data() for r in tx.run(old, {**q, "country": c})]), repeat=args.repeat)
 
     load_after = os.getloadavg()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

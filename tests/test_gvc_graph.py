@@ -291,7 +291,8 @@ def test_one_exporters_packed_rows_equal_the_streamed_rows(driver, small):
     for country, partner in (("reg3", ""), ("reg3", "reg5"), ("", "reg5")):
         one = run_module("gvc-decomposition", {"source": SOURCE, "year": YEAR, "level": "bilateral",
                                                "country": country, "partner": partner})
-        want = every[((every["country"] == country) | (country == "")) & ((every["partner"] == partner) | (partner == ""))]
+        want = every[((every["country"] == country) | (country == ""))
+                     & ((every["partner"] == partner) | (partner == ""))]
         assert len(one) == len(want) > 0
         assert list(one.columns) == list(every.columns)
         key = ["sector", "partner"]
