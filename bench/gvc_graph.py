@@ -9,8 +9,9 @@ WIOD 2013 extract (data/wiod2013/<year>):
   beforehand (CountryYear nodes, EXPORTS_TO and SERVES of the year: what a first load of the
   accounting writes; the rest of the year is already stored), then again (a reload: nothing to write);
 - one exporter's bilateral rows: ``gvc-decomposition`` level=bilateral for one country (35 sectors
-  x 40 importers x 16 terms), through the query runner and as the bare Cypher statement, median
-  and p95 over ``--repeat`` runs for each of five exporters.
+  x 40 importers x 16 terms), through the query runner and as the bare Cypher statement (the module's,
+  packed into one record, read through ``connection.read`` and unpacked), median and p95 over
+  ``--repeat`` runs for each of five exporters.
 
 Appends its figures to bench/gvc_results.md (section "In the graph").
 """
@@ -47,23 +48,33 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=30)
     ap.add_argument("--no-write", action="store_true", help="leave bench/gvc_results.md as it is")
+    ap.add_argument("--latency-only", action="store_true",
+                    help="only one exporter's rows (the year must be loaded with its GVC accounts already)")
     args = ap.parse_args()
 
     from connection import read
     from loader.graph.rows import paused_gc
-    from loader.mrio.load import write_table
     from loader.mrio.parquet import read_table
     from loader.mrio.rows import build_rows, mrio_graph
-    from queries.modules.gvc import _WWZ_BILATERAL, sector_pattern
     from queries.runner import run_module
 
     table = read_table(REPO / "data" / "wiod2013" / str(args.year))
-    lines = []
 
     def build(gvc: bool):
         with paused_gc():
             rows = build_rows(table, gvc=gvc)
             return mrio_graph(rows, year=table.year, source=table.source, loaded_at="2000-01-01T00:00:00")
+
+    if args.latency_only:
+        steps = []
+    else:
+        steps = _steps(table, build)
+    latency(args, table, steps, read, run_module)
+
+
+def _steps(table, build) -> list[str]:
+    """Building the rows and writing the year's GVC results; the markdown lines."""
+    from loader.mrio.load import write_table
 
     without = measure("rows without GVC", lambda: build(False), repeat=3)
     with_gvc = measure("rows with GVC", lambda: build(True), repeat=3)
@@ -82,45 +93,78 @@ def main() -> None:
     again = write_table(table, progress=False)
     again_s = time.perf_counter() - t0
 
+    return ["| step | median s | runs s |", "|---|---|---|",
+            _row("rows without GVC accounting", without),
+            _row("rows with GVC accounting", with_gvc),
+            f"| write the year's GVC results (first load of them; {gvc_rows:,} rows) | {first_s:.1f} | "
+            f"{first_s:.1f} |",
+            f"| reload of the year (writes nothing) | {again_s:.1f} | {again_s:.1f} |", "",
+            f"First load: created {sum(first.created.values()):,}, updated {sum(first.updated.values()):,}; "
+            f"stages: {', '.join(f'{k} {v:.1f} s' for k, v in first.stages.items())}. "
+            f"Reload: created {sum(again.created.values())}, updated {sum(again.updated.values())}, "
+            f"deleted {sum(again.deleted.values())}.", ""]
+
+
+def _previous_statement(country: str) -> str:
+    """The bilateral statement as the module ran it before its rows were packed: one record per row, the
+    importer an OR filter (read with Record.data(), as connection.read converted rows then)."""
+    from queries.modules.gvc import WWZ_TERMS, sector_pattern
+
+    return sector_pattern(f"""
+MATCH __S__-[r:EXPORTS_TO]->(d:Country)
+WHERE r.year = $year AND r.source = $source
+  AND ($partner = '' OR d.key = $partner)
+  AND ($industry = '' OR toLower(s.industry) CONTAINS toLower($industry))
+RETURN s.key AS sector, s.country AS country, s.industry AS industry, d.key AS partner,
+       r.exports AS exports, r.exports_final AS exports_final, r.exports_intermediate AS exports_intermediate,
+       {', '.join(f'r.{t} AS {t}' for t in WWZ_TERMS)}, r.year AS year, r.source AS source
+""", country)
+
+
+def latency(args, table, steps: list[str], read, run_module) -> None:
+    from queries.modules.gvc import _WWZ_FIELDS, bilateral_statement, fetch_statement, unpack
+
+    lines: list[str] = []
     # the floor: a statement that reads nothing, on the same connection and machine
     floor = measure("RETURN 1", lambda: read("RETURN 1 AS one"), repeat=args.repeat)
     load_before = os.getloadavg()
     runner: dict[str, Timing] = {}
     bare: dict[str, Timing] = {}
+    previous: dict[str, Timing] = {}
     rows_of: dict[str, int] = {}
     q = {"source": table.source, "year": table.year, "partner": "", "industry": ""}
     for c in EXPORTERS:
-        one = sector_pattern(_WWZ_BILATERAL, c)
-        rows_of[c] = len(read(one, {**q, "country": c}))
+        one = fetch_statement(bilateral_statement(c, ""), _WWZ_FIELDS, packed=True)
+        rows_of[c] = len(unpack(read(one, {**q, "country": c}), _WWZ_FIELDS))
         run_module("gvc-decomposition", {"level": "bilateral", "country": c, "source": table.source,
                                          "year": table.year})          # warm the plan cache
         runner[c] = measure(c, lambda c=c: run_module("gvc-decomposition", {
             "level": "bilateral", "country": c, "source": table.source, "year": table.year}), repeat=args.repeat)
-        bare[c] = measure(c, lambda c=c, one=one: read(one, {**q, "country": c}), repeat=args.repeat)
+        bare[c] = measure(c, lambda c=c, one=one: unpack(read(one, {**q, "country": c}), _WWZ_FIELDS),
+                          repeat=args.repeat)
+        old = _previous_statement(c)
+        assert len(read(lambda tx: [r.data() for r in tx.run(old, {**q, "country": c})])) == rows_of[c]
+        previous[c] = measure(c, lambda c=c, old=old: read(
+            lambda tx: [r.data() for r in tx.run(old, {**q, "country": c})]), repeat=args.repeat)
 
     load_after = os.getloadavg()
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines += [f"## In the graph: WIOD {table.year} ({stamp})", "",
               "`python -m bench.gvc_graph`: loader rows, writes and one exporter's bilateral rows on the shipped "
-              "WIOD 2013 extract (1,435 sectors, 41 countries), against the test server (1 GB heap) on the 2 "
-              "shared cores.", "",
-              "| step | median s | runs s |", "|---|---|---|",
-              _row("rows without GVC accounting", without),
-              _row("rows with GVC accounting", with_gvc),
-              f"| write the year's GVC results (first load of them; {gvc_rows:,} rows) | {first_s:.1f} | "
-              f"{first_s:.1f} |",
-              f"| reload of the year (writes nothing) | {again_s:.1f} | {again_s:.1f} |", "",
-              f"First load: created {sum(first.created.values()):,}, updated {sum(first.updated.values()):,}; "
-              f"stages: {', '.join(f'{k} {v:.1f} s' for k, v in first.stages.items())}. "
-              f"Reload: created {sum(again.created.values())}, updated {sum(again.updated.values())}, "
-              f"deleted {sum(again.deleted.values())}.", "",
+              "WIOD 2013 extract (1,435 sectors, 41 countries), against the server NEO4J_URI names, on the 2 "
+              "shared cores.", ""] + steps + [
               "One exporter's bilateral rows (`gvc-decomposition level=bilateral country=C`), "
               f"{args.repeat} runs each:", "",
-              "| exporter | rows | runner median ms | runner p95 ms | Cypher median ms | Cypher p95 ms |",
-              "|---|---|---|---|---|---|"]
+              "| exporter | rows | runner median ms | runner p95 ms | Cypher median ms | Cypher p95 ms | "
+              "previous Cypher median ms | previous Cypher p95 ms |",
+              "|---|---|---|---|---|---|---|---|"]
     for c in EXPORTERS:
         lines.append(f"| {c} | {rows_of[c]:,} | {runner[c].median_s * 1000:.0f} | {runner[c].p95_s * 1000:.0f} | "
-                     f"{bare[c].median_s * 1000:.0f} | {bare[c].p95_s * 1000:.0f} |")
+                     f"{bare[c].median_s * 1000:.0f} | {bare[c].p95_s * 1000:.0f} | "
+                     f"{previous[c].median_s * 1000:.0f} | {previous[c].p95_s * 1000:.0f} |")
+    lines += ["", "Cypher: the module's statement through `connection.read`, packed into one record and unpacked; "
+              "previous Cypher: the statement as it was before (one record per row, the importer as an OR filter), "
+              "rows converted by `Record.data()` as `connection.read` did then."]
     lines += ["", f"Floor: `RETURN 1` median {floor.median_s * 1000:.0f} ms, p95 {floor.p95_s * 1000:.0f} ms. Load "
               f"average (1, 5, 15 min) before the latency runs {', '.join(f'{x:.1f}' for x in load_before)}, after "
               f"{', '.join(f'{x:.1f}' for x in load_after)} (2 cores)."]

@@ -175,3 +175,51 @@ def aggregate(result: RegionalExportVA, group_of: dict) -> RegionalExportVA:
                             region_of_row=g_of_region[result.region_of_row], exports_abroad=result.exports_abroad,
                             va_coef=result.va_coef, generation=S @ result.generation,
                             induced=S @ result.induced @ S.T)
+
+
+@dataclass(frozen=True)
+class DomesticFinalDemand:
+    """Per sector of one country's regions and per destination country: final demand and what it induces
+    through the country's DOMESTIC inverse (the value-added paths of an inter-regional table)."""
+    country: str
+    rows: np.ndarray               # (n_C,) the table rows (caller order) of the country's sectors
+    destinations: tuple            # (D,) destination countries, in order of first appearance in Y's columns
+    final_demand: np.ndarray       # (n_C, D) y_j^d: j's sales to d's final demand (all of d's columns)
+    induced: np.ndarray            # (n_C, D) (L^CC y^d)_j
+    induced_abs: np.ndarray        # (n_C, D) (L^CC |y^d|)_j: bounds any sum of paths from j on
+    va: np.ndarray                 # (n_C, D) v_j (L^CC y^d)_j: j's value added reaching d along domestic chains
+
+
+def domestic_final_demand(Z, Y, units, y_units, country_of: dict, country: str) -> DomesticFinalDemand:
+    """Final demand of every destination country for the sectors of ``country``'s regions, and the output and
+    value added it induces in them through L^CC = (I - A^CC)^-1 (x = Z 1 + Y 1; v over ALL rows, as in
+    ``regional_export_va``). Summed over the paths i -> k_1 -> ... -> j inside the country,
+    v_i a_ik1 ... a_kj y_j^d = v_i (L^CC y^d)_i (docs/methods.md 19.6): what the value-added paths of an
+    inter-regional table add up to. The destination ``country`` itself is the sum of its regions' columns."""
+    Z = np.asarray(Z, dtype=float)
+    Y = np.asarray(Y, dtype=float)
+    row_country = np.array([country_of.get(str(u), str(u)) for u in units], dtype=object)
+    col_country = [country_of.get(str(u), str(u)) for u in y_units]
+    rows = np.flatnonzero(row_country == country)
+    if not len(rows):
+        raise GvcInputError(f"country {country!r}: no row of the table belongs to it")
+    destinations = tuple(dict.fromkeys(col_country))
+    index = {d: k for k, d in enumerate(destinations)}
+    y = np.zeros((len(rows), len(destinations)))
+    np.add.at(y.T, [index[c] for c in col_country], Y[rows].T)
+    x = Z.sum(axis=1) + Y.sum(axis=1)
+    inv_x = safe_reciprocal(x[rows])
+    Zc = Z[:, rows]
+    v = 1.0 - Zc.sum(axis=0) * inv_x
+    v[x[rows] == 0] = 0.0
+    m = len(rows)
+    I_minus_A = -Zc[rows] * inv_x[np.newaxis, :]
+    I_minus_A[np.diag_indices(m)] += 1.0
+    try:
+        both = np.linalg.solve(I_minus_A, np.hstack([y, np.abs(y)]))
+    except np.linalg.LinAlgError as exc:
+        raise SingularSystemError(f"I - A of {country}'s regions is singular; the table is not productive") from exc
+    D = len(destinations)
+    induced, induced_abs = both[:, :D], both[:, D:]
+    return DomesticFinalDemand(country=country, rows=rows, destinations=destinations, final_demand=y,
+                               induced=induced, induced_abs=induced_abs, va=v[:, np.newaxis] * induced)

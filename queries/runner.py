@@ -32,6 +32,7 @@ import pandas as pd
 from neo4j.exceptions import Neo4jError
 
 from connection import Settings, read
+from connection.driver import record_dict
 from queries import guard, modules
 from queries.errors import ParameterError, QueryError, QueryRefused, QueryTimeout
 from queries.provenance import BASES, Provenance, loading_marks, resolve
@@ -63,7 +64,7 @@ class ReadTx:
             if limit is not None and len(rows) >= limit:
                 self.truncated = True
                 break
-            rows.append(rec.data())
+            rows.append(record_dict(rec))
         return rows
 
 

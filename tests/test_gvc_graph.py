@@ -284,6 +284,30 @@ def test_modules_return_the_stored_values(driver, small):
         close(row["va_gen_coef"], r["va_gen"][pos[row["sector"]]], 1e-3)
 
 
+def test_one_exporters_packed_rows_equal_the_streamed_rows(driver, small):
+    """One exporter's rows come back packed in one record (queries.modules.gvc.fetch); every exporter's rows
+    are streamed. The exporter's rows of the second, and the same with an importer, are exactly the first."""
+    every = run_module("gvc-decomposition", {"source": SOURCE, "year": YEAR, "level": "bilateral", "limit": 100000})
+    for country, partner in (("reg3", ""), ("reg3", "reg5"), ("", "reg5")):
+        one = run_module("gvc-decomposition", {"source": SOURCE, "year": YEAR, "level": "bilateral",
+                                               "country": country, "partner": partner})
+        want = every[((every["country"] == country) | (country == ""))
+                     & ((every["partner"] == partner) | (partner == ""))]
+        assert len(one) == len(want) > 0
+        assert list(one.columns) == list(every.columns)
+        key = ["sector", "partner"]
+        a = one.drop(columns="rank").sort_values(key).reset_index(drop=True)
+        b = want.drop(columns="rank").sort_values(key).reset_index(drop=True)
+        pd.testing.assert_frame_equal(a, b, check_exact=True)
+    origins = run_module("va-by-origin", {"source": SOURCE, "year": YEAR, "by": "sector", "limit": 100000})
+    one = run_module("va-by-origin", {"source": SOURCE, "year": YEAR, "by": "sector", "country": "reg2"})
+    want = origins[origins["origin_country"] == "reg2"]
+    assert len(one) == len(want) > 0
+    a = one.drop(columns="rank").sort_values(["origin", "partner"]).reset_index(drop=True)
+    b = want.drop(columns="rank").sort_values(["origin", "partner"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
 def test_year_without_gvc_accounts_is_a_clear_error(driver, small):
     from queries.errors import ParameterError
 

@@ -238,6 +238,58 @@ def test_upstream_paths_of_a_regional_sector_split_by_region(empty_db, settings)
         assert row["depth_share_listed"] < 1        # the split covers the paths not listed too
 
 
+def _economic(unit: str) -> str:
+    return "KR-ECON-CAPITAL" if unit in ("KR-11", "KR-41") else "KR-ECON-SOUTHEAST"
+
+
+@pytest.mark.parametrize("origin, threshold, depth", [("KR-11|s2", 0.0, 3), ("KOR", 0.001, 3)])
+def test_va_paths_of_a_regional_table_split_by_region(empty_db, settings, origin, threshold, depth):
+    """va-paths on an inter-regional table: the paths run over the country's own regions to US final demand;
+    the value of every surviving path (listed or not) whose sectors all lie in the origin's economic region,
+    and of those passing through another region, equals the numpy enumeration (tests/support/va_paths.py)
+    classified here; within + other = the depth total; the total is v_i (L^KK y^USA)_i."""
+    from loader.mrio.load import write_table
+    from queries.runner import run_module
+    from tests.support import va_paths as ref
+
+    units, Z, Y, ycols = generated(seed=5)
+    write_table(frame_table(units, Z, Y, ycols), settings=settings, progress=False)
+    home = [i for i, u in enumerate(units) if u in REGIONS3]
+    keys = [f"{units[i]}|{SECTORS[i % 3]}" for i in home]
+    p = ref.prepare(Z, Y, [f for f, (u, _) in enumerate(ycols) if u == "USA"], rows=home)
+    origins = [keys.index(origin)] if "|" in origin else list(range(len(home)))
+    df = run_module("va-paths", {"origin": origin, "destination": "USA", "depth": depth, "threshold": threshold,
+                                 "limit": 3, "source": "test-regions", "year": 2010}, settings=settings)
+    region = [_economic(units[i]) for i in home]
+    running = {"same": 0.0, "other": 0.0}
+    for d, level in enumerate(ref.enumerate_paths(p, origins, depth, threshold)):
+        same = sum(v for path, v in level if all(region[k] == region[path[0]] for k in path))
+        other = sum(v for path, v in level if any(region[k] != region[path[0]] for k in path))
+        running["same"] += same
+        running["other"] += other
+        row = df[df["depth"] == d].iloc[0]
+        assert row["depth_paths"] == len(level)
+        if threshold and d:                          # the threshold pruned: fewer than every walk
+            assert len(level) < len(origins) * len(home) ** d
+        assert row["depth_total"] == pytest.approx(sum(v for _, v in level), rel=1e-12)
+        assert row["depth_same_region"] == pytest.approx(same, rel=1e-12)
+        assert row["depth_other_region"] == pytest.approx(other, rel=1e-12, abs=1e-12)
+        assert row["depth_unknown_region"] == 0
+        assert row["depth_same_region"] + row["depth_other_region"] == pytest.approx(row["depth_total"], rel=1e-12)
+        assert row["cumulative_same_region"] == pytest.approx(running["same"], rel=1e-12)
+        assert row["cumulative_other_region"] == pytest.approx(running["other"], rel=1e-12)
+        # the paths stay in Korea: every one is domestic
+        assert row["depth_same_country"] == pytest.approx(row["depth_total"], rel=1e-12)
+        assert row["depth_other_country"] == 0
+        if d >= 2:
+            assert row["depth_other_region"] > 0 and len(df[df["depth"] == d]) < row["depth_paths"]
+    assert df["total_va"].iloc[0] == pytest.approx(p["limit"][origins].sum(), rel=1e-12)
+    if threshold == 0:
+        sums = ref.partial_sums(p, origins, depth)
+        assert df.groupby("depth")["depth_total"].first().tolist() == pytest.approx(sums, rel=1e-12)
+    assert "test-regions" in str(df.attrs["provenance"])
+
+
 BAD_REGIONS = {
     "unknown_code": (dict(units_map={"KR-26": "KR-99"}),
                      ["t/sectors.parquet: field 'region': region 'KR-99' is unknown"]),

@@ -105,6 +105,28 @@ def test_through_keeps_paths_that_pass_and_splits_the_total(hand):
     assert d2["through_total"].iloc[0] < d2["depth_total"].iloc[0]
 
 
+def test_every_path_is_split_into_staying_in_the_origin_country_or_passing_another(hand):
+    """Per depth, over every surviving path (listed or not), the value of the paths whose sectors all lie
+    in the origin's country and of those passing another country equal the numpy enumeration classified
+    here and add up to the depth total; a national table has no region split."""
+    p = _ref(hand, "CCC")
+    df = run_module("va-paths", {"origin": "AAA", "destination": "CCC", "depth": 3, "threshold": 0.0,
+                                 "limit": 2, "source": SOURCE, "year": YEAR})
+    country = [i // len(INDUSTRIES) for i in range(6)]
+    running = 0.0
+    for d, level in enumerate(ref.enumerate_paths(p, [0, 1], 3, 0.0)):
+        home = sum(v for path, v in level if all(country[k] == country[path[0]] for k in path))
+        running += home
+        row = df[df["depth"] == d].iloc[0]
+        assert row["depth_same_country"] == pytest.approx(home, rel=1e-12)
+        assert row["depth_other_country"] == pytest.approx(sum(v for _, v in level) - home, rel=1e-12, abs=1e-12)
+        assert row["depth_same_country"] + row["depth_other_country"] == pytest.approx(row["depth_total"], rel=1e-12)
+        assert row["cumulative_same_country"] == pytest.approx(running, rel=1e-12)
+        assert len(df[df["depth"] == d]) <= 2 < row["depth_paths"] or d == 0
+        for col in ("depth_same_region", "depth_other_region", "cumulative_same_region"):
+            assert row[col] is None or np.isnan(row[col])
+
+
 def test_unknown_origin_or_destination_is_refused(hand):
     with pytest.raises(ParameterError, match="origin"):
         run_module("va-paths", {"origin": "ZZZ", "destination": "AAA", "source": SOURCE, "year": YEAR})

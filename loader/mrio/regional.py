@@ -14,6 +14,9 @@ only for the regions it knows, by ``known_regions``):
   ``country`` KOR, ``region`` KR-11), LOCATED_IN its Region and its Country, IN_INDUSTRY; its
   SectorYear (accounts with the table's x, and the regional generation coefficients) and the
   SUPPLIES between sub-national sectors (a, b on the table's x; a_gvc on Z 1 + Y 1);
+- SERVES from each sub-national sector to each destination country of the final demand (the split
+  country included): y_j^d and what it induces through the country's domestic inverse, the final
+  demand, bound and limit of the value-added paths (queries/modules/va_paths.py) along those SUPPLIES;
 - per region and year a RegionYear node (Region -[:HAS_YEAR]->), at the table's level
   (subdivisions) and rolled up to the economic regions they are PART_OF, and Region -[:VA_INDUCED]->
   Region at each level (iomath.regional: value added generated in one region by another's exports
@@ -29,13 +32,15 @@ import re
 
 import numpy as np
 
-from iomath.regional import RegionalExportVA, aggregate, regional_export_va
+from iomath.regional import RegionalExportVA, aggregate, domestic_final_demand, regional_export_va
 from loader.graph.rows import GraphRows, dataset_rows
 from loader.mrio.read import MrioInputError, MrioTable
 from loader.mrio.rows import DATASET_FACTS, country_name, dataset_facts, edge_columns, iso3_code, sector_key
 
 SUBNATIONAL = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")   # ISO 3166-2: country alpha-2, '-', 1-3 characters
 REGION_KINDS = ("subdivision", "economic_region")
+# SERVES of a sub-national sector: the value-added paths' final demand, bound and limit (no va_exports)
+REGIONAL_SERVES_PROPS = ("final_demand", "induced_output", "induced_output_abs", "va_final_demand")
 
 
 def is_inter_regional(table: MrioTable) -> bool:
@@ -164,6 +169,35 @@ def _region_rows(g: GraphRows, res: RegionalExportVA, *, level: str, year: int, 
                                            "coefficient": _num(coef[s, r])}})
 
 
+def _serves_rows(g: GraphRows, table: MrioTable, region_country: dict[str, str], key_of_row: dict[int, str],
+                 slice_: dict, countries) -> None:
+    """SERVES (sub-national Sector -> destination Country) for the value-added paths (docs/methods.md 19.6):
+    y_j^d, (L^CC y^d)_j, (L^CC |y^d|)_j and v_j (L^CC y^d)_j over the country's domestic inverse, the paths
+    the stored SUPPLIES (between the country's regions) can follow. Every destination country of the
+    table's final demand, the split country itself included (its regions' columns summed)."""
+    Z = table.Z.to_numpy(dtype=float)
+    Y = table.Y.to_numpy(dtype=float)
+    units = [str(r) for r in table.Z.index.get_level_values(0)]
+    y_units = [str(r) for r in table.Y.columns.get_level_values(0)]
+    country_of = {u: iso3_code(u) for u in set(units) | set(y_units)}
+    country_of.update(region_country)
+    serves = g.rel_rows("SERVES", "Sector", "Country", ("year",), common=slice_, replace=("source", "year"))
+    known = {r["key"] for r in countries.rows}
+    no_id: dict = {}
+    for c in sorted(set(region_country.values())):
+        fd = domestic_final_demand(Z, Y, units, y_units, country_of, c)
+        for d in fd.destinations:
+            if d not in known:                        # a destination the table names: its Country node
+                name, iso2 = country_name(d, table.region_names)
+                countries.add(d, name=name, iso2=iso2, source=table.source)
+                known.add(d)
+        S = np.stack([fd.final_demand, fd.induced, fd.induced_abs, fd.va])        # (4, n_C, D)
+        j_idx, d_idx = np.nonzero(np.abs(S).sum(axis=0) != 0)
+        for j, d in zip(j_idx.tolist(), d_idx.tolist()):
+            serves.rows.append({"from": key_of_row[int(fd.rows[j])], "to": fd.destinations[d], "id": no_id,
+                                "props": dict(zip(REGIONAL_SERVES_PROPS, S[:, j, d].tolist()))})
+
+
 def regional_graph(table: MrioTable, region_country: dict[str, str], known: dict[str, dict], *,
                    min_coefficient: float, loaded_at: str) -> tuple[GraphRows, int]:
     """The writer's rows of an inter-regional table (see the module docstring) and how many flows
@@ -262,6 +296,8 @@ def regional_graph(table: MrioTable, region_country: dict[str, str], known: dict
     supplies.rows = [{"from": s, "to": t, "id": no_id, "props": {"value": v, "a": a, "b": b, "a_gvc": ag}}
                      for s, t, v, a, b, ag in zip(edges["s"], edges["t"], edges["value"], edges["a"], edges["b"],
                                                   a_gvc)]
+
+    _serves_rows(g, table, region_country, dict(zip(rows.tolist(), keys)), slice_, countries)
 
     for c, res in results.items():
         _region_rows(g, res, level="subdivision", year=year, source=src, value_added=value_added)

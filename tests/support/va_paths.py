@@ -10,14 +10,18 @@ from __future__ import annotations
 import numpy as np
 
 
-def prepare(Z: np.ndarray, Y: np.ndarray, dest_cols: list[int]) -> dict:
+def prepare(Z: np.ndarray, Y: np.ndarray, dest_cols: list[int], rows: list[int] | None = None) -> dict:
+    """``rows``: an inter-regional table's paths, which run inside one country: x, a and v from the whole
+    table, then A, v and y cut to those rows (indices of the result are positions in ``rows``)."""
     x = Z.sum(axis=1) + Y.sum(axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         A = np.where(x[None, :] != 0, Z / x[None, :], 0.0)
     v = 1.0 - A.sum(axis=0)
     y = Y[:, dest_cols].sum(axis=1)
-    bound = np.linalg.solve(np.eye(len(x)) - A, np.abs(y))
-    limit = v * np.linalg.solve(np.eye(len(x)) - A, y)
+    if rows is not None:
+        A, v, y = A[np.ix_(rows, rows)], v[rows], y[rows]
+    bound = np.linalg.solve(np.eye(len(y)) - A, np.abs(y))
+    limit = v * np.linalg.solve(np.eye(len(y)) - A, y)
     return dict(A=A, v=v, y=y, bound=bound, limit=limit)
 
 
