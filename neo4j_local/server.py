@@ -1,16 +1,17 @@
 """Lifecycle of one local Neo4j server: configure, start, wait for Bolt, stop."""
 from __future__ import annotations
 
+import fcntl
 import os
 import signal
 import socket
 import subprocess
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 from neo4j_local.jars import MissingToolError, ensure_jars, require_tool
 from neo4j_local.settings import LocalSettings
-
 
 
 class LocalNeo4jError(RuntimeError):
@@ -99,8 +100,27 @@ class LocalNeo4j:
     def running(self) -> bool:
         return self.pid() is not None and bolt_answers(self.s.bolt_port)
 
+    @contextmanager
+    def _starting(self):
+        """One start at a time per data directory. Without it a second ``start`` while the first
+        server was still coming up launched another JVM, which failed on the store lock and removed
+        the pid file on its way out: the first server then ran with no pid file, and ``status`` and
+        ``stop`` said it was not running. The lock is the kernel's (flock): a start that crashes
+        releases it."""
+        self.s.data_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.s.data_dir / "start.lock", "a") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
     def start(self) -> str:
         """Start (or reuse) the server and return its Bolt URI once it answers."""
+        with self._starting():
+            return self._start()
+
+    def _start(self) -> str:
         if self.running():
             self.log(f"Neo4j already running on {self.s.uri} (pid {self.pid()}), reusing it")
             return self.s.uri
@@ -149,7 +169,7 @@ class LocalNeo4j:
         deadline = time.monotonic() + self.s.start_timeout_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:
-                self.pid_file.unlink(missing_ok=True)
+                self._forget(proc.pid)
                 raise LocalNeo4jError(
                     f"Neo4j exited with code {proc.returncode} during start-up; last lines of "
                     f"{self.console_log}:\n{self._tail()}"
@@ -160,6 +180,14 @@ class LocalNeo4j:
         self.stop()
         raise LocalNeo4jError(f"Bolt did not answer on port {self.s.bolt_port} within "
                               f"{self.s.start_timeout_s:.0f}s; see {self.console_log}")
+
+    def _forget(self, pid: int) -> None:
+        """Remove the pid file only if it still names ``pid`` (never another server's)."""
+        try:
+            if int(self.pid_file.read_text().strip()) == pid:
+                self.pid_file.unlink(missing_ok=True)
+        except (FileNotFoundError, ValueError):
+            pass
 
     def _set_initial_password(self, java: str, lib: Path, plugins: Path, conf_dir: Path) -> None:
         """Write the password into a fresh store offline (neo4j-admin), before the first start:
