@@ -251,15 +251,21 @@ def _rel_file(files: _Files, rr, keys: dict[str, set[str]]) -> int:
 
 def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:
     """The import files of ``graph`` in ``folder``; returns the manifest and the created counts."""
+    return write_part_files(graph.nodes, list(graph.rels.values()), folder)
+
+
+def write_part_files(nodes: dict, rels: list, folder: Path) -> tuple[dict, LoadSummary]:
+    """The import files of node rows (one ``NodeRows`` per label: keys are one ID space per label) and of
+    relationship rows (several ``RelRows`` of one type may each get a file: ``loader.graph.collect``)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _Files(folder)
-    summary = LoadSummary(rows=graph.total_rows())
+    summary = LoadSummary(rows=sum(len(n.rows) for n in nodes.values()) + sum(len(r.rows) for r in rels))
     keys: dict[str, set[str]] = {}
-    for label, nr in graph.nodes.items():
+    for label, nr in nodes.items():
         if nr.rows:
             keys[label] = _node_file(files, label, nr)
             summary.add(label, len(keys[label]), 0, len(keys[label]))
-    for rr in graph.rels.values():
+    for rr in rels:
         if rr.rows:
             n = _rel_file(files, rr, keys)
             summary.add(rr.name, n, 0, n)
@@ -271,6 +277,12 @@ def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummar
 
 def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -> LoadSummary:
     """Write ``graph`` into the empty database of the local server with neo4j-admin import."""
+    return bulk_write_parts(graph.nodes, list(graph.rels.values()), settings, progress=progress)
+
+
+def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: bool = True) -> LoadSummary:
+    """``bulk_write`` of node and relationship rows given as ``write_part_files`` takes them (the rows of
+    several loads: ``loader.graph.collect``)."""
     from connection import forget_driver
     from neo4j_local.importer import ImportFailed, replace_database
     from schema.apply import apply
@@ -284,7 +296,7 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gvn-bulk-"))
     try:
         say(f"bulk load: writing import files in {folder} ...")
-        manifest, summary = write_import_files(graph, folder)
+        manifest, summary = write_part_files(nodes, rels, folder)
         files_s = time.perf_counter() - start
         check_possible(settings)   # again, just before the server stops: still empty, still local
         server, _ = _local(settings)
