@@ -99,7 +99,12 @@ def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE,
     if bulk_chosen(bulk, settings):
         try:
             with collecting() as collection:
-                result = _load_steps(base, n_firms, seed, table, out, settings, progress, min_coefficient)
+                collection.stop_server(settings)
+                try:
+                    result = _load_steps(base, n_firms, seed, table, out, settings, progress, min_coefficient)
+                except BaseException:
+                    collection.start_server_again()
+                    raise
                 t0 = time.perf_counter()
                 result["bulk"] = collection.write(settings, progress=progress)
                 result["timings"]["bulk import"] = time.perf_counter() - t0

@@ -39,6 +39,7 @@ import shutil
 import sys
 import tempfile
 import time
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +198,20 @@ def _node_file(files: _Files, label: str, nr) -> set[str]:
     return {r["key"] for r in rows}
 
 
+def _transposed(maps: list[dict], names: list[str]) -> dict[str, list]:
+    """name -> [each map's value or None]: one C-level pass (itemgetter, zip) when every map has every name,
+    as an MRIO year's rows do (20 passes of a list comprehension over 10^5 rows otherwise)."""
+    if not names:
+        return {}
+    try:
+        got = list(map(itemgetter(*names), maps))
+    except KeyError:
+        return {p: [m.get(p) for m in maps] for p in names}
+    if len(names) == 1:
+        return {names[0]: got}
+    return {p: list(col) for p, col in zip(names, zip(*got))} if got else {p: [] for p in names}
+
+
 def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
     """from keys, to keys and property name -> values of ``rr``'s relationships, as the writer would
     create them in an empty store.
@@ -211,8 +226,8 @@ def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
         frm, to = [r["from"] for r in rows], [r["to"] for r in rows]
         id_names = {p for r in rows for p in r["id"]}
         prop_names = {p for r in rows for p in r["props"]}
-        cols = {p: [r["id"].get(p) for r in rows] for p in id_names}
-        cols.update({p: [r["props"].get(p) for r in rows] for p in prop_names - id_names})
+        cols = _transposed([r["id"] for r in rows], sorted(id_names))
+        cols.update(_transposed([r["props"] for r in rows], sorted(prop_names - id_names)))
     else:
         create = plan_rels(rows, rr.identity, [], common=rr.common).create
         frm, to = [c[0] for c in create], [c[1] for c in create]
@@ -280,9 +295,12 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
     return bulk_write_parts(graph.nodes, list(graph.rels.values()), settings, progress=progress)
 
 
-def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: bool = True) -> LoadSummary:
+def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: bool = True,
+                     stopped: tuple | None = None) -> LoadSummary:
     """``bulk_write`` of node and relationship rows given as ``write_part_files`` takes them (the rows of
-    several loads: ``loader.graph.collect``)."""
+    several loads: ``loader.graph.collect``). ``stopped``: (the local server, seconds its stop took) when
+    the caller checked ``check_possible`` and stopped the server itself beforehand (while it built the rows);
+    it is started again here, also when the import files cannot be written."""
     from connection import forget_driver
     from neo4j_local.importer import ImportFailed, replace_database
     from schema.apply import apply
@@ -296,10 +314,18 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gvn-bulk-"))
     try:
         say(f"bulk load: writing import files in {folder} ...")
-        manifest, summary = write_part_files(nodes, rels, folder)
+        try:
+            manifest, summary = write_part_files(nodes, rels, folder)
+        except BulkRefused:
+            if stopped is not None:
+                _start_again(stopped[0])   # the database is the empty one it was
+            raise
         files_s = time.perf_counter() - start
-        check_possible(settings)   # again, just before the server stops: still empty, still local
-        server, _ = _local(settings)
+        if stopped is None:
+            check_possible(settings)   # again, just before the server stops: still empty, still local
+            server, _ = _local(settings)
+        else:
+            server = stopped[0]
         say(f"bulk load: stopping the server, importing {manifest['expected']['nodes']:,} nodes and "
             f"{manifest['expected']['relationships']:,} relationships, starting it again ...")
         try:
@@ -323,7 +349,10 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     summary.stage("write import files", files_s)
-    summary.stage("stop server", report["seconds"]["stop"])
+    if stopped is not None:
+        report["seconds"]["stop"] = stopped[1]
+    summary.stage("stop server" + (" (while the rows were built)" if stopped is not None else ""),
+                  report["seconds"]["stop"])
     summary.stage(IMPORT_STAGE, report["seconds"]["import"])
     summary.stage("start server", report["seconds"]["start"])
     summary.stage("schema and indexes", schema_s)
@@ -331,3 +360,9 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     summary.notes.append("commit mode: bulk (neo4j-admin database import full into the empty database; "
                          f"the local server was stopped for {sum(report['seconds'].values()):.1f} s)")
     return summary
+
+
+def _start_again(server) -> None:
+    from neo4j_local.importer import start_again
+
+    start_again(server)

@@ -15,7 +15,7 @@ one after the other through transactions:
   empty store changes records whenever it holds a relationship or a new or changed node besides its
   Dataset); no ``loading`` mark (nothing is visible before the import is complete);
 * relationships of one type whose loads cannot share an identity (a common identity property, e.g. a
-  table's ``year``, differs) go to one file each; otherwise the loads' rows are folded into one and
+  table's ``year``, differs, or both are replaced slices of different sources) go to one file each; otherwise the loads' rows are folded into one and
   merged by identity in order (``diff.plan_rels``); firm supply shares a/b are computed once over
   every collected firm link of each year (``shares._shares``), which is what the last load of a year
   leaves after sequential loads;
@@ -34,6 +34,8 @@ threads finish in, so the merged graph does not depend on timing.
 from __future__ import annotations
 
 import threading
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from loader.graph.bulk import BulkRefused
@@ -70,6 +72,8 @@ class Collector:
         # (type, from, to) -> the loads' RelRows of that type, in load order
         self.rels: dict[tuple, list[RelRows]] = {}
         self.versions: dict[str, int] = {}
+        self._stopping: Future | None = None
+        self._server = None
         self._cond = threading.Condition()
         self._next = 0
         self._mine = threading.local()
@@ -84,6 +88,38 @@ class Collector:
             yield
         finally:
             self._mine.turn = None
+
+    # ------------------------------------------------------------ the server, stopped while rows are built
+
+    def stop_server(self, settings) -> None:
+        """Stop the local server in the background now: the import needs it stopped, the collection reads no
+        database, and the stop (the server's shutdown waits several seconds for its connectors) then costs
+        nothing beside the row building. Checks first what the import checks (``bulk.check_possible``:
+        local, empty, database ``neo4j``); nobody can write to the database from then on."""
+        from connection import forget_driver
+        from loader.graph.bulk import _local, check_possible
+
+        check_possible(settings)
+        self._server, _ = _local(settings)
+        forget_driver(settings)
+
+        def stop() -> float:
+            t = time.perf_counter()
+            self._server.stop()
+            return time.perf_counter() - t
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-stop")
+        self._stopping = pool.submit(stop)
+        pool.shutdown(wait=False)
+
+    def start_server_again(self) -> None:
+        """After a failure while the server was stopped: start it again (the database is the empty one it
+        was). Nothing to do when it was not stopped, or runs."""
+        if self._stopping is not None:
+            from neo4j_local.importer import start_again
+
+            self._stopping.result()
+            start_again(self._server)
 
     # ------------------------------------------------------------ collecting
 
@@ -184,6 +220,11 @@ class Collector:
         for k, group in self.rels.items():
             if len(group) == 1 or (not is_firm_supplies(group[0]) and _disjoint(group)):
                 rels += group
+            elif any(rr.replace for rr in group):
+                # a replaced slice's load matches stored links of its own slice only, a load without one those
+                # of any source: merging their rows by identity alone would not say which matched which
+                raise BulkRefused(f"{group[0].name}: loads with and without replaced slices write links that may "
+                                  "share an identity; load without bulk")
             else:
                 rels.append(_folded(group))
         return nodes, rels
@@ -192,17 +233,21 @@ class Collector:
         from loader.graph.bulk import bulk_write_parts
 
         nodes, rels = self.merged()
-        summary = bulk_write_parts(nodes, rels, settings, progress=progress)
+        stopped = (self._server, self._stopping.result()) if self._stopping is not None else None
+        summary = bulk_write_parts(nodes, rels, settings, progress=progress, stopped=stopped)
         summary.title = f"bulk import of {len(self.titles)} loads: {'; '.join(self.titles)}"
         return summary
 
 
 def _disjoint(group: list[RelRows]) -> bool:
-    """Whether no two of the loads' RelRows can hold one identity: every pair differs in a common
-    identity property (a table's year or source). Otherwise they are folded and merged."""
+    """Whether no two of the loads' RelRows can be one relationship: every pair differs in a common identity
+    property (a table's year), or both are replaced slices that differ (a table's source: a slice's load
+    compares its rows with the stored links of its own slice only, so it never matches another slice's).
+    Otherwise they are folded and merged."""
     for i, a in enumerate(group):
         for b in group[i + 1:]:
-            if not any(p in a.common and p in b.common and a.common[p] != b.common[p] for p in a.identity):
+            names = set(a.identity) | (set(a.replace) & set(b.replace))
+            if not any(p in a.common and p in b.common and a.common[p] != b.common[p] for p in names):
                 return False
     return True
 
