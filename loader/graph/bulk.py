@@ -27,6 +27,9 @@ Community has one user database. No load locks are taken (the server is down), a
 client writing between the emptiness check and the stop would lose its writes: bulk loads are
 for a first load into a database nobody else uses yet.
 
+Several loads in one import: ``loader.graph.collect`` (the demo's first load) merges their rows and hands
+them to ``bulk_write_parts``, which writes one file per node label and one or more per relationship type.
+
 Files go to a temporary folder that is deleted afterwards, or to ``GVN_BULK_KEEP`` (kept, with a
 ``manifest.json`` that ``neo4j_local.importer.import_command`` takes: the benchmark imports the
 same files with the bare tool).
