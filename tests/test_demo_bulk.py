@@ -110,6 +110,7 @@ def _same_demo_bulk_and_normal(connect, **demo) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.long   # one bulk import restarts the spare server: 150 s on the shared 2-core machine
 def test_bulk_demo_equals_normal_demo_pymrio_test(connect, local_env):
     _same_demo_bulk_and_normal(connect, n_firms=400, seed=7, table="pymrio-test")
 
