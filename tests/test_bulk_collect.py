@@ -120,3 +120,30 @@ def test_turns_keep_load_order_whatever_finishes_first():
             t.join()
     assert c.titles == ["load 0", "load 1"]
     assert c.props("Country", "A") == {"name": "from 1"}
+
+
+def test_a_turn_whose_rows_fail_does_not_hold_up_the_later_ones():
+    with collecting() as c:
+        def one(i: int):
+            with c.turn(i):
+                if i == 0:
+                    time.sleep(0.2)
+                    raise ValueError("bad table")
+                g = _load(f"s{i}", "t")
+                c.add(g, f"load {i}")
+
+        errors = []
+
+        def run(i):
+            try:
+                one(i)
+            except ValueError as e:
+                errors.append(str(e))
+
+        threads = [threading.Thread(target=run, args=(i,)) for i in (1, 0, 2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=10)
+        assert not any(t.is_alive() for t in threads)
+    assert errors == ["bad table"] and c.titles == ["load 1", "load 2"]

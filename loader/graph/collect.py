@@ -87,6 +87,12 @@ class Collector:
         try:
             yield
         finally:
+            if self._mine.turn is not None:
+                # no load was added in this turn (its rows failed): give the turn up, or later turns wait forever
+                with self._cond:
+                    self._cond.wait_for(lambda: self._next == index)
+                    self._next += 1
+                    self._cond.notify_all()
             self._mine.turn = None
 
     # ------------------------------------------------------------ the server, stopped while rows are built
@@ -136,6 +142,7 @@ class Collector:
             finally:
                 if index is not None:
                     self._next += 1
+                    self._mine.turn = None   # the turn is used
                     self._cond.notify_all()
         summary = LoadSummary(rows=graph.total_rows(), title=description)
         summary.notes.append(f"collected for one bulk import ({graph.total_rows():,} rows; written with the "
