@@ -117,6 +117,11 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
                                    help="base table: wiod2013 (the shipped WIOD 2013 extract, 1995, 2000, 2005, "
                                         "2008) or pymrio-test (pymrio's made-up 6x8 test system)"),
          out: Path = typer.Option(None, "--out", help="also keep the generated table files in this folder"),
+         bulk: Optional[bool] = typer.Option(None, "--bulk/--no-bulk",
+                                             help="--bulk: every step in one neo4j-admin import into the empty "
+                                                  "database of the local server (stopped for the import, then "
+                                                  "started again), or refuse; --no-bulk: in transactions; default: "
+                                                  "bulk when the database is empty and on the local server"),
          quiet: bool = QUIET_OPT):
     """Load reference data, a real input-output table (every year) with its bilateral trade, and N synthetic
     firms calibrated to its latest year."""
@@ -128,7 +133,13 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
         typer.echo(f"--table {table}: expected one of {', '.join(BASES)}", err=True)
         raise typer.Exit(2)
     t0 = time.perf_counter()
-    result = load_demo(firms, seed, table=table, out=out, progress=not quiet)
+    from loader.graph.bulk import BulkRefused
+
+    try:
+        result = load_demo(firms, seed, table=table, out=out, progress=not quiet, bulk=bulk)
+    except BulkRefused as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(1)
     for summary in result["mrio"]:
         typer.echo(summary.render())
     if result["trade"] is not None:
@@ -136,6 +147,8 @@ def demo(firms: int = typer.Option(3000, "--firms", min=10, help="number of firm
     typer.echo(result["tables"].render())
     if result.get("regions") is not None:
         typer.echo(result["regions"].render())
+    if result.get("bulk") is not None:
+        typer.echo(result["bulk"].render())
     saved = save_examples(year=result["year"])
     typer.echo(f"example reports saved: {', '.join(f'{n} (v{v})' for n, v in saved.items())}")
     typer.echo(f"example dashboard saved: {EXAMPLE_DASHBOARD['name']} (v{save_example_dashboard(year=result['year'])})")

@@ -101,6 +101,13 @@ def _wipe(data_dir: Path, database: str) -> None:
         shutil.rmtree(data_dir / "data" / sub / database, ignore_errors=True)
 
 
+def start_again(server: LocalNeo4j) -> None:
+    """Start ``server`` after an import (or a stop for one), with the patience a new store's first start needs;
+    reuses it when it runs."""
+    LocalNeo4j(replace(server.s, start_timeout_s=max(server.s.start_timeout_s, START_TIMEOUT_S)),
+               log=lambda *_: None).start()
+
+
 def replace_database(server: LocalNeo4j, database: str, manifest: dict, *, before_stop=lambda: None,
                      options: ImportOptions | None = None) -> dict:
     """Stop ``server``, import ``manifest`` as ``database``, start it again.
@@ -126,10 +133,8 @@ def replace_database(server: LocalNeo4j, database: str, manifest: dict, *, befor
     if failed:
         _wipe(home, database)   # a half-written store must not be served: back to an empty database
     t = time.perf_counter()
-    patient = LocalNeo4j(replace(server.s, start_timeout_s=max(server.s.start_timeout_s, START_TIMEOUT_S)),
-                         log=lambda *_: None)
     try:
-        patient.start()
+        start_again(server)
     except LocalNeo4jError as e:
         raise ImportFailed(f"the server did not start again after the import{' (which failed)' if failed else ''}:"
                            f" {e}; start it with `python -m neo4j_local start`", server_down=True) from e

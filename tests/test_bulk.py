@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, TEST_PASSWORD
+from tests.support.graph_dump import graph_dump, schema_names
 from tests.support.reliability_db import SPARE_DIR, SPARE_PORT, spare_server, spare_settings, wipe_all
 from tests.support.tables_fixture import write_folder
 
@@ -61,34 +62,6 @@ def local_env(monkeypatch, spare):
     monkeypatch.setenv("NEO4J_LOCAL_HEAP", server.s.heap)
     monkeypatch.setenv("NEO4J_LOCAL_PAGECACHE", server.s.pagecache)
     monkeypatch.setenv("NEO4J_PASSWORD", TEST_PASSWORD)
-
-
-def _value(v):
-    """A property as (type, value): 1 and 1.0 differ, as they do in the database."""
-    if isinstance(v, list):
-        return ("list", tuple(_value(x) for x in v))
-    return (type(v).__name__, v)
-
-
-def graph_dump(drv) -> tuple[list, list]:
-    """Every node (labels, key, properties) and relationship (type, ends, properties), sorted."""
-    def props(p: dict) -> tuple:
-        # loaded_at is the moment of the load: compared by type (a datetime) and presence only
-        return tuple(sorted((k, ("DateTime",) if k == "loaded_at" and type(v).__name__ == "DateTime" else _value(v))
-                            for k, v in p.items()))
-
-    nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p",
-                                    database_="neo4j")
-    rels, _, _ = drv.execute_query("MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS la, a.key AS a, "
-                                   "labels(b) AS lb, b.key AS b, properties(r) AS p", database_="neo4j")
-    return (sorted((tuple(sorted(r["labels"])), props(r["p"])) for r in nodes),
-            sorted((r["t"], tuple(r["la"]), r["a"], tuple(r["lb"]), r["b"], props(r["p"])) for r in rels))
-
-
-def schema_names(drv) -> set[str]:
-    recs, _, _ = drv.execute_query("SHOW INDEXES YIELD name, state RETURN name, state", database_="neo4j")
-    assert all(r["state"] == "ONLINE" for r in recs), [dict(r) for r in recs]
-    return {r["name"] for r in recs}
 
 
 def _nothing_written(summary) -> None:

@@ -12,15 +12,19 @@ layer, each through the loader an analyst would use for it:
 """
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from pathlib import Path
 
 from connection import Settings
 from loader.demo import iotable
 from loader.demo.base import WIOD_COUNTRIES, WIOD_FOLDER, WIOD_SOURCE, WIOD_YEARS, base_table
 from loader.demo.generate import DEFAULT_TABLE, generate, wiod_trade_flows, write_demo_folder
+from loader.graph import bulk as bulk_load
+from loader.graph.collect import active, collecting
 from loader.reference.load import load_reference
 from loader.tables.load import load_tables
 
@@ -44,12 +48,17 @@ def _load_wiod(settings, progress: bool, min_coefficient: float) -> list:
     from loader.mrio.load import write_table
     from loader.mrio.read import read_mrio
 
-    def one(year):
-        return write_table(read_mrio(WIOD_FOLDER, "parquet", year=year), min_coefficient=min_coefficient,
-                           settings=settings, progress=progress)
+    collection = active()
+
+    def one(i_year):
+        i, year = i_year
+        # collected for a bulk import: the years keep their order in the collection, whichever finishes first
+        with collection.turn(i) if collection is not None else nullcontext():
+            return write_table(read_mrio(WIOD_FOLDER, "parquet", year=year), min_coefficient=min_coefficient,
+                               settings=settings, progress=progress)
 
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="demo-mrio") as pool:
-        return list(pool.map(one, WIOD_YEARS))
+        return list(pool.map(one, enumerate(WIOD_YEARS)))
 
 
 def _load_pymrio_test(settings, progress: bool) -> list:
@@ -65,13 +74,52 @@ def _load_pymrio_test(settings, progress: bool) -> list:
                       progress=progress)]
 
 
+def bulk_chosen(bulk: bool | None, settings: Settings) -> bool:
+    """Whether the demo goes through one neo4j-admin import: ``bulk`` True (or BulkRefused with the reason),
+    None when the database is empty and on the local server (``loader.graph.bulk.refusal``), False never."""
+    if bulk is None:
+        return not bulk_load.refusal(settings)
+    if bulk:
+        bulk_load.check_possible(settings)
+    return bool(bulk)
+
+
 def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE, out: Path | None = None,
               settings: Settings | None = None, progress: bool = True,
-              min_coefficient: float = DEMO_MIN_COEFFICIENT) -> dict:
-    """Returns the load summaries (``mrio`` one per year, ``trade`` or None, ``tables``) and the seconds
-    each step took (``generate`` runs while ``mrio`` writes: the total is less than their sum)."""
+              min_coefficient: float = DEMO_MIN_COEFFICIENT, bulk: bool | None = None) -> dict:
+    """Returns the load summaries (``mrio`` one per year, ``trade`` or None, ``tables``, ``regions`` or None,
+    and ``bulk``: the import's summary, or None) and the seconds each step took (``generate`` runs while
+    ``mrio`` builds or writes: the total is less than their sum).
+
+    ``bulk`` (see ``bulk_chosen``): a first load into an empty database on the local server builds every
+    step's rows with the same code and imports them all at once (``loader.graph.collect``); then each
+    step's summary says it was collected and ``bulk`` says what the import created."""
     base = base_table(table)   # refuses an unknown --table before anything is written
     settings = settings or Settings.from_env()
+    if bulk_chosen(bulk, settings):
+        try:
+            with collecting() as collection:
+                collection.stop_server(settings)
+                try:
+                    result = _load_steps(base, n_firms, seed, table, out, settings, progress, min_coefficient)
+                except BaseException:
+                    collection.start_server_again()
+                    raise
+                t0 = time.perf_counter()
+                result["bulk"] = collection.write(settings, progress=progress)
+                result["timings"]["bulk import"] = time.perf_counter() - t0
+            return result
+        except bulk_load.BulkRefused as e:
+            if bulk:
+                raise
+            # refused before the server stopped, or the import failed and the database is empty again
+            if progress:
+                print(f"bulk import not possible ({e}); loading in transactions", file=sys.stderr, flush=True)
+    return _load_steps(base, n_firms, seed, table, out, settings, progress, min_coefficient)
+
+
+def _load_steps(base, n_firms: int, seed: int, table: str, out, settings: Settings, progress: bool,
+                min_coefficient: float) -> dict:
     timings = {}
     t0 = time.perf_counter()
     ref = load_reference(settings, progress=progress)
@@ -115,7 +163,7 @@ def load_demo(n_firms: int = 3000, seed: int = 7, *, table: str = DEFAULT_TABLE,
         t0 = time.perf_counter()
         regions = _load_korea_regions(base, frames["firms"], settings, progress, min_coefficient)
         timings["regions"] = time.perf_counter() - t0
-    return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "regions": regions,
+    return {"reference": ref, "mrio": mrio, "trade": trade, "tables": tables, "regions": regions, "bulk": None,
             "timings": timings, "rows": {k: len(v) for k, v in frames.items()}, "year": base.year}
 
 

@@ -27,6 +27,9 @@ Community has one user database. No load locks are taken (the server is down), a
 client writing between the emptiness check and the stop would lose its writes: bulk loads are
 for a first load into a database nobody else uses yet.
 
+Several loads in one import: ``loader.graph.collect`` (the demo's first load) merges their rows and hands
+them to ``bulk_write_parts``, which writes one file per node label and one or more per relationship type.
+
 Files go to a temporary folder that is deleted afterwards, or to ``GVN_BULK_KEEP`` (kept, with a
 ``manifest.json`` that ``neo4j_local.importer.import_command`` takes: the benchmark imports the
 same files with the bare tool).
@@ -39,6 +42,7 @@ import shutil
 import sys
 import tempfile
 import time
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -197,6 +201,20 @@ def _node_file(files: _Files, label: str, nr) -> set[str]:
     return {r["key"] for r in rows}
 
 
+def _transposed(maps: list[dict], names: list[str]) -> dict[str, list]:
+    """name -> [each map's value or None]: one C-level pass (itemgetter, zip) when every map has every name,
+    as an MRIO year's rows do (20 passes of a list comprehension over 10^5 rows otherwise)."""
+    if not names:
+        return {}
+    try:
+        got = list(map(itemgetter(*names), maps))
+    except KeyError:
+        return {p: [m.get(p) for m in maps] for p in names}
+    if len(names) == 1:
+        return {names[0]: got}
+    return {p: list(col) for p, col in zip(names, zip(*got))} if got else {p: [] for p in names}
+
+
 def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
     """from keys, to keys and property name -> values of ``rr``'s relationships, as the writer would
     create them in an empty store.
@@ -211,8 +229,8 @@ def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
         frm, to = [r["from"] for r in rows], [r["to"] for r in rows]
         id_names = {p for r in rows for p in r["id"]}
         prop_names = {p for r in rows for p in r["props"]}
-        cols = {p: [r["id"].get(p) for r in rows] for p in id_names}
-        cols.update({p: [r["props"].get(p) for r in rows] for p in prop_names - id_names})
+        cols = _transposed([r["id"] for r in rows], sorted(id_names))
+        cols.update(_transposed([r["props"] for r in rows], sorted(prop_names - id_names)))
     else:
         create = plan_rels(rows, rr.identity, [], common=rr.common).create
         frm, to = [c[0] for c in create], [c[1] for c in create]
@@ -251,15 +269,21 @@ def _rel_file(files: _Files, rr, keys: dict[str, set[str]]) -> int:
 
 def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:
     """The import files of ``graph`` in ``folder``; returns the manifest and the created counts."""
+    return write_part_files(graph.nodes, list(graph.rels.values()), folder)
+
+
+def write_part_files(nodes: dict, rels: list, folder: Path) -> tuple[dict, LoadSummary]:
+    """The import files of node rows (one ``NodeRows`` per label: keys are one ID space per label) and of
+    relationship rows (several ``RelRows`` of one type may each get a file: ``loader.graph.collect``)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _Files(folder)
-    summary = LoadSummary(rows=graph.total_rows())
+    summary = LoadSummary(rows=sum(len(n.rows) for n in nodes.values()) + sum(len(r.rows) for r in rels))
     keys: dict[str, set[str]] = {}
-    for label, nr in graph.nodes.items():
+    for label, nr in nodes.items():
         if nr.rows:
             keys[label] = _node_file(files, label, nr)
             summary.add(label, len(keys[label]), 0, len(keys[label]))
-    for rr in graph.rels.values():
+    for rr in rels:
         if rr.rows:
             n = _rel_file(files, rr, keys)
             summary.add(rr.name, n, 0, n)
@@ -271,6 +295,15 @@ def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummar
 
 def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -> LoadSummary:
     """Write ``graph`` into the empty database of the local server with neo4j-admin import."""
+    return bulk_write_parts(graph.nodes, list(graph.rels.values()), settings, progress=progress)
+
+
+def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: bool = True,
+                     stopped: tuple | None = None) -> LoadSummary:
+    """``bulk_write`` of node and relationship rows given as ``write_part_files`` takes them (the rows of
+    several loads: ``loader.graph.collect``). ``stopped``: (the local server, seconds its stop took) when
+    the caller checked ``check_possible`` and stopped the server itself beforehand (while it built the rows);
+    it is started again here, also when the import files cannot be written."""
     from connection import forget_driver
     from neo4j_local.importer import ImportFailed, replace_database
     from schema.apply import apply
@@ -284,10 +317,18 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gvn-bulk-"))
     try:
         say(f"bulk load: writing import files in {folder} ...")
-        manifest, summary = write_import_files(graph, folder)
+        try:
+            manifest, summary = write_part_files(nodes, rels, folder)
+        except BulkRefused:
+            if stopped is not None:
+                _start_again(stopped[0])   # the database is the empty one it was
+            raise
         files_s = time.perf_counter() - start
-        check_possible(settings)   # again, just before the server stops: still empty, still local
-        server, _ = _local(settings)
+        if stopped is None:
+            check_possible(settings)   # again, just before the server stops: still empty, still local
+            server, _ = _local(settings)
+        else:
+            server = stopped[0]
         say(f"bulk load: stopping the server, importing {manifest['expected']['nodes']:,} nodes and "
             f"{manifest['expected']['relationships']:,} relationships, starting it again ...")
         try:
@@ -311,7 +352,10 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     summary.stage("write import files", files_s)
-    summary.stage("stop server", report["seconds"]["stop"])
+    if stopped is not None:
+        report["seconds"]["stop"] = stopped[1]
+    summary.stage("stop server" + (" (while the rows were built)" if stopped is not None else ""),
+                  report["seconds"]["stop"])
     summary.stage(IMPORT_STAGE, report["seconds"]["import"])
     summary.stage("start server", report["seconds"]["start"])
     summary.stage("schema and indexes", schema_s)
@@ -319,3 +363,9 @@ def bulk_write(graph: GraphRows, settings: Settings, *, progress: bool = True) -
     summary.notes.append("commit mode: bulk (neo4j-admin database import full into the empty database; "
                          f"the local server was stopped for {sum(report['seconds'].values()):.1f} s)")
     return summary
+
+
+def _start_again(server) -> None:
+    from neo4j_local.importer import start_again
+
+    start_again(server)

@@ -90,10 +90,13 @@ def node_digest_query(nr: NodeRows, names: list[str]) -> str:
             f"RETURN apoc.util.md5(collect(t)) AS digest, count(n) AS found")
 
 
-def rel_digest_query(rr: RelRows, names: list[str], years: bool = False) -> str:
+def rel_digest_query(rr: RelRows, names: list[str], years: bool = False, in_slice: bool = False) -> str:
     """$keys: start keys (in the loader's order) -> the digest of every stored relationship of the type
-    from them to the end label (``years``: only those with ``r.year IN $years``), and how many there are."""
+    from them to the end label (``years``: only those with ``r.year IN $years``; ``in_slice``: only those
+    of the replaced slice ``$slice``), and how many there are."""
     where = "WHERE r.year IN $years " if years else ""
+    if in_slice:
+        where = "WHERE " + " AND ".join(f"r.{check_property_name(p)} = $slice.{p}" for p in rr.replace) + " "
     return (f"UNWIND range(0, size($keys) - 1) AS i WITH i, $keys[i] AS k "
             f"MATCH (a:{rr.from_label} {{key: k}})-[r:{rr.type}]->(b:{rr.to_label}) {where}"
             f"WITH i, {_cypher_row('r', names, ('a', 'b'))} AS t ORDER BY i, t "

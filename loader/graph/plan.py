@@ -8,9 +8,10 @@ and memory for the comparison is bounded by a chunk.
 
 Stored relationships are read three ways: the Firm->Firm SUPPLIES of every year the load
 touches (their shares a/b depend on all of them; skipped when every chunk's digest matches and the
-server finds every stored share equal to the recomputed one), the whole slice of a replaced slice
-(so what the load no longer contains can be deleted), otherwise the relationships of
-the type leaving the rows' start nodes.
+server finds every stored share equal to the recomputed one), a replaced slice by chunks of start keys
+restricted to the slice (digest first; a count of the whole slice shows that no stored link leaves a start
+key the rows lack, else the whole slice is read, so what the load no longer contains can be deleted),
+otherwise the relationships of the type leaving the rows' start nodes.
 """
 from __future__ import annotations
 
@@ -114,11 +115,14 @@ def _by_start(rows: list[dict]):
         start = end
 
 
-def _rel_chunks(sink, rr: RelRows, rows: list[dict], bar, note, years: list[int] | None = None):
+def _rel_chunks(sink, rr: RelRows, rows: list[dict], bar, note, years: list[int] | None = None,
+                in_slice: bool = False):
     """(chunk rows, its start keys, whether its digest matched the stored relationships, how many are stored)."""
     names = fp.rel_names(rr)
-    query = fp.rel_digest_query(rr, names, years=years is not None)
+    query = fp.rel_digest_query(rr, names, years=years is not None, in_slice=in_slice)
     params = {"years": years} if years is not None else {}
+    if in_slice:
+        params["slice"] = _slice(rr.common, rr.replace)
     for chunk in _by_start(rows):
         keys = list(dict.fromkeys(r["from"] for r in chunk))
         pos = {k: i for i, k in enumerate(keys)}
@@ -201,14 +205,53 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
     return plan
 
 
+def _plan_slice_by_chunk(sink, rr: RelRows, fixed: dict, bar, note) -> tuple[RelPlan | None, int]:
+    """A replaced slice compared chunk by chunk of start keys, by digest first, or None when the chunks cannot
+    see the whole slice (then it is read whole); and how many rows were compared.
+
+    The slice holds C relationships (one count). For each chunk, the digest of the slice's relationships
+    leaving its start keys is compared with the rows'; a chunk that differs is read back and diffed exactly,
+    its unmatched stored links deleted. If the chunks found C links in all, no stored link of the slice
+    leaves a start key the rows lack, so nothing else is stale: a reload of an unchanged MRIO year reads no
+    stored relationship back. Otherwise (start nodes the new rows no longer have links from) None."""
+    rows = list(merge_rel_rows(rr.rows, rr.identity, rr.common).values())
+    total = sink.read(cy.slice_rel_count(rr), slice=fixed)[0]["n"]
+    plan, seen, done = RelPlan(), 0, 0
+
+    def counted(n: int) -> None:
+        nonlocal done
+        done += n
+        note(n)
+
+    props = _compared_props(rr)
+    for chunk, keys, same, found in _rel_chunks(sink, rr, rows, bar, counted, in_slice=True):
+        seen += found
+        if same:
+            plan.unchanged += len(chunk)
+            continue
+        stored = sink.read(cy.slice_rels_from(rr, props), bar=bar, keys=keys, slice=fixed) if found else []
+        part = plan_rels(chunk, rr.identity, stored, common=rr.common, fixed=fixed, unmatched=True)
+        plan.create += part.create
+        plan.update += part.update
+        plan.delete += part.delete
+        plan.unchanged += part.unchanged
+    if seen != total:
+        return None, done
+    note(len(rr.rows) - done)
+    return plan, len(rr.rows)
+
+
 def _plan_type(sink, rr: RelRows, scope: LoadScope, lp: LoadPlan, bar=None, note=lambda n: None) -> RelPlan:
     if is_firm_supplies(rr):
         return _plan_firm_supplies(sink, rr, scope.firm_years, set(scope.datasets), lp, bar, note)
     if rr.replace:
         fixed = _slice(rr.common, rr.replace)
+        plan, done = _plan_slice_by_chunk(sink, rr, fixed, bar, note)
+        if plan is not None:
+            return plan
         stored = sink.read(cy.slice_rels(rr, _compared_props(rr)), bar=bar, slice=fixed)
         plan = plan_rels(rr.rows, rr.identity, stored, common=rr.common, fixed=fixed, unmatched=True)
-        note(len(rr.rows))
+        note(len(rr.rows) - done)
         return plan
     return _plan_rels_by_chunk(sink, rr, bar, note)
 

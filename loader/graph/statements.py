@@ -29,6 +29,19 @@ def existing_rels(rr: RelRows) -> str:
             f"RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
 
 
+def slice_rel_count(rr: RelRows) -> str:
+    return (f"MATCH (a:{rr.from_label})-[r:{rr.type}]->(b:{rr.to_label}) WHERE {_slice_guard('r', rr.replace)} "
+            f"RETURN count(r) AS n")
+
+
+def slice_rels_from(rr: RelRows, props: list[str]) -> str:
+    """The stored relationships of a replaced slice leaving the start keys $keys (props as ``slice_rels``)."""
+    projection = ", ".join(f".{check_property_name(p)}" for p in props)
+    return (f"UNWIND $keys AS k MATCH (a:{rr.from_label} {{key: k}})-[r:{rr.type}]->(b:{rr.to_label}) "
+            f"WHERE {_slice_guard('r', rr.replace)} "
+            f"RETURN a.key AS from, b.key AS to, elementId(r) AS eid, r {{{projection}}} AS props")
+
+
 def slice_rels(rr: RelRows, props: list[str]) -> str:
     """The stored relationships of a replaced slice, with only the properties the diff compares."""
     projection = ", ".join(f".{check_property_name(p)}" for p in props)

@@ -8,6 +8,8 @@ new rows no longer contain.
 
 A first load into an empty database on the local server can instead go through
 ``neo4j-admin database import`` (``bulk=``; ``loader.graph.bulk``): the same rows, the same graph.
+Inside ``loader.graph.collect.collecting()`` the rows of several loads are collected and imported
+together (the demo's first load).
 
 Commit modes (``commit=``):
 
@@ -260,6 +262,12 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
                 bulk: bool | None = None) -> LoadSummary:
     """``bulk``: True = through neo4j-admin import (or BulkRefused), None = when ``loader.graph.bulk``
     finds an empty database on the local server and a large load, False = in transactions."""
+    from loader.graph.collect import active
+
+    collection = active()
+    if collection is not None and bulk is not False:
+        # collecting mode (loader.graph.collect): the rows go into one bulk import of several loads
+        return collection.add(graph, description)
     settings = settings or Settings.from_env()
     mode = choose_mode(commit, graph.total_rows())
     if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):

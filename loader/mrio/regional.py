@@ -62,9 +62,22 @@ def reference_regions() -> dict[str, dict]:
 def known_regions(settings=None) -> dict[str, dict]:
     """The reference regions and every sub-national Region the database holds (its country and parent)."""
     from connection import read
+    from loader.graph.collect import active
     from schema.model import check_label, check_rel_type
 
     out = reference_regions()
+    collection = active()
+    if collection is not None:
+        # loads collected for one bulk import (loader.graph.collect): the Regions they hold
+        parents: dict[str, str] = {}
+        for frm, to in collection.rel_ends("PART_OF", "Region", "Region"):
+            parents[frm] = min(parents.get(frm, to), to)
+        for key in sorted(collection.keys("Region")):
+            p = collection.props("Region", key)
+            if p.get("kind") in REGION_KINDS:
+                out.setdefault(key, {"country": p.get("country"), "kind": p.get("kind"), "parent": parents.get(key),
+                                     "name": p.get("name")})
+        return out
     rows = read(f"MATCH (r:{check_label('Region')}) WHERE r.kind IN $kinds "
                 f"OPTIONAL MATCH (r)-[:{check_rel_type('PART_OF')}]->(p:{check_label('Region')}) "
                 "RETURN r.key AS key, r.country AS country, r.kind AS kind, r.name AS name, min(p.key) AS parent",

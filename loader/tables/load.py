@@ -15,13 +15,18 @@ from loader.tables.read import read_folder
 from loader.graph.rows import GraphRows, dataset_rows, paused_gc
 from loader.graph.summary import LoadSummary
 from loader.graph.bulk import check_possible as check_bulk
+from loader.graph.collect import active
 from loader.graph.write import write_graph
 
 KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
 
 
 def existing_keys(refs: dict[str, set[str]], settings: Settings) -> dict[str, set[str]]:
-    """Which of the referenced keys the database already holds (one query per kind)."""
+    """Which of the referenced keys the database already holds (one query per kind); while loads are
+    collected for one bulk import (``loader.graph.collect``), which of them the collected loads hold."""
+    collection = active()
+    if collection is not None:
+        return {kind: set(keys) & collection.keys(KIND_LABEL[kind]) for kind, keys in refs.items()}
     out = {}
     for kind, keys in refs.items():
         if not keys:
@@ -35,6 +40,10 @@ def existing_keys(refs: dict[str, set[str]], settings: Settings) -> dict[str, se
 
 
 def db_region_countries(keys: set[str], settings: Settings) -> dict[str, str]:
+    collection = active()
+    if collection is not None:
+        props = {k: collection.props("Region", k) or {} for k in keys}
+        return {k: p["country"] for k, p in props.items() if p.get("country") is not None}
     rows = read("UNWIND $keys AS k MATCH (n:Region {key: k}) WHERE n.country IS NOT NULL "
                       "RETURN n.key AS key, n.country AS country", {"keys": sorted(keys)}, settings=settings)
     return {r["key"]: r["country"] for r in rows}
@@ -59,14 +68,22 @@ def check_folder(folder: Path, settings: Settings) -> tuple[tv.Checked, bool]:
         raise TablesError(problems)
     mine = tv.defined(checked)
     needs_reference = any(refs[k] - in_db[k] - mine[k] for k in ("country", "region", "industry")) \
-        or bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments")) and not read("MATCH (s:Stage) RETURN s.key LIMIT 1",
-                                                                    settings=settings) \
+        or bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments")) and not _has_stages(settings) \
         or reference_unfinished(settings)
     return checked, needs_reference
 
 
+def _has_stages(settings: Settings) -> bool:
+    collection = active()
+    if collection is not None:
+        return bool(collection.keys("Stage"))
+    return bool(read("MATCH (s:Stage) RETURN s.key LIMIT 1", settings=settings))
+
+
 def reference_unfinished(settings: Settings) -> bool:
     """An interrupted batched load wrote part of the reference data: write it again with this load."""
+    if active() is not None:
+        return False   # collected loads set no loading mark
     return bool(read("MATCH (d:Dataset {key: $k}) WHERE d['loading'] IS NOT NULL RETURN d.key",
                            {"k": REFERENCE_SOURCE}, settings=settings))
 

@@ -1,0 +1,35 @@
+"""Every node and relationship of a database with every property, for comparing two loads exactly.
+
+``loaded_at`` (the moment of a load) is compared by type and presence only; every other property by
+type and value, so 1 and 1.0 differ as they do in the database. Used by the bulk tests: a bulk import
+and the transactional writer must leave the same graph.
+"""
+from __future__ import annotations
+
+
+def _value(v):
+    """A property as (type, value): 1 and 1.0 differ, as they do in the database."""
+    if isinstance(v, list):
+        return ("list", tuple(_value(x) for x in v))
+    return (type(v).__name__, v)
+
+
+def graph_dump(drv) -> tuple[list, list]:
+    """Every node (labels, key, properties) and relationship (type, ends, properties), sorted."""
+    def props(p: dict) -> tuple:
+        # loaded_at is the moment of the load: compared by type (a datetime) and presence only
+        return tuple(sorted((k, ("DateTime",) if k == "loaded_at" and type(v).__name__ == "DateTime" else _value(v))
+                            for k, v in p.items()))
+
+    nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p",
+                                    database_="neo4j")
+    rels, _, _ = drv.execute_query("MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS la, a.key AS a, "
+                                   "labels(b) AS lb, b.key AS b, properties(r) AS p", database_="neo4j")
+    return (sorted((tuple(sorted(r["labels"])), props(r["p"])) for r in nodes),
+            sorted((r["t"], tuple(r["la"]), r["a"], tuple(r["lb"]), r["b"], props(r["p"])) for r in rels))
+
+
+def schema_names(drv) -> set[str]:
+    recs, _, _ = drv.execute_query("SHOW INDEXES YIELD name, state RETURN name, state", database_="neo4j")
+    assert all(r["state"] == "ONLINE" for r in recs), [dict(r) for r in recs]
+    return {r["name"] for r in recs}
