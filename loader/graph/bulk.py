@@ -44,7 +44,6 @@ import tempfile
 import time
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
 
 from connection import Settings, read
 import numpy as np
