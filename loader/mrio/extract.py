@@ -16,7 +16,6 @@ import argparse
 import sys
 from pathlib import Path
 
-
 from loader.mrio.parquet import read_table, write_table
 from loader.mrio.read import FORMATS, MrioInputError, MrioTable, read_mrio
 
