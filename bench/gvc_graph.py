@@ -135,7 +135,9 @@ def latency(args, table, steps: list[str], read, run_module) -> None:
     previous: dict[str, Timing] = {}
     rows_of: dict[str, int] = {}
     q = {"source": table.source, "year": table.year, "partner": "", "industry": ""}
-    exporters = table.regions if args.exporters == "all" else args.exporters.split(",")
+    from loader.mrio.rows import iso3_code   # the table's codes as the graph keys them (WIOD's ROM is ROU)
+
+    exporters = [iso3_code(r) for r in table.regions] if args.exporters == "all" else args.exporters.split(",")
     for c in exporters:
         one = fetch_statement(bilateral_statement(c, ""), _WWZ_FIELDS, packed=True)
         rows_of[c] = len(unpack(read(one, {**q, "country": c}), _WWZ_FIELDS))
