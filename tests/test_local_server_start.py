@@ -13,6 +13,7 @@ import threading
 
 from neo4j_local import server as local
 from neo4j_local.settings import LocalSettings
+from tests.conftest import TEST_PASSWORD
 from tests.support.streamlit_app import free_port
 
 FAKE_BOLT = r"""
@@ -35,7 +36,7 @@ while True:
 
 def test_concurrent_starts_launch_one_server_and_keep_its_pid_file(tmp_path, monkeypatch):
     port = free_port()
-    settings = LocalSettings.from_env(bolt_port=port, data_dir=tmp_path / "srv", heap="256m", password="pw-test-1234")
+    settings = LocalSettings.from_env(bolt_port=port, data_dir=tmp_path / "srv", heap="256m", password=TEST_PASSWORD)
     (settings.data_dir / "data" / "databases").mkdir(parents=True)   # not fresh: no initial-password step
     launched: list[subprocess.Popen] = []
 

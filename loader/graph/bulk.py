@@ -320,7 +320,7 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
             manifest, summary = write_part_files(nodes, rels, folder)
         except BulkRefused:
             if stopped is not None:
-                _start_again(stopped[0])   # the database is the empty one it was
+                start_again(stopped[0])   # the database is the empty one it was
             raise
         files_s = time.perf_counter() - start
         if stopped is None:
@@ -364,7 +364,9 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     return summary
 
 
-def _start_again(server) -> None:
-    from neo4j_local.importer import start_again
+def start_again(server) -> None:
+    """Start a server a bulk load stopped (after a failure: its database is the empty one it was). The one
+    door from the loader to ``neo4j_local.importer`` is this module (tests/test_layers.py)."""
+    from neo4j_local.importer import start_again as start_local
 
-    start_again(server)
+    start_local(server)

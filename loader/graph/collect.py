@@ -122,7 +122,7 @@ class Collector:
         """After a failure while the server was stopped: start it again (the database is the empty one it
         was). Nothing to do when it was not stopped, or runs."""
         if self._stopping is not None:
-            from neo4j_local.importer import start_again
+            from loader.graph.bulk import start_again
 
             self._stopping.result()
             start_again(self._server)
