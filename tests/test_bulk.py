@@ -18,50 +18,13 @@ import pytest
 
 from tests.conftest import REPO, TEST_PASSWORD
 from tests.support.graph_dump import graph_dump, schema_names
-from tests.support.reliability_db import SPARE_DIR, SPARE_PORT, spare_server, spare_settings, wipe_all
+from tests.support.bulk_server import connect, local_env, spare  # noqa: F401 (fixtures)
+from tests.support.reliability_db import SPARE_PORT, spare_settings, wipe_all
 from tests.support.tables_fixture import write_folder
 
 WIOD_PARQUET = REPO / "data" / "wiod2013" / "1995"
 # SUPPLIES with max(a, b) below this are left out: a few thousand links keep three WIOD loads quick
 MIN_COEFFICIENT = 0.01
-
-
-@pytest.fixture(scope="module")
-def spare():
-    server = spare_server()
-    from schema.apply import apply
-
-    apply(spare_settings())
-    return server
-
-
-@pytest.fixture
-def connect(spare):
-    """A new driver each call: a driver's bookmarks name transactions of the database a bulk load replaced
-    (the product's read and write doors open sessions without bookmarks; execute_query keeps them)."""
-    from neo4j import GraphDatabase
-
-    made = []
-
-    def new():
-        s = spare_settings()
-        made.append(GraphDatabase.driver(s.uri, auth=(s.user, s.password)))
-        return made[-1]
-
-    yield new
-    for d in made:
-        d.close()
-
-
-@pytest.fixture
-def local_env(monkeypatch, spare):
-    """Name the spare server as the local server (what `python -m neo4j_local` runs), with its own settings."""
-    server = spare
-    monkeypatch.setenv("NEO4J_LOCAL_PORT", str(SPARE_PORT))
-    monkeypatch.setenv("NEO4J_LOCAL_DIR", str(SPARE_DIR))
-    monkeypatch.setenv("NEO4J_LOCAL_HEAP", server.s.heap)
-    monkeypatch.setenv("NEO4J_LOCAL_PAGECACHE", server.s.pagecache)
-    monkeypatch.setenv("NEO4J_PASSWORD", TEST_PASSWORD)
 
 
 def _nothing_written(summary) -> None:

@@ -16,42 +16,8 @@ import pytest
 
 from tests.conftest import TEST_PASSWORD
 from tests.support.graph_dump import graph_dump, schema_names
-from tests.support.reliability_db import SPARE_DIR, SPARE_PORT, spare_server, spare_settings, wipe_all
-
-
-@pytest.fixture(scope="module")
-def spare():
-    from schema.apply import apply
-
-    server = spare_server()
-    apply(spare_settings())
-    return server
-
-
-@pytest.fixture
-def connect(spare):
-    """A new driver per call: one that saw the replaced database holds bookmarks the new store lacks."""
-    from neo4j import GraphDatabase
-
-    made = []
-
-    def new():
-        s = spare_settings()
-        made.append(GraphDatabase.driver(s.uri, auth=(s.user, s.password)))
-        return made[-1]
-
-    yield new
-    for d in made:
-        d.close()
-
-
-@pytest.fixture
-def local_env(monkeypatch, spare):
-    monkeypatch.setenv("NEO4J_LOCAL_PORT", str(SPARE_PORT))
-    monkeypatch.setenv("NEO4J_LOCAL_DIR", str(SPARE_DIR))
-    monkeypatch.setenv("NEO4J_LOCAL_HEAP", spare.s.heap)
-    monkeypatch.setenv("NEO4J_LOCAL_PAGECACHE", spare.s.pagecache)
-    monkeypatch.setenv("NEO4J_PASSWORD", TEST_PASSWORD)
+from tests.support.bulk_server import connect, local_env, spare  # noqa: F401 (fixtures)
+from tests.support.reliability_db import SPARE_PORT, spare_settings, wipe_all
 
 
 def _steps(result) -> list:
