@@ -136,14 +136,21 @@ def check_regions(table: MrioTable, known: dict[str, dict]) -> dict[str, str]:
     return out
 
 
-def regional_results(table: MrioTable, region_country: dict[str, str]) -> dict[str, RegionalExportVA]:
-    """iomath.regional for every country the table splits into regions (x = Z 1 + Y 1)."""
+def _arrays(table: MrioTable, region_country: dict[str, str]):
+    """Z, Y, the row and final-demand units, and each unit's country (a region's from ``region_country``):
+    what iomath.regional takes."""
     Z = table.Z.to_numpy(dtype=float)
     Y = table.Y.to_numpy(dtype=float)
     units = [str(r) for r in table.Z.index.get_level_values(0)]
     y_units = [str(r) for r in table.Y.columns.get_level_values(0)]
     country_of = {u: iso3_code(u) for u in set(units) | set(y_units)}
     country_of.update(region_country)
+    return Z, Y, units, y_units, country_of
+
+
+def regional_results(table: MrioTable, region_country: dict[str, str]) -> dict[str, RegionalExportVA]:
+    """iomath.regional for every country the table splits into regions (x = Z 1 + Y 1)."""
+    Z, Y, units, y_units, country_of = _arrays(table, region_country)
     return {c: regional_export_va(Z, Y, units, y_units, country_of, c) for c in sorted(set(region_country.values()))}
 
 
@@ -188,12 +195,7 @@ def _serves_rows(g: GraphRows, table: MrioTable, region_country: dict[str, str],
     y_j^d, (L^CC y^d)_j, (L^CC |y^d|)_j and v_j (L^CC y^d)_j over the country's domestic inverse, the paths
     the stored SUPPLIES (between the country's regions) can follow. Every destination country of the
     table's final demand, the split country itself included (its regions' columns summed)."""
-    Z = table.Z.to_numpy(dtype=float)
-    Y = table.Y.to_numpy(dtype=float)
-    units = [str(r) for r in table.Z.index.get_level_values(0)]
-    y_units = [str(r) for r in table.Y.columns.get_level_values(0)]
-    country_of = {u: iso3_code(u) for u in set(units) | set(y_units)}
-    country_of.update(region_country)
+    Z, Y, units, y_units, country_of = _arrays(table, region_country)
     serves = g.rel_rows("SERVES", "Sector", "Country", ("year",), common=slice_, replace=("source", "year"))
     known = {r["key"] for r in countries.rows}
     no_id: dict = {}
