@@ -8,24 +8,19 @@ numbers drawn are the stored ones (the bars of one country add up to its gross e
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from loader.mrio.load import write_table
 from loader.mrio.parquet import read_table
 from tests.support import streamlit_app
 from tests.conftest import OUTPUT_DIR, REPO
+from tests.support.browser import chromium, needs_chromium, new_page
 from tests.test_gvc_graph import clear
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 WIOD = REPO / "data" / "wiod2013"
 YEARS = (1995, 2000)
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing (apt-get install chromium)")]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 
 @pytest.fixture(scope="module")
@@ -47,16 +42,11 @@ def app_url(wiod):
 
 @pytest.fixture(scope="module")
 def page(app_url):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        ctx = b.new_context(viewport={"width": 1500, "height": 1400})
-        pg = ctx.new_page()
+    with chromium() as b:
+        _, pg = new_page(b, downloads=False)
         pg.set_default_timeout(120_000)
         pg.goto(app_url + "/value-added?year=1995&year_b=2000&exporter=DEU&top=8")
         yield pg
-        b.close()
 
 
 def chart(page, title: str):
