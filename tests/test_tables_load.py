@@ -141,3 +141,23 @@ def test_parquet_folder_loads_like_csv(empty_db, loaded, tmp_path):
     wipe(empty_db)
     load_tables(pq, source="fixture", progress=False)
     assert without_load_time(checksum(empty_db)) == csv_state
+
+
+def test_large_tables_are_checked_column_wise_and_refs_to_stored_firms_hold(empty_db, loaded, tmp_path):
+    """The fixture's firms and supply links take the column-wise path (loader/tables/columns.py), also when the
+    links name firms the database holds rather than the folder; a bad link sends the folder row by row."""
+    from connection import Settings
+    from loader.tables.load import check_folder
+    from loader.tables.problems import TablesError
+
+    checked, _ = check_folder(loaded[0], Settings.from_env())
+    assert set(checked.columns) == {"firms", "firm_supply"}
+    assert "firms" not in checked.rows and "firm_supply" not in checked.rows
+    links_only = write_folder(tmp_path / "links", {stem: None for stem in VALID if stem != "firm_supply"})
+    checked, _ = check_folder(links_only, Settings.from_env())
+    assert set(checked.columns) == {"firm_supply"}
+    bad = write_folder(tmp_path / "bad", {stem: None for stem in VALID if stem != "firm_supply"} |
+                       {"firm_supply": replace_line("firm_supply", 3, "F4,F77,2020,300,chips")})
+    with pytest.raises(TablesError) as err:
+        check_folder(bad, Settings.from_env())
+    assert [(p.file, p.line, p.column) for p in err.value.problems] == [("firm_supply.csv", 3, "buyer")]

@@ -51,7 +51,7 @@ import numpy as np
 from loader.graph.diff import _row_key, _varying, merge_node_rows, plan_rels
 from loader.graph.rows import GraphRows
 from loader.graph.scope import is_firm_supplies
-from loader.graph.shares import _shares
+from loader.graph.shares import _shares, shares_by_codes
 from loader.graph.summary import LoadSummary
 
 BULK_MIN_ROWS = int(os.environ.get("GVN_BULK_MIN_ROWS", "100000"))
@@ -173,12 +173,17 @@ class _Files:
         self.manifest["expected"][group] += table.num_rows
 
 
-def _node_file(files: _Files, label: str, nr) -> set[str]:
+def _node_file(files: _Files, label: str, nr):
+    """Returns the keys written (an Arrow array: the ID space the relationships' ends are checked against)."""
     import pyarrow as pa
 
+    if nr.columns is not None and not nr.rows and nr.columns.unique:
+        return _node_columns_file(files, label, nr)
+    nr.materialize()
     rows = merge_node_rows(nr.rows)
     names = sorted({p for r in rows for p in r["props"]} - set(nr.common) - {"key"})
-    header, columns = [f"key:ID({label})"], [pa.array([r["key"] for r in rows], type=pa.string())]
+    keys = pa.array([r["key"] for r in rows], type=pa.string())
+    header, columns = [f"key:ID({label})"], [keys]
     for p in names:
         arr, kind = _column(label, p, [r["props"].get(p) for r in rows])
         header.append(f"{p}:{kind}")
@@ -197,7 +202,59 @@ def _node_file(files: _Files, label: str, nr) -> set[str]:
         header.append("data_version:long")
         columns.append(pa.array([1] * len(rows), type=pa.int64()))
     files.write("nodes", label, header, columns)
-    return {r["key"] for r in rows}
+    return keys
+
+
+def _node_columns_file(files: _Files, label: str, nr):
+    """Column-held nodes with distinct keys (``Columns.unique``): written as they are, no dict per row."""
+    cols = nr.columns
+    keys = cols.table.column("key").combine_chunks()
+    header, columns = [f"key:ID({label})"], [keys]
+    _add_columns(label, cols, sorted(set(cols.order) - set(nr.common) - {"key"}), header, columns)
+    _add_constants(label, nr.common, len(keys), header, columns)
+    files.write("nodes", label, header, columns)
+    return keys
+
+
+def _add_columns(where: str, cols, names: list[str], header: list, columns: list) -> None:
+    for p in names:
+        if p in cols.constants:
+            _add_constants(where, {p: cols.constants[p]}, len(cols), header, columns)
+            continue
+        arr, kind = _arrow_column(where, p, cols.table.column(p).combine_chunks())
+        header.append(f"{p}:{kind}")
+        columns.append(arr)
+
+
+def _add_constants(where: str, constants: dict, n: int, header: list, columns: list) -> None:
+    import pyarrow as pa
+
+    for p in sorted(constants):
+        _, kind = _column(where, p, [constants[p]])
+        arrow = {"boolean": pa.bool_(), "long": pa.int64(), "double": pa.float64(), "string": pa.string()}[kind]
+        header.append(f"{p}:{kind}")
+        columns.append(pa.repeat(pa.scalar(constants[p], type=arrow), n))
+
+
+def _arrow_column(where: str, name: str, arr):
+    """An Arrow column's import type (the same as ``_column`` gives the same values as a list)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    t = arr.type
+    if pa.types.is_boolean(t):
+        return arr, "boolean"
+    if pa.types.is_integer(t):
+        return arr.cast(pa.int64()), "long"
+    if pa.types.is_floating(t):
+        arr = arr.cast(pa.float64())
+        if arr.null_count < len(arr) and not pc.all(pc.is_finite(arr)).as_py():
+            raise BulkRefused(f"{where}: property {name!r} holds a non-finite number; load without --bulk")
+        return arr, "double"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_null(t):
+        return arr.cast(pa.string()), "string"
+    raise BulkRefused(f"{where}: property {name!r} holds {t} values, which have no neo4j-admin import type; "
+                      "load without --bulk")
 
 
 def _transposed(maps: list[dict], names: list[str]) -> dict[str, list]:
@@ -242,28 +299,80 @@ def _rel_columns(rr) -> tuple[list, list, dict[str, list]]:
     return frm, to, {p: v for p, v in cols.items() if p not in rr.common}
 
 
-def _rel_file(files: _Files, rr, keys: dict[str, set[str]]) -> int:
+def _rel_file(files: _Files, rr, keys: dict):
     import pyarrow as pa
 
-    frm, to, cols = _rel_columns(rr)
+    if rr.columns is not None and not rr.rows and rr.columns.unique:
+        frm, to, header, columns = _rel_columns_arrow(rr)
+    else:
+        frm, to, cols = _rel_columns(rr.materialize())
+        frm, to = pa.array(frm, type=pa.string()), pa.array(to, type=pa.string())
+        header, columns = [], []
+        for p in sorted(cols):
+            arr, kind = _column(rr.name, p, cols[p])
+            header.append(f"{p}:{kind}")
+            columns.append(arr)
+        _add_constants(rr.name, rr.common, len(frm), header, columns)
     for end, label, ends in (("start", rr.from_label, frm), ("end", rr.to_label, to)):
-        have = keys.get(label, set())
-        missing = sorted(set(ends) - have)
-        if missing:
-            raise BulkRefused(f"{rr.name}: {len(missing):,} {end} keys name no {label} of the load "
-                              f"(first: {', '.join(map(repr, missing[:5]))}); an empty database has no other nodes")
-    header = [f":START_ID({rr.from_label})", f":END_ID({rr.to_label})"]
-    columns = [pa.array(frm, type=pa.string()), pa.array(to, type=pa.string())]
-    for p in sorted(cols):
-        arr, kind = _column(rr.name, p, cols[p])
-        header.append(f"{p}:{kind}")
-        columns.append(arr)
-    for p in sorted(rr.common):
-        arr, kind = _column(rr.name, p, [rr.common[p]] * len(frm))
-        header.append(f"{p}:{kind}")
-        columns.append(arr)
-    files.write("relationships", rr.type, header, columns)
+        _check_ends(rr.name, end, label, ends, keys.get(label))
+    header = [f":START_ID({rr.from_label})", f":END_ID({rr.to_label})", *header]
+    files.write("relationships", rr.type, header, [frm, to, *columns])
     return len(frm)
+
+
+def _check_ends(name: str, end: str, label: str, ends, have) -> None:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    have = have if have is not None else pa.array([], type=pa.string())
+    found = pc.is_in(ends, value_set=have)
+    if not pc.all(found).as_py():
+        missing = sorted(set(pc.unique(pc.filter(ends, pc.invert(found))).to_pylist()))
+        raise BulkRefused(f"{name}: {len(missing):,} {end} keys name no {label} of the load "
+                          f"(first: {', '.join(map(repr, missing[:5]))}); an empty database has no other nodes")
+
+
+def _rel_columns_arrow(rr):
+    """``_rel_columns`` for column-held relationships whose (from, to, identity) are distinct (``Columns.unique``):
+    the columns as they are, plus firm supply shares from the same rule on integer codes."""
+    import pyarrow as pa
+
+    cols = rr.columns
+    frm, to = cols.table.column("from").combine_chunks(), cols.table.column("to").combine_chunks()
+    header, columns = [], []
+    names = sorted(set(cols.order) - set(rr.common))
+    if is_firm_supplies(rr):
+        names = sorted({*names, "a", "b"})
+    shares = _column_shares(rr, frm, to) if is_firm_supplies(rr) else {}
+    for p in names:
+        if p in shares:
+            header.append(f"{p}:double")
+            columns.append(pa.array(shares[p], type=pa.float64()))
+        else:
+            _add_columns(rr.name, cols, [p], header, columns)
+    _add_constants(rr.name, rr.common, len(frm), header, columns)
+    return frm, to, header, columns
+
+
+def _column_shares(rr, frm, to) -> dict:
+    """a and b of column-held firm links (the store is empty): ``shares.shares_by_codes``, the rule of
+    ``shares._shares`` on the same values in the same order."""
+    import pyarrow as pa
+
+    cols = rr.columns
+
+    def column(name):
+        if name in cols.constants:
+            return np.full(len(cols), cols.constants[name])
+        return cols.table.column(name).combine_chunks()
+
+    year, value = column("year"), column("value")
+    codes = [np.asarray(a.dictionary_encode().indices) for a in (frm, to)]
+    years = np.asarray(year.to_numpy(zero_copy_only=False)) if isinstance(year, pa.Array) else year
+    values = np.asarray(value.cast(pa.float64()).fill_null(0.0).to_numpy(), dtype=float) \
+        if isinstance(value, pa.Array) else value.astype(float)
+    a, b = shares_by_codes(codes[0], codes[1], years, values)
+    return {"a": a, "b": b}
 
 
 def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:
@@ -276,14 +385,14 @@ def write_part_files(nodes: dict, rels: list, folder: Path) -> tuple[dict, LoadS
     relationship rows (several ``RelRows`` of one type may each get a file: ``loader.graph.collect``)."""
     folder.mkdir(parents=True, exist_ok=True)
     files = _Files(folder)
-    summary = LoadSummary(rows=sum(len(n.rows) for n in nodes.values()) + sum(len(r.rows) for r in rels))
-    keys: dict[str, set[str]] = {}
+    summary = LoadSummary(rows=sum(n.count() for n in nodes.values()) + sum(r.count() for r in rels))
+    keys: dict = {}
     for label, nr in nodes.items():
-        if nr.rows:
+        if nr.count():
             keys[label] = _node_file(files, label, nr)
             summary.add(label, len(keys[label]), 0, len(keys[label]))
     for rr in rels:
-        if rr.rows:
+        if rr.count():
             n = _rel_file(files, rr, keys)
             summary.add(rr.name, n, 0, n)
     (folder / "manifest.json").write_text(json.dumps(files.manifest, indent=1))
@@ -314,22 +423,25 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     start = time.perf_counter()
     keep = os.environ.get("GVN_BULK_KEEP")
     folder = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="gvn-bulk-"))
+    if stopped is None:
+        # checked now (still empty, still local), then stopped beside the writing of the files: nobody can
+        # write to it from here on, and its shutdown costs no time of its own
+        server, stopping = stop_in_background(settings)
+    else:
+        server, stopping = stopped[0], None
     try:
         say(f"bulk load: writing import files in {folder} ...")
         try:
             manifest, summary = write_part_files(nodes, rels, folder)
-        except BulkRefused:
-            if stopped is not None:
-                start_again(stopped[0])   # the database is the empty one it was
+        except BaseException:   # a refusal, or anything else: the server must not stay down
+            if stopping is not None:
+                stopping.result()
+            start_again(server)   # the database is the empty one it was
             raise
         files_s = time.perf_counter() - start
-        if stopped is None:
-            check_possible(settings)   # again, just before the server stops: still empty, still local
-            server, _ = _local(settings)
-        else:
-            server = stopped[0]
-        say(f"bulk load: stopping the server, importing {manifest['expected']['nodes']:,} nodes and "
-            f"{manifest['expected']['relationships']:,} relationships, starting it again ...")
+        stop_s = stopping.result() if stopping is not None else stopped[1]
+        say(f"bulk load: importing {manifest['expected']['nodes']:,} nodes and "
+            f"{manifest['expected']['relationships']:,} relationships, starting the server again ...")
         try:
             report = replace_database(server, settings.database, manifest)
         except ImportFailed as e:
@@ -351,10 +463,8 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
     summary.stage("write import files", files_s)
-    if stopped is not None:
-        report["seconds"]["stop"] = stopped[1]
-    summary.stage("stop server" + (" (while the rows were built)" if stopped is not None else ""),
-                  report["seconds"]["stop"])
+    report["seconds"]["stop"] = stop_s
+    summary.stage("stop server (while the rows or files were made)", stop_s)
     summary.stage(IMPORT_STAGE, report["seconds"]["import"])
     summary.stage("start server", report["seconds"]["start"])
     summary.stage("schema and indexes", schema_s)
@@ -362,6 +472,29 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     summary.notes.append("commit mode: bulk (neo4j-admin database import full into the empty database; "
                          f"the local server was stopped for {sum(report['seconds'].values()):.1f} s)")
     return summary
+
+
+def stop_in_background(settings: Settings):
+    """Check that a bulk load can run (``check_possible``), then stop the local server in a background thread;
+    returns (the server, a Future of the seconds the stop took). The caller builds rows or files meanwhile and
+    waits for the Future before the import."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from connection import forget_driver
+
+    check_possible(settings)
+    server, _ = _local(settings)
+    forget_driver(settings)
+
+    def stop() -> float:
+        t = time.perf_counter()
+        server.stop()
+        return time.perf_counter() - t
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-stop")
+    stopping = pool.submit(stop)
+    pool.shutdown(wait=False)
+    return server, stopping
 
 
 def start_again(server) -> None:

@@ -34,8 +34,7 @@ threads finish in, so the merged graph does not depend on timing.
 from __future__ import annotations
 
 import threading
-import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from contextlib import contextmanager
 
 from loader.graph.bulk import BulkRefused
@@ -102,21 +101,9 @@ class Collector:
         database, and the stop (the server's shutdown waits several seconds for its connectors) then costs
         nothing beside the row building. Checks first what the import checks (``bulk.check_possible``:
         local, empty, database ``neo4j``); nobody can write to the database from then on."""
-        from connection import forget_driver
-        from loader.graph.bulk import _local, check_possible
+        from loader.graph.bulk import stop_in_background
 
-        check_possible(settings)
-        self._server, _ = _local(settings)
-        forget_driver(settings)
-
-        def stop() -> float:
-            t = time.perf_counter()
-            self._server.stop()
-            return time.perf_counter() - t
-
-        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bulk-stop")
-        self._stopping = pool.submit(stop)
-        pool.shutdown(wait=False)
+        self._server, self._stopping = stop_in_background(settings)
 
     def start_server_again(self) -> None:
         """After a failure while the server was stopped: start it again (the database is the empty one it
@@ -150,6 +137,7 @@ class Collector:
         return summary
 
     def _fold(self, graph: GraphRows) -> None:
+        graph.materialize()   # loads are merged row by row
         scope = load_scope(graph)   # the writer's own checks (replaced slices belong to the load, ...)
         self._refuse_overlapping_slices(graph)
         changes = False

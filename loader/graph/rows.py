@@ -15,6 +15,10 @@ Two options cover what not every source needs:
   ``--min-coefficient`` leaves no stale edge).
 * ``NodeRows.fill_only``: properties are set only when the node is created; existing
   nodes (owned by another loader, e.g. reference countries) count as unchanged.
+
+Rows may also be held column-wise (``Columns``: Arrow arrays, what a large table folder's
+validation gives): a bulk import writes them as they are, with no dict per row; every other
+consumer calls ``materialize()`` first and sees exactly the dicts ``add`` would have made.
 """
 from __future__ import annotations
 
@@ -36,6 +40,35 @@ def check_property_name(name: str) -> str:
     return name
 
 
+@dataclass
+class Columns:
+    """Rows of one ``NodeRows``/``RelRows`` as Arrow columns.
+
+    ``table``: nodes: ``key`` and properties; relationships: ``from``, ``to``, identity properties and
+    the other properties (a null cell is a None property, as in a row). ``constants``: properties with
+    one value on every row (a load's ``source``), stored once. ``order``: every property name, table
+    columns and constants, in the order ``add`` received them, so materialized rows are the same dicts.
+    """
+    table: Any   # pyarrow.Table
+    constants: dict[str, Any] = field(default_factory=dict)
+    order: tuple[str, ...] = ()
+    # the producer guarantees distinct keys (nodes) or distinct (from, to, identity) (relationships), as
+    # validation of a table's key does; a bulk import then writes the columns without merging rows
+    unique: bool = False
+
+    def __len__(self) -> int:
+        return self.table.num_rows
+
+    def records(self, skip: tuple[str, ...]):
+        """(the skipped columns' values, {property: value} in ``order``) for each row, built a chunk at a time."""
+        names = [n for n in self.order if n not in self.constants]
+        for batch in self.table.to_batches(max_chunksize=100_000):
+            cols = {n: batch.column(n).to_pylist() for n in (*skip, *names)}
+            for i in range(batch.num_rows):
+                props = {n: (self.constants[n] if n in self.constants else cols[n][i]) for n in self.order}
+                yield [cols[s][i] for s in skip], props
+
+
 def _check_slice(what: str, common: dict, replace: tuple[str, ...]) -> None:
     for name in (*common, *replace):
         check_property_name(name)
@@ -52,6 +85,7 @@ class NodeRows:
     common: dict[str, Any] = field(default_factory=dict)
     replace: tuple[str, ...] = ()
     fill_only: bool = False
+    columns: Columns | None = None
 
     def __post_init__(self):
         check_label(self.label)
@@ -59,6 +93,18 @@ class NodeRows:
 
     def add(self, key: str, **props: Any) -> None:
         self.rows.append({"key": key, "props": props})
+
+    def count(self) -> int:
+        """Rows held, dicts and columns (``len(rows)`` counts only the dicts)."""
+        return len(self.rows) + (len(self.columns) if self.columns is not None else 0)
+
+    def materialize(self) -> "NodeRows":
+        """Append the column-held rows as dicts (``add``'s), after the dict rows; drop the columns."""
+        if self.columns is not None:
+            cols, self.columns = self.columns, None
+            for (key,), props in cols.records(("key",)):
+                self.rows.append({"key": key, "props": props})
+        return self
 
 
 @dataclass
@@ -78,6 +124,7 @@ class RelRows:
     rows: list[dict[str, Any]] = field(default_factory=list)
     common: dict[str, Any] = field(default_factory=dict)
     replace: tuple[str, ...] = ()
+    columns: Columns | None = None
 
     def __post_init__(self):
         check_rel_type(self.type)
@@ -88,6 +135,18 @@ class RelRows:
         for name in self.identity:
             check_property_name(name)
         _check_slice(self.name, self.common, self.replace)
+
+    def count(self) -> int:
+        """Rows held, dicts and columns (``len(rows)`` counts only the dicts)."""
+        return len(self.rows) + (len(self.columns) if self.columns is not None else 0)
+
+    def materialize(self) -> "RelRows":
+        """Append the column-held rows as dicts (``add``'s), after the dict rows; drop the columns."""
+        if self.columns is not None:
+            cols, self.columns = self.columns, None
+            for (frm, to), props in cols.records(("from", "to")):
+                self.add(frm, to, **props)
+        return self
 
     @property
     def name(self) -> str:
@@ -129,13 +188,30 @@ class GraphRows:
 
     def extend(self, other: "GraphRows") -> "GraphRows":
         for label, nr in other.nodes.items():
-            self.node_rows(label, common=nr.common, replace=nr.replace, fill_only=nr.fill_only).rows.extend(nr.rows)
+            mine = self.node_rows(label, common=nr.common, replace=nr.replace, fill_only=nr.fill_only)
+            _join(mine, nr)
         for (t, f, to), rr in other.rels.items():
-            self.rel_rows(t, f, to, rr.identity, common=rr.common, replace=rr.replace).rows.extend(rr.rows)
+            _join(self.rel_rows(t, f, to, rr.identity, common=rr.common, replace=rr.replace), rr)
         return self
 
     def total_rows(self) -> int:
-        return sum(len(n.rows) for n in self.nodes.values()) + sum(len(r.rows) for r in self.rels.values())
+        return sum(n.count() for n in self.nodes.values()) + sum(r.count() for r in self.rels.values())
+
+    def materialize(self) -> "GraphRows":
+        """Every column-held row as a dict: for the transactional writer and the collector, which work on dicts."""
+        for rows in (*self.nodes.values(), *self.rels.values()):
+            rows.materialize()
+        return self
+
+
+def _join(mine, other) -> None:
+    """Append ``other``'s rows to ``mine``'s, in order: columns stay columns only where nothing comes before
+    or after them (rows of one kind in one form; anything mixed is materialized)."""
+    if other.columns is not None and not mine.rows and mine.columns is None and not other.rows:
+        mine.columns = other.columns
+        return
+    mine.materialize()
+    mine.rows.extend(other.materialize().rows)
 
 
 def dataset_rows(key: str, name: str, synthetic: bool, description: str, loaded_at: str) -> NodeRows:

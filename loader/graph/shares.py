@@ -43,6 +43,21 @@ def _shares(sellers: list, buyers: list, years: list, values: np.ndarray) -> tup
     return per_group(buyers, years), per_group(sellers, years)
 
 
+def shares_by_codes(sellers: np.ndarray, buyers: np.ndarray, years: np.ndarray,
+                    values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_shares`` on integer firm codes (a bulk load's column-held links): the same groups, and the same bits,
+    since ``np.bincount`` adds each group's values in row order however the groups are numbered."""
+    year_codes = pd.factorize(years)[0].astype(np.int64)
+    width = int(year_codes.max()) + 1 if len(year_codes) else 1
+
+    def per_group(codes: np.ndarray) -> np.ndarray:
+        idx = pd.factorize(codes.astype(np.int64) * width + year_codes)[0]
+        t = np.bincount(idx, weights=values)[idx]
+        return np.divide(values, t, out=np.zeros_like(values), where=t > 0)
+
+    return per_group(buyers), per_group(sellers)
+
+
 def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) -> SharePlan:
     """``stored``: every Firm->Firm SUPPLIES link of the years the load touches (from, to, element id, props).
 

@@ -272,6 +272,7 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
     mode = choose_mode(commit, graph.total_rows())
     if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
         return bulk_load.bulk_write(graph, settings, progress=progress)
+    graph.materialize()   # the diff and the statements work on dicts; only a bulk import takes columns
     scope = load_scope(graph)
     start = time.perf_counter()
     extra: set[str] = set()

@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from connection import Settings, read
-from loader.tables import validate as tv
+from loader.tables import columns, validate as tv
 from loader.reference.rows import SOURCE as REFERENCE_SOURCE, reference_graph
 from loader.tables.rows import tables_graph
 from loader.tables.problems import TablesError
@@ -49,28 +49,69 @@ def db_region_countries(keys: set[str], settings: Settings) -> dict[str, str]:
     return {r["key"]: r["country"] for r in rows}
 
 
-def check_folder(folder: Path, settings: Settings) -> tuple[tv.Checked, bool]:
-    """Validate; returns the checked rows and whether reference data must be written first."""
+def check_folder(folder: Path, settings: Settings, *, fast: bool = True) -> tuple[tv.Checked, bool]:
+    """Validate; returns the checked rows and whether reference data must be written first.
+
+    The large tables (``loader.tables.columns.FAST``) are checked column-wise when they are certainly clean;
+    any doubt, and the whole folder is checked again row by row (``fast=False``), which words every problem.
+    """
+    import pyarrow as pa
+
     tables, problems = read_folder(folder)
-    checked = tv.type_rows(tables)
+    typed_columns = {}
+    if fast and not problems:
+        for stem, table in tables.items():
+            typed = columns.type_table(table)
+            if typed is not None:
+                typed_columns[stem] = typed
+    checked = tv.type_rows({s: t for s, t in tables.items() if s not in typed_columns})
+    checked.columns = typed_columns
+    column_keys = dict(d for d in (columns.defined(s, t) for s, t in typed_columns.items()) if d)
+    mine = tv.defined(checked)
     refs = tv.references(checked)
-    in_db = existing_keys(refs, settings)
+    for stem, typed in typed_columns.items():
+        for kind, keys in columns.references(stem, typed, column_keys).items():
+            refs[kind] |= keys
+    # only what the files do not define is looked up (a million firms' own keys are not sent to the database)
+    outside = {k: _minus(refs[k] - mine[k], column_keys.get(k)) for k in refs}
+    in_db = existing_keys(outside, settings)
     ref = reference_graph(loaded_at="")
     ref_keys = {"country": {r["key"] for r in ref.nodes["Country"].rows},
                 "region": {r["key"] for r in ref.nodes["Region"].rows},
                 "industry": {r["key"] for r in ref.nodes["Industry"].rows}}
     known = {k: in_db.get(k, set()) | ref_keys.get(k, set()) for k in tv.ENTITY_KINDS}
+    for kind, keys in column_keys.items():
+        # the row-wise checks of the other tables see the column-held tables' keys they name
+        known[kind] |= refs[kind] - outside[kind]
     region_country = {r["key"]: r["props"]["country"] for r in ref.nodes["Region"].rows if r["props"].get("country")}
-    region_country.update(db_region_countries(refs["region"], settings))
-    checked = tv.validate(tables, known, region_country, typed=checked)
+    region_country.update(db_region_countries(refs["region"] - mine["region"], settings))
+    for _, r in checked.rows.get("regions", []):
+        if r["country"]:
+            region_country[r["key"]] = r["country"]
+    checked = tv.validate({s: t for s, t in tables.items() if s not in typed_columns}, known, region_country,
+                          typed=checked)
+    exists = {k: pa.concat_arrays([pa.array(sorted(known[k] | mine[k]), type=pa.string()),
+                                   *([column_keys[k]] if k in column_keys else [])]) for k in tv.ENTITY_KINDS}
+    if not all(columns.check_rules(s, t, exists, region_country) for s, t in typed_columns.items()):
+        return check_folder(folder, settings, fast=False)
     problems = problems + checked.problems
     if problems:
         raise TablesError(problems)
-    mine = tv.defined(checked)
-    needs_reference = any(refs[k] - in_db[k] - mine[k] for k in ("country", "region", "industry")) \
+    needs_reference = any(outside[k] - in_db[k] for k in ("country", "region", "industry")) \
         or bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments")) and not _has_stages(settings) \
         or reference_unfinished(settings)
     return checked, needs_reference
+
+
+def _minus(keys: set[str], defined) -> set[str]:
+    """``keys`` less those in an Arrow array of keys (None: none)."""
+    if defined is None or not keys:
+        return keys
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(sorted(keys), type=pa.string())
+    return set(pc.filter(arr, pc.invert(pc.is_in(arr, value_set=defined))).to_pylist())
 
 
 def _has_stages(settings: Settings) -> bool:
@@ -103,14 +144,15 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     started = time.perf_counter()
     checked, needs_reference = check_folder(folder, settings)
     validated = time.perf_counter()
-    say(f"{sum(len(r) for r in checked.rows.values()):,} rows valid ({validated - started:.1f} s); building graph rows ...")
+    n_valid = sum(len(r) for r in checked.rows.values()) + sum(t.num_rows for t in checked.columns.values())
+    say(f"{n_valid:,} rows valid ({validated - started:.1f} s); building graph rows ...")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with paused_gc():   # after validation, whose pandas frames are gone by now
         # the files may name reference codes the database lacks: write the reference data with the load
         graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
         graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
                                                         description or f"tables loaded from {folder.name}", now).rows
-        graph.extend(tables_graph(checked.rows, source))
+        graph.extend(tables_graph(checked.rows, source, checked.columns))
         del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
         built = time.perf_counter()
         say(f"reading the database and writing {graph.total_rows():,} rows ...")

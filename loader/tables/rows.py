@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from loader.graph.rows import GraphRows
+import pyarrow as pa
+
+from loader.graph.rows import Columns, GraphRows
 from loader.tables.spec import INDICATORS
 from loader.tables.validate import industry_key
 
@@ -16,10 +18,18 @@ def unit_value(value_kusd: float, weight_t: float | None) -> float | None:
     return value_kusd / weight_t if weight_t is not None and weight_t > 0 else None
 
 
-def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str) -> GraphRows:
+FIRM_PROPS = ("name", "country", "region", "industry", "size_class", "employees", "output", "foreign_share", "founded")
+
+
+def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str,
+                 columns: dict[str, Any] | None = None) -> GraphRows:
     """Consumes ``rows``: each table's typed rows are dropped once they are graph rows, so a large folder
-    never holds both whole."""
+    never holds both whole. ``columns``: tables checked column-wise (``loader.tables.columns``), which
+    become column-held rows (``loader.graph.rows.Columns``) with the same properties."""
     g = GraphRows()
+    columns = dict(columns or {})
+    if "firms" in columns:
+        _firm_columns(g, columns.pop("firms"), source)
 
     def each(stem):
         for _, r in rows.pop(stem, ()):
@@ -38,8 +48,7 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
         g.node_rows("Industry").add(industry_key(r), name=r["name"], code=r["code"],
                                     classification=r["classification"], source=source)
     for r in each("firms"):
-        props = {k: r[k] for k in ("name", "country", "region", "industry", "size_class", "employees",
-                                   "output", "foreign_share", "founded")}
+        props = {k: r[k] for k in FIRM_PROPS}
         g.node_rows("Firm").add(r["key"], source=source, **props)
         g.rel_rows("LOCATED_IN", "Firm", "Country").add(r["key"], r["country"])
         if r["region"]:
@@ -61,6 +70,12 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
         g.rel_rows("FDI_STATISTIC", "Country", LABEL[r["destination_kind"]], ("year", "measure", "reported_by")).add(
             r["origin"], r["destination"], year=r["year"], measure=r["measure"], reported_by=r["reported_by"],
             amount=r["amount"], motive=r["motive"], source=source)
+    if "firm_supply" in columns:
+        t = columns.pop("firm_supply")
+        links = pa.table({"from": t.column("supplier"), "to": t.column("buyer"), "year": t.column("year"),
+                          "product": t.column("product"), "value": t.column("value")})
+        g.rel_rows("SUPPLIES", "Firm", "Firm", ("year", "product")).columns = Columns(
+            links, {"source": source}, ("year", "product", "value", "source"), unique=True)
     for r in each("firm_supply"):
         # a and b need the year's totals over the whole database: the graph writer sets them after writing
         g.rel_rows("SUPPLIES", "Firm", "Firm", ("year", "product")).add(
@@ -86,4 +101,23 @@ def tables_graph(rows: dict[str, list[tuple[int, dict[str, Any]]]], source: str)
         g.rel_rows("STAGE_ASSESSMENT", LABEL[r["subject_kind"]], "Stage", ("year", "assessed_by")).add(
             r["subject"], r["stage"], year=r["year"], assessed_by=r["assessed_by"], stage=r["stage"],
             current=r["current"], target=r["target"], source=source)
+    if columns:
+        raise ValueError(f"no column-held graph rows for {sorted(columns)}")
     return g
+
+
+def _firm_columns(g: GraphRows, t, source: str) -> None:
+    """``tables_graph``'s firm rows, column-held: the Firm nodes and their LOCATED_IN and IN_INDUSTRY links
+    (keys are distinct: the table's key was checked)."""
+    import pyarrow.compute as pc
+
+    g.node_rows("Firm").columns = Columns(t.select(["key", *FIRM_PROPS]), {"source": source},
+                                          ("source", *FIRM_PROPS), unique=True)
+    g.rel_rows("LOCATED_IN", "Firm", "Country").columns = Columns(
+        pa.table({"from": t.column("key"), "to": t.column("country")}), unique=True)
+    placed = t.filter(pc.is_valid(t.column("region")))
+    if placed.num_rows:
+        g.rel_rows("LOCATED_IN", "Firm", "Region").columns = Columns(
+            pa.table({"from": placed.column("key"), "to": placed.column("region")}), unique=True)
+    g.rel_rows("IN_INDUSTRY", "Firm", "Industry").columns = Columns(
+        pa.table({"from": t.column("key"), "to": t.column("industry")}), unique=True)

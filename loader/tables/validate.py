@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pycountry
@@ -34,6 +34,8 @@ POLY = {
 class Checked:
     rows: dict[str, list[tuple[int, dict[str, Any]]]]  # stem -> (line, typed row)
     problems: list[Problem]
+    # stem -> typed Arrow columns of the tables checked column-wise (loader.tables.columns)
+    columns: dict[str, Any] = field(default_factory=dict)
 
 
 def industry_key(row: dict) -> str:
@@ -206,7 +208,7 @@ def validate(tables: dict[str, RawTable], known: dict[str, set[str]],
     ``typed``: the result of ``type_rows(tables)`` if the caller has it already (it is not changed).
     """
     typed = typed or type_rows(tables)
-    checked = Checked(dict(typed.rows), list(typed.problems))
+    checked = Checked(dict(typed.rows), list(typed.problems), dict(typed.columns))
     problems = checked.problems
     mine = defined(checked)
     exists = {k: known.get(k, set()) | mine[k] for k in ENTITY_KINDS}
