@@ -263,6 +263,7 @@ def main(argv: list[str] | None = None) -> int:
             from bench import load_admin
             from schema.apply import apply
 
+            srv.start()   # a first run has no server home yet: starting writes its conf, which the import uses
             srv.stop()
             srv.wipe_store()
             load_admin.import_full(srv.jar_lib, srv.data_dir, srv.data_dir / "conf", files, heap="2g", off_heap="3g")

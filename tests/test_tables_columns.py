@@ -227,3 +227,17 @@ def test_import_files_of_columns_equal_those_of_rows(tmp_path):
     write_import_files(by_rows, tmp_path / "rows")
     write_import_files(by_columns, tmp_path / "columns")
     assert _import_data(tmp_path / "rows") == _import_data(tmp_path / "columns")
+
+
+def test_column_held_rows_keep_their_order_when_rows_are_added_after_them():
+    from loader.graph.rows import Columns, RelRows
+
+    rr = RelRows("SUPPLIES", "Firm", "Firm", ("year", "product"))
+    rr.columns = Columns(pa.table({"from": ["A", "B"], "to": ["B", "C"], "year": [2020, 2020],
+                                   "product": ["x", None], "value": [1.5, 2.0]}),
+                         {"source": "s"}, ("year", "product", "value", "source"), unique=True)
+    assert rr.count() == 2 and rr.rows == []
+    rr.add("C", "A", year=2021, product="y", value=3.0, source="s")
+    assert rr.columns is None and [r["from"] for r in rr.rows] == ["A", "B", "C"]
+    assert rr.rows[1] == {"from": "B", "to": "C", "id": {"year": 2020, "product": None},
+                          "props": {"value": 2.0, "source": "s"}}

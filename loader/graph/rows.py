@@ -92,6 +92,8 @@ class NodeRows:
         _check_slice(self.label, self.common, self.replace)
 
     def add(self, key: str, **props: Any) -> None:
+        if self.columns is not None:
+            self.materialize()   # rows keep the order they were given in
         self.rows.append({"key": key, "props": props})
 
     def count(self) -> int:
@@ -145,7 +147,7 @@ class RelRows:
         if self.columns is not None:
             cols, self.columns = self.columns, None
             for (frm, to), props in cols.records(("from", "to")):
-                self.add(frm, to, **props)
+                self.add(frm, to, **props)   # self.columns is None by now: no recursion
         return self
 
     @property
@@ -153,6 +155,8 @@ class RelRows:
         return f"{self.type} ({self.from_label}->{self.to_label})"
 
     def add(self, frm: str, to: str, **props: Any) -> None:
+        if self.columns is not None:
+            self.materialize()   # rows keep the order they were given in
         ident = {k: props[k] for k in self.identity if k not in self.common}
         rest = {k: v for k, v in props.items() if k not in ident}
         self.rows.append({"from": frm, "to": to, "id": ident, "props": rest})

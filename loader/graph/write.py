@@ -272,9 +272,10 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
     mode = choose_mode(commit, graph.total_rows())
     if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
         return bulk_load.bulk_write(graph, settings, progress=progress)
-    graph.materialize()   # the diff and the statements work on dicts; only a bulk import takes columns
-    scope = load_scope(graph)
     start = time.perf_counter()
+    graph.materialize()   # the diff and the statements work on dicts; only a bulk import takes columns
+    as_dicts = time.perf_counter() - start
+    scope = load_scope(graph)
     extra: set[str] = set()
     while True:
         keys = sorted(set(scope.lock_keys()) | extra)
@@ -288,6 +289,8 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
             # nothing was written yet: take every lock in one sorted statement (no deadlock) and plan again
             extra |= more.keys
     summary.seconds = time.perf_counter() - start
+    if as_dicts >= 0.05:
+        summary.stage("rows as dicts", as_dicts, first=True)
     if any(n != "Dataset" and counts.get(n, 0) for counts in (summary.created, summary.updated, summary.deleted)
            for n in counts):
         _drop_cached_projections(settings)

@@ -111,15 +111,16 @@ RETURN n.key AS key, n.name AS name, n.country AS country, n.industry AS industr
        [q IN $props | gds.util.nodeProperty($g, nodeId, q)] AS vals
 """
 
-# Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 1; measured in
-# bench/suite_centrality.py, recorded in bench/results.md): what ``estimate`` multiplies.
+# Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 2; the largest graph measured,
+# 1M firms and 5M links, idle machine, 2026-12-02: bench/results.md): what ``estimate`` multiplies. Per-link costs
+# grow with the graph (fewer cache hits), so rates from the largest graph keep the estimate an upper bound below it.
 RATES = {
-    "project_fixed_s": 0.5, "project_per_rel_s": 4.0e-6,     # Cypher-aggregation projection
+    "project_fixed_s": 0.5, "project_per_rel_s": 7.0e-6,     # Cypher-aggregation projection (34-41 s at 5M)
     "call_s": 0.05,                                           # one GDS procedure call
     "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
-    "iteration_per_rel_s": 3.5e-8,                            # one PageRank or eigenvector iteration
+    "iteration_per_rel_s": 4.6e-8,                            # one PageRank or eigenvector iteration
     "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
-    "top_per_node_s": 2.0e-6,                                 # ranking on the server: a node lookup each
+    "top_per_node_s": 3.0e-6,                                 # ranking on the server: a node lookup each
 }
 
 
@@ -352,8 +353,9 @@ CENTRALITY = QueryModule(
               help="betweenness source nodes: 0 = exact (every node; about an hour on 100k firms); k > 0 = GDS "
                    "sampling of k degree-weighted sources with a fixed seed, scores not rescaled (for ranking); "
                    "k >= node count is exact"),
-        Param("concurrency", "int", 1, 1, 64,
-              help="GDS threads; 1 is fastest on small graphs and small machines (thread hand-offs dominate)"),
+        Param("concurrency", "int", 2, 1, 64,
+              help="GDS threads (Community GDS uses at most 4); 2 ran PageRank 1.3x faster than 1 at 100k links "
+                   "and 1.7x at 5M on a 2-core machine"),
         Param("limit", "int", 100, 1, 1000000, help="rows returned: the top ones in the chosen order"),
         Param("measures", "multi", None, choices=MEASURES, label="Measures",
               help="what to compute; empty = degree, strength, pagerank (linear in the links: seconds at 1M); "
