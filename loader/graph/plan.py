@@ -78,9 +78,11 @@ def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
     names = fp.node_names(nr)
     query = fp.node_digest_query(nr, names)
     plan = NodePlan()
-    for chunk in _chunks(rows, DIGEST_BATCH):
+    chunks = list(_chunks(rows, DIGEST_BATCH))
+    digests = sink.read_each(query, ({"keys": [r["key"] for r in chunk]} for chunk in chunks))
+    for chunk, got in zip(chunks, digests):
         keys = [r["key"] for r in chunk]
-        got = sink.read(query, keys=keys)[0]
+        got = got[0]
         _tick(bar, got["found"])
         # fill-only rows (indicator definitions) never change a stored node: that every key is stored is enough
         if got["found"] == len(chunk) and (nr.fill_only or got["digest"] == fp.digest(
@@ -123,10 +125,13 @@ def _rel_chunks(sink, rr: RelRows, rows: list[dict], bar, note, years: list[int]
     params = {"years": years} if years is not None else {}
     if in_slice:
         params["slice"] = _slice(rr.common, rr.replace)
-    for chunk in _by_start(rows):
-        keys = list(dict.fromkeys(r["from"] for r in chunk))
+    chunks = list(_by_start(rows))
+    starts = [list(dict.fromkeys(r["from"] for r in chunk)) for chunk in chunks]
+    # the server digests the next chunks while this one is compared (ParallelSink: on other sessions)
+    digests = sink.read_each(query, ({"keys": keys, **params} for keys in starts))
+    for chunk, keys, got in zip(chunks, starts, digests):
         pos = {k: i for i, k in enumerate(keys)}
-        got = sink.read(query, keys=keys, **params)[0]
+        got = got[0]
         _tick(bar, got["found"])
         texts = sorted((pos[r["from"]], fp.rel_text(r, rr.common, names)) for r in chunk)
         same = got["found"] == len(chunk) and got["digest"] == fp.digest([t for _, t in texts])

@@ -11,8 +11,10 @@ loads write by difference.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ThreadPoolExecutor, wait
-from typing import Any, Callable, Iterable
+from itertools import islice
+from typing import Any, Callable, Iterable, Iterator
 
 from connection import Settings, read, write
 
@@ -47,6 +49,11 @@ class AtomicSink:
     def read(self, cypher: str, bar=None, **params) -> list:
         return collect(self.tx.run(cypher, **params), bar)
 
+    def read_each(self, cypher: str, params: Iterable[dict]) -> Iterator[list]:
+        """``read`` once per parameter map, in order; one transaction runs one query at a time."""
+        for p in params:
+            yield self.read(cypher, **p)
+
     def write(self, cypher: str, chunks: Iterable[list], on_batch: Callable[[list, Any], None], **params) -> None:
         for chunk in chunks:
             on_batch(chunk, self.tx.run(cypher, rows=chunk, **params).single())
@@ -68,6 +75,20 @@ class ParallelSink:
         # a load reads every stored link of the years it touches: no time limit. Records as they come
         # (like AtomicSink's): Record.data() would copy every nested property map, seconds for 10^5 links
         return read(lambda tx: collect(tx.run(cypher, params), bar), timeout_s=None, settings=self.settings)
+
+    def read_each(self, cypher: str, params: Iterable[dict]) -> Iterator[list]:
+        """``read`` once per parameter map, results in order, with up to ``2 * workers`` queries running ahead
+        on their own sessions: a reload's chunk digests keep the server's cores busy while the loader computes
+        its own digests (a consumer that stops early waits only for those already sent)."""
+        ahead = 2 * self.workers
+        todo = iter(params)
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            pending: deque = deque(pool.submit(self.read, cypher, **p) for p in islice(todo, ahead))
+            while pending:
+                done = pending.popleft().result()
+                for p in islice(todo, 1):
+                    pending.append(pool.submit(self.read, cypher, **p))
+                yield done
 
     def _one(self, cypher: str, chunk: list, on_batch, params: dict) -> None:
         self._guard()
