@@ -185,3 +185,37 @@ def test_mrio_slice_changed_behind_the_loaders_back_is_repaired(empty_db, driver
     assert any(not q.startswith("UNWIND") for q in _slice_reads(spy.queries))
     q("MATCH (s:Sector {key: 'stray-sector'}) DETACH DELETE s")
     assert checksum(driver) == before
+
+
+def test_read_each_keeps_order_and_runs_queries_ahead(monkeypatch):
+    """ParallelSink.read_each: results in the order asked, whatever order the queries finish in, with several
+    in flight at once; a consumer that stops early leaves no query running (no database: ``read`` is replaced)."""
+    import random
+    import threading
+    import time
+
+    from connection import Settings
+    from loader.graph.sinks import AtomicSink, ParallelSink
+
+    running, most = [0], [0]
+    guard = threading.Lock()
+
+    def read(self, cypher, bar=None, **params):
+        with guard:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(random.uniform(0.0, 0.02))
+        with guard:
+            running[0] -= 1
+        return [{"i": params["i"]}]
+
+    monkeypatch.setattr(ParallelSink, "read", read)
+    sink = ParallelSink(Settings(uri="bolt://127.0.0.1:1", user="u", password="p", database="neo4j"), workers=2)
+    got = [r[0]["i"] for r in sink.read_each("RETURN 1", ({"i": i} for i in range(40)))]
+    assert got == list(range(40)) and most[0] == 2
+    first = sink.read_each("RETURN 1", ({"i": i} for i in range(40)))
+    assert [next(first)[0]["i"] for _ in range(3)] == [0, 1, 2]
+    first.close()
+    assert running[0] == 0
+    monkeypatch.setattr(AtomicSink, "read", read)
+    assert [r[0]["i"] for r in AtomicSink(tx=None).read_each("RETURN 1", ({"i": i} for i in range(5)))] == list(range(5))
