@@ -188,10 +188,7 @@ def _node_file(files: _Files, label: str, nr):
         arr, kind = _column(label, p, [r["props"].get(p) for r in rows])
         header.append(f"{p}:{kind}")
         columns.append(arr)
-    for p in sorted(nr.common):
-        arr, kind = _column(label, p, [nr.common[p]] * len(rows))
-        header.append(f"{p}:{kind}")
-        columns.append(arr)
+    _add_constants(label, nr.common, len(rows), header, columns)
     stamps = [r.get("loaded_at") for r in rows]
     if any(s is not None for s in stamps):
         # the writer sets datetime(row.loaded_at); the import parses the same ISO 8601 text
@@ -361,16 +358,16 @@ def _column_shares(rr, frm, to) -> dict:
 
     cols = rr.columns
 
-    def column(name):
+    def array(name: str, arrow_type=None) -> np.ndarray:
         if name in cols.constants:
             return np.full(len(cols), cols.constants[name])
-        return cols.table.column(name).combine_chunks()
+        col = cols.table.column(name).combine_chunks()
+        if arrow_type is not None:   # the row path reads a missing value as 0.0
+            col = col.cast(arrow_type).fill_null(0.0)
+        return col.to_numpy(zero_copy_only=False)
 
-    year, value = column("year"), column("value")
     codes = [np.asarray(a.dictionary_encode().indices) for a in (frm, to)]
-    years = np.asarray(year.to_numpy(zero_copy_only=False)) if isinstance(year, pa.Array) else year
-    values = np.asarray(value.cast(pa.float64()).fill_null(0.0).to_numpy(), dtype=float) \
-        if isinstance(value, pa.Array) else value.astype(float)
+    years, values = array("year"), array("value", pa.float64()).astype(float)
     a, b = shares_by_codes(codes[0], codes[1], years, values)
     return {"a": a, "b": b}
 

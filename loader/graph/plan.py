@@ -79,9 +79,10 @@ def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
     query = fp.node_digest_query(nr, names)
     plan = NodePlan()
     chunks = list(_chunks(rows, DIGEST_BATCH))
-    digests = sink.read_each(query, ({"keys": [r["key"] for r in chunk]} for chunk in chunks))
-    for chunk, got in zip(chunks, digests):
-        keys = [r["key"] for r in chunk]
+    chunk_keys = [[r["key"] for r in chunk] for chunk in chunks]
+    # the server digests the next chunks while this one is compared (ParallelSink: on other sessions)
+    digests = sink.read_each(query, ({"keys": keys} for keys in chunk_keys))
+    for chunk, keys, got in zip(chunks, chunk_keys, digests):
         got = got[0]
         _tick(bar, got["found"])
         # fill-only rows (indicator definitions) never change a stored node: that every key is stored is enough

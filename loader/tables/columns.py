@@ -104,9 +104,7 @@ def _typed(col: Col, values: pa.Array) -> pa.Array:
         if pc.any(pc.match_substring_regex(values, _EDGE_SPACE)).as_py():
             raise NotClean("spaces at the edge of a cell")
         empty = pc.equal(values, "")
-        if values.null_count or pc.any(empty).as_py():
-            if col.required:
-                raise NotClean("empty required cell")
+        if pc.any(empty).as_py():   # an empty cell is no value, as parse_cell reads it
             values = pc.if_else(empty, pa.scalar(None, pa.string()), values)
         out = _parse_text(col, values)
     else:
