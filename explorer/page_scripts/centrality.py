@@ -44,7 +44,7 @@ MAP = Param("map", "choice", "output", choices=("output", "value_added", "export
 # centrality's parameters shown here
 RANK = ("layer", "order_by", "weight", "betweenness", "limit", "betweenness_sampling", "measures")
 # the ranking's time limit: heavy measures on large graphs need more than the usual 30 s
-TIME_LIMIT = Param("time_limit", "int", 30, 5, 600, label="Time limit (s)", unit="s",
+TIME_LIMIT = Param("time_limit", "int", 30, 5, 600, label="Time limit", unit="s",
                    help="the ranking is stopped after this many seconds; runs estimated to need more are not started")
 # below this estimate (seconds) the page adds betweenness and eigenvector to the default measures
 SMALL_S = 1.0
