@@ -51,7 +51,7 @@ import numpy as np
 from loader.graph.diff import _row_key, _varying, merge_node_rows, plan_rels
 from loader.graph.rows import GraphRows
 from loader.graph.scope import is_firm_supplies
-from loader.graph.shares import _shares, shares_by_codes
+from loader.graph.shares import _shares, column_shares
 from loader.graph.summary import LoadSummary
 
 BULK_MIN_ROWS = int(os.environ.get("GVN_BULK_MIN_ROWS", "100000"))
@@ -340,7 +340,7 @@ def _rel_columns_arrow(rr):
     names = sorted(set(cols.order) - set(rr.common))
     if is_firm_supplies(rr):
         names = sorted({*names, "a", "b"})
-    shares = _column_shares(rr, frm, to) if is_firm_supplies(rr) else {}
+    shares = dict(zip("ab", column_shares(cols))) if is_firm_supplies(rr) else {}
     for p in names:
         if p in shares:
             header.append(f"{p}:double")
@@ -349,27 +349,6 @@ def _rel_columns_arrow(rr):
             _add_columns(rr.name, cols, [p], header, columns)
     _add_constants(rr.name, rr.common, len(frm), header, columns)
     return frm, to, header, columns
-
-
-def _column_shares(rr, frm, to) -> dict:
-    """a and b of column-held firm links (the store is empty): ``shares.shares_by_codes``, the rule of
-    ``shares._shares`` on the same values in the same order."""
-    import pyarrow as pa
-
-    cols = rr.columns
-
-    def array(name: str, arrow_type=None) -> np.ndarray:
-        if name in cols.constants:
-            return np.full(len(cols), cols.constants[name])
-        col = cols.table.column(name).combine_chunks()
-        if arrow_type is not None:   # the row path reads a missing value as 0.0
-            col = col.cast(arrow_type).fill_null(0.0)
-        return col.to_numpy(zero_copy_only=False)
-
-    codes = [np.asarray(a.dictionary_encode().indices) for a in (frm, to)]
-    years, values = array("year"), array("value", pa.float64()).astype(float)
-    a, b = shares_by_codes(codes[0], codes[1], years, values)
-    return {"a": a, "b": b}
 
 
 def write_import_files(graph: GraphRows, folder: Path) -> tuple[dict, LoadSummary]:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from typing import Any
 
+from loader.graph.rows import Span
+
 
 def _differs(old: dict[str, Any], props: dict[str, Any]) -> bool:
     # a plain loop: any() over a generator costs twice as much per row, and loads diff 10^5-10^6 rows
@@ -83,6 +85,11 @@ class NodePlan:
     unchanged: int = 0
     # keys of stored nodes of a replaced slice that no row names (see stale_keys)
     delete: list[str] = field(default_factory=list)
+    # column-held rows to create as they are (none of their keys is stored)
+    fresh: list[Span] = field(default_factory=list)
+
+    def created(self) -> int:
+        return len(self.create) + sum(map(len, self.fresh))
 
 
 def plan_nodes(rows: list[dict], existing: dict[str, dict], *, common: dict | None = None,
@@ -120,6 +127,11 @@ class RelPlan:
     unchanged: int = 0
     # element ids of stored relationships no row matched (asked for by replaced slices only)
     delete: list[str] = field(default_factory=list)
+    # column-held rows to create as they are (no stored relationship leaves their start nodes)
+    fresh: list[Span] = field(default_factory=list)
+
+    def created(self) -> int:
+        return len(self.create) + sum(map(len, self.fresh))
 
 
 def plan_rels(rows: list[dict], identity: tuple[str, ...], existing: list[tuple[str, str, str, dict]], *,

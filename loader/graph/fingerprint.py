@@ -120,14 +120,14 @@ def rel_text(row: dict, common: dict, names: list[str]) -> str:
 
 
 def node_names(nr: NodeRows) -> list[str]:
-    names = set(nr.common)
+    names = set(nr.common) | set(nr.columns.order if nr.columns is not None else ())
     for row in nr.rows:
         names.update(row["props"])
     return sorted(names)
 
 
 def rel_names(rr: RelRows) -> list[str]:
-    names = set(rr.identity) | set(rr.common)
+    names = set(rr.identity) | set(rr.common) | set(rr.columns.order if rr.columns is not None else ())
     for row in rr.rows:
         names.update(row["props"])
     return sorted(names)

@@ -15,16 +15,18 @@ otherwise the relationships of the type leaving the rows' start nodes.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
-
 from operator import itemgetter
+
+import numpy as np
 
 from loader.graph import fingerprint as fp
 from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
-from loader.graph.rows import GraphRows, NodeRows, RelRows
+from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span
 from loader.graph.scope import LoadScope, is_firm_supplies
-from loader.graph.shares import KEEP_RELATIVE, plan_firm_shares
+from loader.graph.shares import KEEP_RELATIVE, column_shares, plan_firm_shares
 
 READ_BATCH = 20_000
 # rows per digest query: large enough that a query's round trip is small beside its work, small enough
@@ -41,7 +43,7 @@ class LoadPlan:
     notes: list[str] = field(default_factory=list)
 
     def to_write(self) -> int:
-        return sum(len(p.create) + len(p.update) + len(p.delete)
+        return sum(p.created() + len(p.update) + len(p.delete)
                    for p in (*self.nodes.values(), *self.rels.values()))
 
 
@@ -63,6 +65,35 @@ def _slice(common: dict, replace: tuple[str, ...]) -> dict:
     return {p: common[p] for p in replace}
 
 
+def _ahead(sink, query: str, chunks, params_of):
+    """(chunk, the query's records for it) for each chunk, in order: the server works on the next chunks'
+    queries while the caller compares this one (``ParallelSink.read_each``: on other sessions). Chunks are
+    made as the queries are sent, so only those in flight are held."""
+    held: deque = deque()
+
+    def params():
+        for chunk in chunks:
+            held.append(chunk)
+            yield params_of(chunk)
+
+    for got in sink.read_each(query, params()):
+        yield held.popleft(), got
+
+
+def _node_chunks(nr: NodeRows, rows: list[dict]):
+    """(rows, their keys, their span of the columns or None) by ``DIGEST_BATCH``; column-held rows are made
+    into dicts a chunk at a time."""
+    if nr.streams():
+        cols = nr.columns
+        for start in range(0, len(cols), DIGEST_BATCH):
+            stop = min(start + DIGEST_BATCH, len(cols))
+            chunk = cols.node_rows(start, stop)
+            yield chunk, [r["key"] for r in chunk], (start, stop)
+        return
+    for chunk in _chunks(rows, DIGEST_BATCH):
+        yield chunk, [r["key"] for r in chunk], None
+
+
 def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
     if nr.replace:
         # a replaced slice is read whole to find stale nodes
@@ -76,19 +107,17 @@ def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
     if len({r["key"] for r in rows}) < len(rows):
         rows = merge_node_rows(rows)   # repeated keys: one row each, as the exact diff would merge them
     names = fp.node_names(nr)
-    query = fp.node_digest_query(nr, names)
-    plan = NodePlan()
-    chunks = list(_chunks(rows, DIGEST_BATCH))
-    chunk_keys = [[r["key"] for r in chunk] for chunk in chunks]
-    # the server digests the next chunks while this one is compared (ParallelSink: on other sessions)
-    digests = sink.read_each(query, ({"keys": keys} for keys in chunk_keys))
-    for chunk, keys, got in zip(chunks, chunk_keys, digests):
+    plan, compared = NodePlan(), 0
+    for (chunk, keys, span), got in _ahead(sink, fp.node_digest_query(nr, names), _node_chunks(nr, rows),
+                                           lambda c: {"keys": c[1]}):
         got = got[0]
         _tick(bar, got["found"])
         # fill-only rows (indicator definitions) never change a stored node: that every key is stored is enough
         if got["found"] == len(chunk) and (nr.fill_only or got["digest"] == fp.digest(
                 [fp.node_text(r["props"], nr.common, names) for r in chunk])):
             plan.unchanged += len(chunk)
+        elif span is not None and not got["found"]:
+            add_span(plan.fresh, nr.columns, *span)   # none stored: created from the columns as they are
         else:
             # none stored (a first load): nothing to read back
             found = sink.read(cy.existing_nodes(nr.label), bar=bar, keys=keys) if got["found"] else []
@@ -97,7 +126,8 @@ def _plan_label(sink, nr: NodeRows, bar=None, note=lambda n: None) -> NodePlan:
             plan.update += part.update
             plan.unchanged += part.unchanged
         note(len(chunk))
-    note(len(nr.rows) - len(rows))
+        compared += len(chunk)
+    note(nr.count() - compared)
     return plan
 
 
@@ -107,52 +137,93 @@ def _tick(bar, n: int) -> None:
 
 
 def _by_start(rows: list[dict]):
-    """Chunks of about ``DIGEST_BATCH`` rows holding every row of each of their start keys."""
+    """Chunks of about ``DIGEST_BATCH`` rows holding every row of each of their start keys, with their start
+    keys (in order) and no span."""
     ordered = sorted(rows, key=itemgetter("from"))
     start = 0
     while start < len(ordered):
         end = min(start + DIGEST_BATCH, len(ordered))
         while end < len(ordered) and ordered[end]["from"] == ordered[end - 1]["from"]:
             end += 1
-        yield ordered[start:end]
+        chunk = ordered[start:end]
+        yield chunk, list(dict.fromkeys(r["from"] for r in chunk)), None
         start = end
 
 
-def _rel_chunks(sink, rr: RelRows, rows: list[dict], bar, note, years: list[int] | None = None,
-                in_slice: bool = False):
-    """(chunk rows, its start keys, whether its digest matched the stored relationships, how many are stored)."""
+def sorted_by_start(cols: Columns) -> Columns:
+    """The columns with each start key's rows together (sorted by start key unless the keys are distinct)."""
+    import pyarrow.compute as pc
+
+    frm = cols.table.column("from")
+    if pc.count_distinct(frm).as_py() == len(cols):
+        return cols
+    order = pc.sort_indices(frm)
+    return Columns(cols.table.take(order), cols.constants, cols.order, cols.unique)
+
+
+def _column_chunks(rr: RelRows, cols: Columns):
+    """``_by_start`` for column-held rows grouped by start key (``sorted_by_start``), made into dicts a chunk
+    at a time, each with its span of ``cols``."""
+    import pyarrow.compute as pc
+
+    n = len(cols)
+    if not n:
+        return
+    frm = cols.table.column("from").combine_chunks()
+    # positions where a start key's rows begin
+    starts = np.flatnonzero(np.concatenate(
+        [[True], pc.not_equal(frm.slice(1), frm.slice(0, n - 1)).to_numpy(zero_copy_only=False)]))
+    start = 0
+    while start < n:
+        at = np.searchsorted(starts, start + DIGEST_BATCH)
+        stop = int(starts[at]) if at < len(starts) else n
+        chunk = cols.rel_rows(start, stop, rr.identity, rr.common)
+        yield chunk, list(dict.fromkeys(r["from"] for r in chunk)), (start, stop)
+        start = stop
+
+
+def _rel_chunks(sink, rr: RelRows, chunks, bar, note, years: list[int] | None = None, in_slice: bool = False):
+    """For each of ``chunks`` (rows, start keys, span): (rows, start keys, whether its digest matched the
+    stored relationships, how many are stored, span)."""
     names = fp.rel_names(rr)
     query = fp.rel_digest_query(rr, names, years=years is not None, in_slice=in_slice)
     params = {"years": years} if years is not None else {}
     if in_slice:
         params["slice"] = _slice(rr.common, rr.replace)
-    chunks = list(_by_start(rows))
-    starts = [list(dict.fromkeys(r["from"] for r in chunk)) for chunk in chunks]
-    # the server digests the next chunks while this one is compared (ParallelSink: on other sessions)
-    digests = sink.read_each(query, ({"keys": keys, **params} for keys in starts))
-    for chunk, keys, got in zip(chunks, starts, digests):
+    for (chunk, keys, span), got in _ahead(sink, query, chunks, lambda c: {"keys": c[1], **params}):
         pos = {k: i for i, k in enumerate(keys)}
         got = got[0]
         _tick(bar, got["found"])
         texts = sorted((pos[r["from"]], fp.rel_text(r, rr.common, names)) for r in chunk)
         same = got["found"] == len(chunk) and got["digest"] == fp.digest([t for _, t in texts])
-        yield chunk, keys, same, got["found"]
+        yield chunk, keys, same, got["found"], span
         note(len(chunk))
 
 
+def _rel_chunk_source(rr: RelRows, common: dict | None):
+    """The chunks to compare (``_rel_chunks``), and the columns their spans refer to (None for dict rows)."""
+    if rr.streams():
+        cols = sorted_by_start(rr.columns)
+        return _column_chunks(rr, cols), cols
+    return _by_start(list(merge_rel_rows(rr.rows, rr.identity, common).values())), None
+
+
 def _plan_rels_by_chunk(sink, rr: RelRows, bar, note) -> RelPlan:
-    rows = list(merge_rel_rows(rr.rows, rr.identity, rr.common).values())
-    plan = RelPlan()
-    for chunk, keys, same, found in _rel_chunks(sink, rr, rows, bar, note):
+    plan, compared = RelPlan(), 0
+    chunks, cols = _rel_chunk_source(rr, rr.common)
+    for chunk, keys, same, found, span in _rel_chunks(sink, rr, chunks, bar, note):
+        compared += len(chunk)
         if same:
             plan.unchanged += len(chunk)
-            continue
-        stored = sink.read(cy.existing_rels(rr), bar=bar, keys=keys) if found else []
-        part = plan_rels(chunk, rr.identity, stored, common=rr.common)
-        plan.create += part.create
-        plan.update += part.update
-        plan.unchanged += part.unchanged
-    note(len(rr.rows) - len(rows))
+        elif span is not None and not found:
+            add_span(plan.fresh, cols, *span)   # no stored link from these start keys: created as they are
+        else:
+            stored = sink.read(cy.existing_rels(rr), bar=bar, keys=keys) if found else []
+            part = plan_rels(chunk, rr.identity, stored, common=rr.common)
+            plan.create += part.create
+            plan.update += part.update
+            plan.unchanged += part.unchanged
+    note(rr.count() - compared)
     return plan
 
 
@@ -167,14 +238,37 @@ def _compared_props(rr: RelRows) -> list[str]:
 def _firm_supplies_unchanged(sink, rr: RelRows, years: list[int], bar, note) -> RelPlan | None:
     """The plan of a load whose firm links are all stored as they are and whose years' shares are all
     right (nothing to write), or None: then the full read below decides."""
-    rows = list(merge_rel_rows(rr.rows, rr.identity).values())
-    for _, _, same, _ in _rel_chunks(sink, rr, rows, bar, note, years=years):
+    compared = 0
+    chunks, _ = _rel_chunk_source(rr, None)
+    for chunk, _, same, _, _ in _rel_chunks(sink, rr, chunks, bar, note, years=years):
         if not same:
             return None
+        compared += len(chunk)
     if sink.read(cy.FIRM_SHARES_OFF, years=years, tol=KEEP_RELATIVE)[0]["off"]:
         return None
-    note(len(rr.rows) - len(rows))
-    return RelPlan(unchanged=len(rows))
+    note(rr.count() - compared)
+    return RelPlan(unchanged=compared)
+
+
+def _link_order(link) -> tuple:
+    frm, to, _, props = link
+    return frm, to, repr(props.get("year")), repr(props.get("product"))
+
+
+def _first_firm_supplies(sink, rr: RelRows, years: list[int], lp: LoadPlan) -> RelPlan | None:
+    """The plan of column-held firm links into years that hold no firm link yet: every link is created as it
+    is, with shares computed from the columns alone; or None when the years hold links."""
+    import pyarrow as pa
+
+    if not rr.streams() or sink.read(cy.FIRM_SUPPLIES_COUNT, years=years)[0]["n"]:
+        return None
+    cols = rr.columns
+    a, b = column_shares(cols)
+    table = cols.table.append_column("a", pa.array(a, pa.float64())).append_column("b", pa.array(b, pa.float64()))
+    with_shares = Columns(table, cols.constants, (*cols.order, "a", "b"), cols.unique)
+    lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
+                    f"{len(cols)} a and {len(cols)} b values set or changed")
+    return RelPlan(fresh=[Span(with_shares, 0, len(cols))])
 
 
 def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar=None,
@@ -186,12 +280,19 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
         done += n
         note(n)
 
+    first = _first_firm_supplies(sink, rr, years, lp)
+    if first is not None:
+        note(rr.count())
+        return first
     unchanged = _firm_supplies_unchanged(sink, rr, years, bar, counted)
     if unchanged is not None:
         lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
                         "the recomputed one; 0 a and 0 b values set or changed")
         return unchanged
-    stored = sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years)
+    # stored links of these years change or gain shares: the exact diff over the years' links, on dicts
+    rr.materialize()
+    # in one order whatever order the server returns them in: the shares' sums, and so their last bits, too
+    stored = sorted(sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years), key=_link_order)
     plan = plan_rels(rr.rows, rr.identity, stored)
     shares = plan_firm_shares(stored, plan)
     by_eid = {u["eid"]: u for u in plan.update}
@@ -230,7 +331,7 @@ def _plan_slice_by_chunk(sink, rr: RelRows, fixed: dict, bar, note) -> tuple[Rel
         note(n)
 
     props = _compared_props(rr)
-    for chunk, keys, same, found in _rel_chunks(sink, rr, rows, bar, counted, in_slice=True):
+    for chunk, keys, same, found, _ in _rel_chunks(sink, rr, _by_start(rows), bar, counted, in_slice=True):
         seen += found
         if same:
             plan.unchanged += len(chunk)

@@ -59,14 +59,72 @@ class Columns:
     def __len__(self) -> int:
         return self.table.num_rows
 
-    def records(self, skip: tuple[str, ...]):
-        """(the skipped columns' values, {property: value} in ``order``) for each row, built a chunk at a time."""
+    def records(self, skip: tuple[str, ...], start: int = 0, stop: int | None = None):
+        """(the skipped columns' values, {property: value} in ``order``) for each row of ``start:stop``, built
+        a chunk at a time."""
         names = [n for n in self.order if n not in self.constants]
-        for batch in self.table.to_batches(max_chunksize=100_000):
+        stop = len(self) if stop is None else stop
+        for batch in self.table.slice(start, stop - start).to_batches(max_chunksize=100_000):
             cols = {n: batch.column(n).to_pylist() for n in (*skip, *names)}
             for i in range(batch.num_rows):
                 props = {n: (self.constants[n] if n in self.constants else cols[n][i]) for n in self.order}
                 yield [cols[s][i] for s in skip], props
+
+    def node_rows(self, start: int, stop: int) -> list[dict]:
+        """Rows ``start:stop`` as ``NodeRows.add`` makes them."""
+        return [{"key": key, "props": props} for (key,), props in self.records(("key",), start, stop)]
+
+    def rel_rows(self, start: int, stop: int, identity: tuple[str, ...], common: dict) -> list[dict]:
+        """Rows ``start:stop`` as ``RelRows.add`` makes them."""
+        ident = [k for k in identity if k not in common]
+        out = []
+        for (frm, to), props in self.records(("from", "to"), start, stop):
+            out.append({"from": frm, "to": to, "id": {k: props.pop(k) for k in ident}, "props": props})
+        return out
+
+    def flat(self, start: int, stop: int, fields: list[str]) -> list[list]:
+        """Rows ``start:stop`` as ``statements.flat`` lays out relationship rows: [from, to, value of each field]
+        (None for a field the rows do not have), straight from the columns."""
+        part = self.table.slice(start, stop - start)
+        n = stop - start
+        cols = [part.column("from").to_pylist(), part.column("to").to_pylist()]
+        for f in fields:
+            if f in self.constants:
+                cols.append([self.constants[f]] * n)
+            elif f in self.order:
+                cols.append(part.column(f).to_pylist())
+            else:
+                cols.append([None] * n)
+        return [list(row) for row in zip(*cols)]
+
+    def distinct(self, *names: str) -> set[tuple]:
+        """The distinct combinations of some properties' values over the rows (a constant has its one value)."""
+        held = [n for n in names if n not in self.constants]
+        if held:
+            groups = self.table.select(held).group_by(held).aggregate([]).to_pylist()
+        else:
+            groups = [{}] if len(self) else []
+        return {tuple(self.constants[n] if n in self.constants else g[n] for n in names) for g in groups}
+
+
+@dataclass
+class Span:
+    """Rows ``start:stop`` of a ``Columns``: what a plan creates from column-held rows, made into statement rows
+    only a write batch at a time."""
+    columns: Columns
+    start: int
+    stop: int
+
+    def __len__(self) -> int:
+        return self.stop - self.start
+
+
+def add_span(spans: list[Span], columns: Columns, start: int, stop: int) -> None:
+    """Append rows ``start:stop``, joined to the last span when they follow it."""
+    if spans and spans[-1].columns is columns and spans[-1].stop == start:
+        spans[-1].stop = stop
+    elif stop > start:
+        spans.append(Span(columns, start, stop))
 
 
 def _check_slice(what: str, common: dict, replace: tuple[str, ...]) -> None:
@@ -99,6 +157,11 @@ class NodeRows:
     def count(self) -> int:
         """Rows held, dicts and columns (``len(rows)`` counts only the dicts)."""
         return len(self.rows) + (len(self.columns) if self.columns is not None else 0)
+
+    def streams(self) -> bool:
+        """Whether the transactional writer plans and writes these rows a chunk at a time from the columns,
+        never holding them all as dicts: column-held only, distinct keys, no replaced slice."""
+        return self.columns is not None and not self.rows and self.columns.unique and not self.replace
 
     def materialize(self) -> "NodeRows":
         """Append the column-held rows as dicts (``add``'s), after the dict rows; drop the columns."""
@@ -141,6 +204,11 @@ class RelRows:
     def count(self) -> int:
         """Rows held, dicts and columns (``len(rows)`` counts only the dicts)."""
         return len(self.rows) + (len(self.columns) if self.columns is not None else 0)
+
+    def streams(self) -> bool:
+        """Whether the transactional writer plans and writes these rows a chunk at a time from the columns,
+        never holding them all as dicts: column-held only, distinct keys, no replaced slice."""
+        return self.columns is not None and not self.rows and self.columns.unique and not self.replace
 
     def materialize(self) -> "RelRows":
         """Append the column-held rows as dicts (``add``'s), after the dict rows; drop the columns."""

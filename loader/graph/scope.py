@@ -46,8 +46,9 @@ def load_scope(graph: GraphRows) -> LoadScope:
     scope = LoadScope(datasets=datasets, years={k: set() for k in datasets})
     for nr in graph.nodes.values():
         if "year" in nr.common:     # yearly nodes (SectorYear) carry their year as a common property
-            for source in ({nr.common.get("source")} if "source" in nr.common else
-                           {r["props"].get("source") for r in nr.rows}):
+            sources = {(nr.common.get("source"),)} if "source" in nr.common else \
+                {(r["props"].get("source"),) for r in nr.rows} | _held(nr, "source")
+            for (source,) in sources:
                 _add(scope.years, datasets, source, nr.common["year"])
         _check_slice_owner(nr.label, nr.common, nr.replace, datasets)
     for rr in graph.rels.values():
@@ -56,10 +57,12 @@ def load_scope(graph: GraphRows) -> LoadScope:
             continue
         if "year" in rr.common:
             pairs = {(rr.common.get("source"), rr.common["year"])} if "source" in rr.common else \
-                {(r["props"].get("source"), rr.common["year"]) for r in rr.rows}
+                {(r["props"].get("source"), rr.common["year"]) for r in rr.rows} | \
+                {(source, rr.common["year"]) for (source,) in _held(rr, "source")}
         else:
             source = rr.common.get("source")
             pairs = {(source if source is not None else r["props"].get("source"), r["id"]["year"]) for r in rr.rows}
+            pairs |= {(source if source is not None else held, year) for year, held in _held(rr, "year", "source")}
         for source, year in pairs:
             _add(scope.years, datasets, source, year)
         if is_firm_supplies(rr):
@@ -68,6 +71,16 @@ def load_scope(graph: GraphRows) -> LoadScope:
                 raise ValueError(f"{rr.name}: firm supply rows carry every property themselves (common={rr.common})")
             scope.firm_years = sorted({year for _, year in pairs})
     return scope
+
+
+def _held(rows, *names: str) -> set[tuple]:
+    """The distinct values of ``names`` over the column-held rows (a name no column holds is None)."""
+    cols = rows.columns
+    if cols is None:
+        return set()
+    have = [n for n in names if n in cols.order]
+    got = cols.distinct(*have)
+    return {tuple(dict(zip(have, g)).get(n) for n in names) for g in got}
 
 
 def _check_slice_owner(name: str, common: dict, replace: tuple[str, ...], datasets: list[str]) -> None:

@@ -58,6 +58,24 @@ def shares_by_codes(sellers: np.ndarray, buyers: np.ndarray, years: np.ndarray,
     return per_group(buyers), per_group(sellers)
 
 
+def column_shares(cols) -> tuple[np.ndarray, np.ndarray]:
+    """a and b of column-held firm links (``rows.Columns`` with from, to, year and value), the whole year's links
+    (the store holds none): ``shares_by_codes``, the rule of ``_shares`` on the same values in the same order."""
+    import pyarrow as pa
+
+    def array(name: str, arrow_type=None) -> np.ndarray:
+        if name in cols.constants:
+            return np.full(len(cols), cols.constants[name])
+        col = cols.table.column(name).combine_chunks()
+        if arrow_type is not None:   # the row path reads a missing value as 0.0
+            col = col.cast(arrow_type).fill_null(0.0)
+        return col.to_numpy(zero_copy_only=False)
+
+    sellers, buyers = (np.asarray(cols.table.column(n).combine_chunks().dictionary_encode().indices)
+                       for n in ("from", "to"))
+    return shares_by_codes(sellers, buyers, array("year"), array("value", pa.float64()).astype(float))
+
+
 def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) -> SharePlan:
     """``stored``: every Firm->Firm SUPPLIES link of the years the load touches (from, to, element id, props).
 

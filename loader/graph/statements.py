@@ -50,6 +50,7 @@ def slice_rels(rr: RelRows, props: list[str]) -> str:
 
 
 # firm SUPPLIES shares need every link of the touched years, whichever firms the load names
+FIRM_SUPPLIES_COUNT = "MATCH (:Firm)-[r:SUPPLIES]->(:Firm) WHERE r.year IN $years RETURN count(r) AS n"
 FIRM_SUPPLIES_OF_YEARS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
                           "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
 

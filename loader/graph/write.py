@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import os
 import time
+from itertools import chain
 
 from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
@@ -67,7 +68,7 @@ from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
 from loader.graph.plan import LoadPlan, plan_load
-from loader.graph.rows import GraphRows
+from loader.graph.rows import Columns, GraphRows, Span
 from loader.graph.scope import LoadScope, load_scope
 from loader.graph.sinks import AtomicSink, ParallelSink, batches
 from loader.graph.summary import LoadSummary
@@ -118,24 +119,36 @@ class _Clock:
         self.t = now
 
 
+def _span_batches(spans: list[Span], size: int, make):
+    """``make(columns, start, stop)`` for each batch of ``size`` rows of the spans: rows to create made into
+    statement rows only as their batch is sent."""
+    for span in spans:
+        for start in range(span.start, span.stop, size):
+            yield make(span.columns, start, min(start + size, span.stop))
+
+
 def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> None:
     clock = _Clock(summary)
     for label, plan in lp.nodes.items():
         nr = graph.nodes[label]
-        sink.write(cy.merge_nodes(nr), batches(plan.create + plan.update, NODE_BATCH), _expect_all(label, bar),
-                   common=nr.common)
-        summary.add(label, len(plan.create), len(plan.update), len(plan.create) + len(plan.update) + plan.unchanged,
+        rows = chain(_span_batches(plan.fresh, NODE_BATCH, Columns.node_rows),
+                     batches(plan.create + plan.update, NODE_BATCH))
+        sink.write(cy.merge_nodes(nr), rows, _expect_all(label, bar), common=nr.common)
+        summary.add(label, plan.created(), len(plan.update), plan.created() + len(plan.update) + plan.unchanged,
                     deleted=len(plan.delete))
     clock.lap("write nodes")
     for k, plan in lp.rels.items():
         rr = graph.rels[k]
         check = _expect_all(rr.name, bar)
-        fields = cy.prop_names(plan.create)
-        sink.write(cy.create_rels(rr, fields), (cy.flat(chunk, fields) for chunk in batches(plan.create, REL_BATCH)),
-                   check, common=rr.common)
+        # column-held rows carry every name of their columns; the common ones are set once per batch
+        fields = sorted(set(cy.prop_names(plan.create)).union(
+            *(set(span.columns.order) - set(rr.common) for span in plan.fresh)))
+        rows = chain(_span_batches(plan.fresh, REL_BATCH, lambda cols, a, b: cols.flat(a, b, fields)),
+                     (cy.flat(chunk, fields) for chunk in batches(plan.create, REL_BATCH)))
+        sink.write(cy.create_rels(rr, fields), rows, check, common=rr.common)
         sink.write(cy.update_rels(rr), batches(plan.update, REL_BATCH), check, common=rr.common)
         loaded = sum(1 for u in plan.update if not u.get("share_only"))
-        summary.add(rr.name, len(plan.create), loaded, len(plan.create) + loaded + plan.unchanged,
+        summary.add(rr.name, plan.created(), loaded, plan.created() + loaded + plan.unchanged,
                     deleted=len(plan.delete))
     clock.lap("write relationships")
     # deletions last: a load that dies before them has written everything else, and its rerun deletes them
@@ -200,8 +213,8 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
 def _changes_records(lp: LoadPlan) -> bool:
     """Whether the load writes any record beyond the Dataset nodes themselves (whose description and load
     time a reload may refresh without changing any data)."""
-    return any(p.create or p.update or p.delete for label, p in lp.nodes.items() if label != "Dataset") \
-        or any(p.create or p.update or p.delete for p in lp.rels.values())
+    return any(p.created() or p.update or p.delete for label, p in lp.nodes.items() if label != "Dataset") \
+        or any(p.created() or p.update or p.delete for p in lp.rels.values())
 
 
 def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], progress: bool, description: str) -> LoadSummary:
@@ -273,7 +286,9 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
     if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
         return bulk_load.bulk_write(graph, settings, progress=progress)
     start = time.perf_counter()
-    graph.materialize()   # the diff and the statements work on dicts; only a bulk import takes columns
+    for rows in (*graph.nodes.values(), *graph.rels.values()):
+        if not rows.streams():
+            rows.materialize()   # the diff works on dicts; streaming rows become dicts a chunk at a time
     as_dicts = time.perf_counter() - start
     scope = load_scope(graph)
     extra: set[str] = set()
