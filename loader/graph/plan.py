@@ -6,6 +6,12 @@ costs one query and no stored record in Python; a chunk whose digest differs is 
 diffed exactly (``loader.graph.diff``). A reload of an unchanged folder thus reads no record back,
 and memory for the comparison is bounded by a chunk.
 
+Column-held rows (``RelRows.streams()``: a large table folder's firms and links) are made into dicts a
+chunk at a time, as their digest queries are sent; rows none of whose keys are stored (a first load) stay
+spans of the columns in the plan (``fresh``), which the writer turns into statement rows batch by batch. So
+a first load and a reload that finds its chunks unchanged hold the columns and a few chunks, not a dict per
+row. A load that changes firm links of years already holding links still takes the exact path below, on dicts.
+
 Stored relationships are read three ways: the Firm->Firm SUPPLIES of every year the load
 touches (their shares a/b depend on all of them; skipped when every chunk's digest matches and the
 server finds every stored share equal to the recomputed one), a replaced slice by chunks of start keys

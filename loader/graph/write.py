@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import nullcontext
 from itertools import chain
 
 from neo4j.exceptions import DriverError, Neo4jError
@@ -68,7 +69,7 @@ from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
 from loader.graph.plan import LoadPlan, plan_load
-from loader.graph.rows import Columns, GraphRows, Span
+from loader.graph.rows import Columns, GraphRows, Span, resumed_gc
 from loader.graph.scope import LoadScope, load_scope
 from loader.graph.sinks import AtomicSink, ParallelSink, batches
 from loader.graph.summary import LoadSummary
@@ -199,11 +200,15 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
          before_writing) -> None:
     """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
     clock = _Clock(summary)
-    with tqdm(desc="reading stored records", unit=" records", disable=not progress, leave=False) as bar:
+    # rows held as columns are no Python objects for the collector to walk: let it free the reads' garbage
+    streams = any(rows.streams() for rows in (*graph.nodes.values(), *graph.rels.values()))
+    with tqdm(desc="reading stored records", unit=" records", disable=not progress, leave=False) as bar, \
+            (resumed_gc() if streams else nullcontext()):
         lp = plan_load(sink, graph, scope, bar=bar)
     clock.lap("read and plan")
     before_writing(lp)
-    with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar:
+    with tqdm(total=lp.to_write(), desc=description, unit="row", disable=not progress, leave=False) as bar, \
+            resumed_gc():
         _apply(sink, graph, lp, summary, bar)
     if _changes_records(lp):   # atomic: in the same transaction as the change; batched: after its last batch
         _write_rows(sink, cy.NEW_DATA_VERSION, sorted({*scope.datasets, *lp.other_datasets}))
