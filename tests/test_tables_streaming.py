@@ -86,9 +86,23 @@ def _stored_shares(driver) -> pd.DataFrame:
 
 @pytest.mark.parametrize("commit", ["atomic", "batched"])
 def test_streamed_first_load_and_reload_equal_the_dict_path(empty_db, tmp_path, monkeypatch, small_batches, commit):
+    import gc
+
+    from loader.graph import write
+
     folder = _folder(tmp_path / "firms")
     seen = Materialized(monkeypatch)
+    collecting, real_apply = [], write._apply
+
+    def apply(*args):
+        collecting.append(gc.isenabled())
+        return real_apply(*args)
+
+    monkeypatch.setattr(write, "_apply", apply)
+    was = gc.isenabled()
     first = _load(folder, commit)
+    # the load pauses the collector while it builds rows, and runs it while it writes (the driver's garbage)
+    assert collecting == [True] and gc.isenabled() == was
     assert seen.names == [], seen.names
     assert first.created["Firm"] == FIRMS_AT and first.created["SUPPLIES"] > 4 * FIRMS_AT
     streamed = graph_dump(empty_db)
