@@ -30,7 +30,7 @@ import numpy as np
 from loader.graph import fingerprint as fp
 from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
-from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span
+from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span, paused_gc
 from loader.graph.scope import LoadScope, is_firm_supplies
 from loader.graph.shares import KEEP_RELATIVE, column_shares, plan_firm_shares
 
@@ -257,8 +257,9 @@ def _firm_supplies_unchanged(sink, rr: RelRows, years: list[int], bar, note) -> 
 
 
 def _link_order(link) -> tuple:
+    # every stored link of the read has a year (r.year IN $years)
     frm, to, _, props = link
-    return frm, to, repr(props.get("year")), repr(props.get("product"))
+    return frm, to, props["year"], props.get("product") or ""
 
 
 def _first_firm_supplies(sink, rr: RelRows, years: list[int], lp: LoadPlan) -> RelPlan | None:
@@ -295,12 +296,14 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
         lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
                         "the recomputed one; 0 a and 0 b values set or changed")
         return unchanged
-    # stored links of these years change or gain shares: the exact diff over the years' links, on dicts
-    rr.materialize()
-    # in one order whatever order the server returns them in: the shares' sums, and so their last bits, too
-    stored = sorted(sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years), key=_link_order)
-    plan = plan_rels(rr.rows, rr.identity, stored)
-    shares = plan_firm_shares(stored, plan)
+    # stored links of these years change or gain shares: the exact diff over the years' links, on dicts,
+    # which the collector would walk again and again (the writer resumes it for column-held rows)
+    with paused_gc():
+        rr.materialize()
+        # in one order whatever order the server returns them in: the shares' sums, and so their last bits, too
+        stored = sorted(sink.read(cy.FIRM_SUPPLIES_OF_YEARS, bar=bar, years=years), key=_link_order)
+        plan = plan_rels(rr.rows, rr.identity, stored)
+        shares = plan_firm_shares(stored, plan)
     by_eid = {u["eid"]: u for u in plan.update}
     for eid, change in shares.updates.items():
         if eid in by_eid:
