@@ -320,7 +320,7 @@ def paused_gc():
 @contextmanager
 def resumed_gc():
     """Write with the collector running, even inside ``paused_gc``: each statement leaves cyclic garbage in
-    the driver (sessions, transactions, results), which would otherwise pile up until the load ends (0.7 GB
+    the driver (sessions, transactions, results), which would otherwise pile up until the load ends (680 MiB
     over a load of 200k firms), and writing makes few long-lived objects for the collector to walk."""
     was = gc.isenabled()
     gc.enable()
