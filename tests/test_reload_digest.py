@@ -217,5 +217,9 @@ def test_read_each_keeps_order_and_runs_queries_ahead(monkeypatch):
     assert [next(first)[0]["i"] for _ in range(3)] == [0, 1, 2]
     first.close()
     assert running[0] == 0
+    # an atomic load's digests run ahead on the parallel sink's sessions, in order too
+    most[0] = 0
+    got = [r[0]["i"] for r in AtomicSink(tx=None, ahead=sink).read_each("RETURN 1", ({"i": i} for i in range(40)))]
+    assert got == list(range(40)) and most[0] == 2
     monkeypatch.setattr(AtomicSink, "read", read)
     assert [r[0]["i"] for r in AtomicSink(tx=None).read_each("RETURN 1", ({"i": i} for i in range(5)))] == list(range(5))

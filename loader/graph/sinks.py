@@ -43,14 +43,21 @@ def collect(result, bar=None) -> list:
 
 
 class AtomicSink:
-    def __init__(self, tx):
+    def __init__(self, tx, ahead: "ParallelSink | None" = None):
         self.tx = tx
+        self._ahead = ahead
 
     def read(self, cypher: str, bar=None, **params) -> list:
         return collect(self.tx.run(cypher, **params), bar)
 
     def read_each(self, cypher: str, params: Iterable[dict]) -> Iterator[list]:
-        """``read`` once per parameter map, in order; one transaction runs one query at a time."""
+        """``read`` once per parameter map, in order. One transaction runs one query at a time; with ``ahead``
+        (a ParallelSink on the same database) the queries run ahead on its sessions instead. The writer asks
+        this only for chunk digests while it plans, when the transaction has written nothing but its lock
+        nodes: other sessions see the same committed records the transaction would."""
+        if self._ahead is not None:
+            yield from self._ahead.read_each(cypher, params)
+            return
         for p in params:
             yield self.read(cypher, **p)
 

@@ -222,13 +222,15 @@ def _changes_records(lp: LoadPlan) -> bool:
         or any(p.created() or p.update or p.delete for p in lp.rels.values())
 
 
-def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], progress: bool, description: str) -> LoadSummary:
+def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: Settings, workers: int, progress: bool,
+            description: str) -> LoadSummary:
     # a retried transaction starts again from scratch, with a fresh summary and a fresh read of the store
     summary = LoadSummary(rows=graph.total_rows())
     clock = _Clock(summary)
     take(tx, keys)
     clock.lap("wait for locks")
-    sink = AtomicSink(tx)
+    # chunk digests run ahead on their own sessions (sinks.AtomicSink.read_each); everything else in tx
+    sink = AtomicSink(tx, ahead=ParallelSink(settings, workers))
     cleanup = _share_marked(sink, scope)
     _need_locks(keys, cleanup)
     stale = _stale_marks(sink, [*scope.datasets, *cleanup])
@@ -301,7 +303,8 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
         keys = sorted(set(scope.lock_keys()) | extra)
         try:
             if mode == "atomic":
-                summary = write(lambda tx: _atomic(tx, graph, scope, keys, progress, description), settings=settings)
+                summary = write(lambda tx: _atomic(tx, graph, scope, keys, settings, workers, progress, description),
+                                settings=settings)
             else:
                 summary = _batched(graph, scope, keys, settings, workers, progress, description)
             break
