@@ -13,7 +13,8 @@ together (the demo's first load).
 
 Commit modes (``commit=``):
 
-* ``atomic``: everything, reads included, in ONE managed write transaction; the driver
+* ``atomic``: everything in ONE managed write transaction (only the chunk digests, read while it
+  has written nothing but its lock nodes, run ahead on parallel read sessions); the driver
   retries it on transient errors and a failure leaves the database as it was. The
   default for loads up to ``ATOMIC_MAX_ROWS`` rows (env ``GVN_ATOMIC_MAX_ROWS``).
 * ``batched``: each batch of ``NODE_BATCH``/``REL_BATCH`` rows commits on its own,
