@@ -156,7 +156,7 @@ def _by_start(rows: list[dict]):
         start = end
 
 
-def sorted_by_start(cols: Columns) -> Columns:
+def _sorted_by_start(cols: Columns) -> Columns:
     """The columns with each start key's rows together (sorted by start key unless the keys are distinct)."""
     import pyarrow.compute as pc
 
@@ -168,7 +168,7 @@ def sorted_by_start(cols: Columns) -> Columns:
 
 
 def _column_chunks(rr: RelRows, cols: Columns):
-    """``_by_start`` for column-held rows grouped by start key (``sorted_by_start``), made into dicts a chunk
+    """``_by_start`` for column-held rows grouped by start key (``_sorted_by_start``), made into dicts a chunk
     at a time, each with its span of ``cols``."""
     import pyarrow.compute as pc
 
@@ -209,7 +209,7 @@ def _rel_chunks(sink, rr: RelRows, chunks, bar, note, years: list[int] | None = 
 def _rel_chunk_source(rr: RelRows, common: dict | None):
     """The chunks to compare (``_rel_chunks``), and the columns their spans refer to (None for dict rows)."""
     if rr.streams():
-        cols = sorted_by_start(rr.columns)
+        cols = _sorted_by_start(rr.columns)
         return _column_chunks(rr, cols), cols
     return _by_start(list(merge_rel_rows(rr.rows, rr.identity, common).values())), None
 
