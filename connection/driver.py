@@ -8,6 +8,11 @@ server), the door for graph algorithms. Each takes either one Cypher
 statement (returning its records as dicts) or a function of the transaction, for work
 that needs several statements in one transaction. Nothing else in the product opens a
 session or a transaction.
+
+``bookmarks``: sessions given one ``causal()`` manager see every transaction committed before
+the last one they ran (a cluster's secondary waits until it has caught up). A load reads on
+many sessions; it shares one manager among them (``loader.graph.sinks``). Elsewhere sessions
+carry none: a bookmark names a transaction of one store, and a bulk import replaces the store.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from typing import Any, Callable, TypeVar, Union
 
 from neo4j import (READ_ACCESS, WRITE_ACCESS, Driver, GraphDatabase, ManagedTransaction,
                    NotificationMinimumSeverity, Record, unit_of_work)
+from neo4j.api import BookmarkManager
 
 from connection.config import Settings
 
@@ -110,23 +116,30 @@ def _as_function(work: Work, params: dict[str, Any] | None) -> Callable[[Managed
     return lambda tx: [record_dict(r) for r in tx.run(work, params or {})]
 
 
+def causal() -> BookmarkManager:
+    """A bookmark manager for sessions that must see each other's commits (``read``/``write`` ``bookmarks=``)."""
+    return GraphDatabase.bookmark_manager()
+
+
 def read(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = 30.0,
-         settings: Settings | None = None) -> Any:
+         settings: Settings | None = None, bookmarks: BookmarkManager | None = None) -> Any:
     """The one way to read: ``work`` in a managed READ transaction stopped by the server after
     ``timeout_s`` seconds (None: the server's default). A string returns its rows as dicts."""
     settings = settings or Settings.from_env()
     fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
-    with get_driver(settings).session(database=settings.database, default_access_mode=READ_ACCESS) as session:
+    with get_driver(settings).session(database=settings.database, default_access_mode=READ_ACCESS,
+                                      bookmark_manager=bookmarks) as session:
         return session.execute_read(fn)
 
 
 def write(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = None,
-          settings: Settings | None = None) -> Any:
+          settings: Settings | None = None, bookmarks: BookmarkManager | None = None) -> Any:
     """The one way to write: ``work`` in a managed write transaction, retried on transient errors,
     so ``work`` must be safe to run again from the start. A string returns its rows as dicts."""
     settings = settings or Settings.from_env()
     fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
-    with get_driver(settings).session(database=settings.database, default_access_mode=WRITE_ACCESS) as session:
+    with get_driver(settings).session(database=settings.database, default_access_mode=WRITE_ACCESS,
+                                      bookmark_manager=bookmarks) as session:
         return session.execute_write(fn)
 
 

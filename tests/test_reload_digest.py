@@ -110,6 +110,46 @@ def test_a_changed_database_is_found_and_repaired(empty_db, tmp_path, monkeypatc
     assert sum(third.created.values()) == sum(third.updated.values()) == 0 and spy.full_reads() == []
 
 
+@pytest.mark.parametrize("commit", ["atomic", "batched"])
+def test_a_loads_reads_carry_the_bookmark_of_the_commits_before_its_locks(empty_db, tmp_path, monkeypatch, commit):
+    """In a cluster a READ session may land on a secondary that lags behind. Every session a load reads on
+    carries the bookmark of the newest commit the leader had once the load held its locks (here: another
+    client's edit), so a secondary waits until it has that edit; and the edit is found and repaired."""
+    from connection import causal, write
+    from loader.tables.load import load_tables
+
+    folder = write_folder(tmp_path / "fixture")
+    load_tables(folder, source="digest", progress=False)
+    theirs = causal()
+    write("MATCH (f:Firm {key: 'F2'}) SET f.name = 'Beta Parts Ltd'", bookmarks=theirs)
+    from loader.graph import write as writer
+
+    reads, writing = [], []
+    real, scope = type(empty_db).session, writer.load_scope
+
+    def session(drv, **config):
+        # the sessions the writer reads on (validation reads before it, to report unknown keys, need none)
+        if writing and config.get("default_access_mode") == "READ" and drv is empty_db:
+            bm = config.get("bookmark_manager")
+            reads.append(None if bm is None else bm.get_bookmarks())
+        return real(drv, **config)
+
+    def load_scope(graph):
+        writing.append(True)
+        return scope(graph)
+
+    monkeypatch.setattr(writer, "load_scope", load_scope)
+    # after the load, dropping cached projections reads on the analytics server (maybe another one): no bookmark
+    monkeypatch.setattr(writer, "_drop_cached_projections", lambda settings: writing.clear())
+    monkeypatch.setattr(type(empty_db), "session", session)
+    again = load_tables(folder, source="digest", progress=False, commit=commit)
+    assert again.updated.get("Firm") == 1
+    assert reads, "the load read on sessions of its own"
+    # nothing commits between the edit and the end of the load's reads (its locks are held by open transactions)
+    assert reads[0] == theirs.get_bookmarks(), reads[:3]
+    assert all(r for r in reads), reads
+
+
 def test_a_share_alone_out_of_line_is_recomputed(empty_db, tmp_path):
     """Links equal to the rows but a stored b that the year's links do not give: the server's share check
     catches it and the full path (numpy shares) sets it right."""

@@ -7,6 +7,12 @@ work of one batch overlaps the next batch's planning and the client's packing,
 which roughly doubles the write rate (measured in bench/), at the price that a
 crash leaves the batches committed so far; a rerun completes the load because
 loads write by difference.
+
+A ParallelSink's sessions share one bookmark manager, and ``settle()`` (run once the load holds
+its locks) adds the bookmark of the newest transaction the leader has committed. In a cluster a
+READ session may go to a secondary that lags behind: without the bookmark, a reload right after
+another load could read that secondary's older records, find a chunk "unchanged" that is not,
+or compute shares without the other load's links. On one server the bookmark is already reached.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ThreadPoolExecu
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
-from connection import Settings, read, write
+from connection import Settings, causal, read, write
 
 
 def batches(rows: list, size: int) -> Iterable[list]:
@@ -77,11 +83,18 @@ class ParallelSink:
         self.committed = 0
         self._lock = threading.Lock()
         self._guard = guard   # raises when the load must not write on (its lock holder is gone)
+        self.bookmarks = causal()
+
+    def settle(self) -> None:
+        """From now on every read of this sink sees what was committed before this call (the lock holder's
+        predecessor included): a transaction routed to the leader returns the bookmark of its newest commit."""
+        write(lambda tx: tx.run("RETURN 1").consume(), settings=self.settings, bookmarks=self.bookmarks)
 
     def read(self, cypher: str, bar=None, **params) -> list:
         # a load reads every stored link of the years it touches: no time limit. Records as they come
         # (like AtomicSink's): Record.data() would copy every nested property map, seconds for 10^5 links
-        return read(lambda tx: collect(tx.run(cypher, params), bar), timeout_s=None, settings=self.settings)
+        return read(lambda tx: collect(tx.run(cypher, params), bar), timeout_s=None, settings=self.settings,
+                    bookmarks=self.bookmarks)
 
     def read_each(self, cypher: str, params: Iterable[dict]) -> Iterator[list]:
         """``read`` once per parameter map, results in order, with up to ``2 * workers`` queries running ahead
@@ -100,7 +113,8 @@ class ParallelSink:
     def _one(self, cypher: str, chunk: list, on_batch, params: dict) -> None:
         self._guard()
         # the write door retries transient failures (deadlocks between batches touching one hub)
-        rec = write(lambda tx: tx.run(cypher, rows=chunk, **params).single(), settings=self.settings)
+        rec = write(lambda tx: tx.run(cypher, rows=chunk, **params).single(), settings=self.settings,
+                    bookmarks=self.bookmarks)
         with self._lock:
             self.committed += 1
             on_batch(chunk, rec)

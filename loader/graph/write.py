@@ -231,7 +231,9 @@ def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: S
     take(tx, keys)
     clock.lap("wait for locks")
     # chunk digests run ahead on their own sessions (sinks.AtomicSink.read_each); everything else in tx
-    sink = AtomicSink(tx, ahead=ParallelSink(settings, workers))
+    ahead = ParallelSink(settings, workers)
+    ahead.settle()   # those sessions see what the load before ours committed (a cluster's secondary may lag)
+    sink = AtomicSink(tx, ahead=ahead)
     cleanup = _share_marked(sink, scope)
     _need_locks(keys, cleanup)
     stale = _stale_marks(sink, [*scope.datasets, *cleanup])
@@ -250,6 +252,7 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
     with LockHolder(settings, keys) as holder:
         clock.lap("wait for locks")
         sink = ParallelSink(settings, workers, guard=holder.check)
+        sink.settle()   # its reads see what the load before ours committed (a cluster's secondary may lag)
         cleanup = _share_marked(sink, scope)
         _need_locks(keys, cleanup)
         state = {}
