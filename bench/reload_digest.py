@@ -3,9 +3,10 @@ on the same folder and database, each a ``loader tables`` child process with its
 
 ``python -m bench.reload_digest --base DIR --sizes 50000,200000 --rounds 2`` runs, per size: an empty
 database, one first load (this checkout), then ``rounds`` x (reload with the code in ``--base``, reload with
-this checkout), each of which must write nothing; then one reload after a single supply link's value was
-changed in the database (this checkout: the digest of one chunk misses, so the year's links are read back
-and the shares recomputed; it must update exactly that link). ``--base`` is a copy of the earlier commit,
+this checkout), each of which must write nothing; then ``rounds`` x (base, this checkout) reloads after one
+supply link's value was changed in the database (a different link each time: the digest of one chunk misses,
+so that chunk is diffed and the year's shares recomputed; each must repair the link). Runs of this checkout
+are shown over the mean of the base's runs of the same kind. ``--base`` is a copy of the earlier commit,
 e.g. ``git archive <commit> | tar -x -C DIR``. Results as JSON (``--out``) and a markdown table.
 """
 from __future__ import annotations
@@ -69,24 +70,39 @@ def one_size(srv, n: int, base: Path, rounds: int, log) -> dict:
             if r["created"] or r["updated"]:
                 raise RuntimeError(f"{name}: {what} wrote something")
     s = srv.settings
-    with GraphDatabase.driver(s.uri, auth=("neo4j", s.password)) as d:
-        d.execute_query("MATCH (:Firm {key: $k})-[r:SUPPLIES]->() WITH r LIMIT 1 SET r.value = r.value + 1",
-                        k="F0000000" if n < 10_000_000 else "F00000000")
-    r = step("reload after one link changed in the database, this checkout", REPO)
-    if r["updated"] < 1:
-        raise RuntimeError(f"{name}: the changed link was not repaired")
+    for i in range(rounds):
+        for what, code in (("base", base), ("this checkout", REPO)):
+            # a different seller's link each time: the reload must find it and repair that link and its shares
+            with GraphDatabase.driver(s.uri, auth=("neo4j", s.password)) as d:
+                d.execute_query("MATCH (:Firm {key: $k})-[r:SUPPLIES]->() WITH r LIMIT 1 SET r.value = r.value + 1",
+                                k=f"F{2 * i + (code == REPO):07d}" if n < 10_000_000 else f"F{2 * i:08d}")
+            r = step(f"reload after one link changed in the database, {what}", code)
+            if r["updated"] < 1:
+                raise RuntimeError(f"{name}: the changed link was not repaired")
     return out
 
 
 def markdown(results: list[dict]) -> str:
-    lines = ["| size | run | seconds | input rows/s | peak MiB | created | updated | stages (s) |",
-             "|---|---|---|---|---|---|---|---|"]
+    """One line per run; a run of this checkout also shows its time and peak over the mean of the base's runs
+    of the same kind (same folder, same server, same session)."""
+    lines = ["| size | run | seconds | input rows/s | peak MiB | x base (time, peak) | created | updated | stages (s) |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
+        base: dict[str, list] = {}
         for m in r["runs"]:
+            if m["what"].endswith(", base"):
+                base.setdefault(m["what"][:-len(", base")], []).append(m)
+        for m in r["runs"]:
+            kind = m["what"].removesuffix(", this checkout")
+            ratio = ""
+            if kind != m["what"] and base.get(kind):
+                t = sum(b["seconds"] for b in base[kind]) / len(base[kind])
+                p = sum(b["python_peak_mib"] for b in base[kind]) / len(base[kind])
+                ratio = f"{m['seconds'] / t:.2f}x, {m['python_peak_mib'] / p:.2f}x"
             st = ", ".join(f"{k} {v:.1f}" for k, v in m["stages"].items())
             lines.append(f"| {r['name']} ({r['input_rows']:,} rows) | {m['what']} | {m['seconds']:.1f} | "
-                         f"{r['input_rows'] / m['seconds']:,.0f} | {m['python_peak_mib']:,.0f} | {m['created']} | "
-                         f"{m['updated']} | {st} |")
+                         f"{r['input_rows'] / m['seconds']:,.0f} | {m['python_peak_mib']:,.0f} | {ratio} | "
+                         f"{m['created']} | {m['updated']} | {st} |")
     return "\n".join(lines) + "\n"
 
 

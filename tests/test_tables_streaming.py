@@ -1,7 +1,7 @@
 """The transactional writer plans and writes column-held rows (a large table folder's firms and supply links)
 a chunk at a time, never holding them all as dicts: the graph it leaves equals the one the dict path leaves,
 on a first load, a reload that changes nothing, a reload that changes a firm and a link, and a second folder
-adding links to a year already stored. Against a real Neo4j; shares checked with pandas from the files."""
+adding links to a year already stored (their years' shares recomputed from the stored links as columns). Against a real Neo4j; shares checked with pandas from the files."""
 from __future__ import annotations
 
 import pandas as pd
@@ -146,11 +146,16 @@ def test_streamed_reload_with_changes_and_a_second_folder(empty_db, tmp_path, mo
         return seen.names, summaries, graph_dump(empty_db)
 
     names, streamed, dump = run(True)
-    # the changed link sends the year's firm links down the exact diff on dicts; the firms stay columns
-    assert "Firm" not in names
+    # the changed link and the second folder's links into stored years are diffed chunk by chunk and their
+    # years' shares recomputed from the stored links as columns: no row becomes a dict all at once
+    assert names == [], names
     assert streamed[0].updated["Firm"] == 1 and streamed[0].updated["SUPPLIES"] == 1
     assert streamed[1].created["Firm"] == 150
+    assert any("shares a/b recomputed" in n for n in streamed[1].notes), streamed[1].notes
     pd.testing.assert_frame_equal(_stored_shares(empty_db), _shares_from_files(changed, other), rtol=1e-13, atol=0)
+    again = _load(other)
+    assert sum(again.created.values()) + sum(again.updated.values()) == 0, again.render()
+    assert graph_dump(empty_db) == dump
 
     wipe(empty_db)
     _, as_dicts, dict_dump = run(False)

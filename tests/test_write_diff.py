@@ -91,6 +91,70 @@ def test_firm_shares_equal_numpy_on_random_links():
         assert props["b"] == pytest.approx(v[i] / sold[s[i]], rel=1e-12)
 
 
+def test_column_shares_of_stored_links_equal_the_dict_paths_to_the_bit():
+    """``stored_link_shares`` (a streamed reload: the year's stored links as columns, in whatever order the
+    server sends them) gives the dict path's shares bit for bit, moves the same stored shares, and both equal
+    numpy's group sums."""
+    import pyarrow as pa
+
+    from loader.graph.shares import STORED_LINK_COLUMNS, stored_link_shares
+
+    rng = np.random.default_rng(11)
+    n, m = 25, 400
+    s, b, y = rng.integers(0, n, m), rng.integers(0, n, m), rng.choice([2020, 2021], m)
+    keep = np.unique((s * n + b) * 3000 + y, return_index=True)[1]
+    s, b, y = s[keep], b[keep], y[keep]
+    v = np.round(rng.lognormal(size=len(s)), 3)
+    half = len(s) // 2
+    products = [None if i % 7 == 0 else "p" for i in range(len(s))]
+    # stored links: some with right shares (computed below), some with none, some with a value the load changes
+    stored = [(f"F{s[i]:02d}", f"F{b[i]:02d}", f"e{i}",
+               {k: x for k, x in {"year": int(y[i]), "product": products[i], "value": float(v[i]),
+                                  "source": "other" if i % 5 == 0 else "mine"}.items() if x is not None})
+              for i in range(half)]
+    changed = {f"e{i}": float(v[i] * 2) for i in range(0, half, 9)}
+    creates = [[f"F{s[i]:02d}", f"F{b[i]:02d}", {"year": int(y[i]), "product": products[i], "value": float(v[i])}]
+               for i in range(half, len(s))]
+    # the values after the load, and numpy's shares from them
+    after = v.copy()
+    for eid, x in changed.items():
+        after[int(eid[1:])] = x
+    bought = {(bi, yi): after[(b == bi) & (y == yi)].sum() for bi, yi in zip(b, y)}
+    sold = {(si, yi): after[(s == si) & (y == yi)].sum() for si, yi in zip(s, y)}
+    for i in range(0, half, 3):   # a third of the stored links already hold their right shares
+        stored[i][3]["a"] = float(after[i] / bought[b[i], y[i]])
+        stored[i][3]["b"] = float(after[i] / sold[s[i], y[i]])
+
+    from loader.graph.diff import RelPlan
+
+    plan = RelPlan(create=[[f, t, dict(p)] for f, t, p in creates],
+                   update=[{"eid": e, "props": {"value": x}} for e, x in changed.items()])
+    dict_path = plan_firm_shares(sorted(stored, key=lambda r: (r[0], r[1], r[3]["year"], r[3].get("product") or "")),
+                                 plan)
+    shuffled = [stored[i] for i in rng.permutation(len(stored))]
+    names = [name for name, _ in STORED_LINK_COLUMNS]
+    table = pa.table({name: pa.array([(f, t, e)[k] if k < 3 else p.get(name) for f, t, e, p in shuffled],
+                                     getattr(pa, kind)())
+                      for k, (name, kind) in enumerate(STORED_LINK_COLUMNS)}).select(names)
+    made = pa.table({"from": [c[0] for c in creates], "to": [c[1] for c in creates],
+                     "year": pa.array([c[2]["year"] for c in creates], pa.int64()),
+                     "value": [c[2]["value"] for c in creates]})
+    got = stored_link_shares(table, changed, made)
+    eids = got.stored.column("eid").to_pylist()
+    columns = {eids[i]: {k: x for k, x in (("a", a), ("b", bb)) if x is not None}
+               for i, a, bb in zip(got.moved, got.a, got.b)}
+    assert columns == dict_path.updates and len(columns) < len(stored)   # the right ones stay
+    assert [(c[2]["a"], c[2]["b"]) for c in plan.create] == list(zip(got.created_a, got.created_b))
+    assert (got.a_set, got.b_set) == (dict_path.a_set, dict_path.b_set)
+    for j, c in enumerate(creates):
+        i = half + j
+        assert got.created_a[j] == pytest.approx(after[i] / bought[b[i], y[i]], rel=1e-13)
+        assert got.created_b[j] == pytest.approx(after[i] / sold[s[i], y[i]], rel=1e-13)
+    for e, change in columns.items():
+        i = int(e[1:])
+        assert change.get("a", after[i] / bought[b[i], y[i]]) == pytest.approx(after[i] / bought[b[i], y[i]], rel=1e-13)
+
+
 # ---------------------------------------------------------------- options every loader shares
 
 def test_fill_only_nodes_leave_stored_ones_alone():

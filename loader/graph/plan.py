@@ -10,7 +10,9 @@ Column-held rows (``RelRows.streams()``: a large table folder's firms and links)
 chunk at a time, as their digest queries are sent; rows none of whose keys are stored (a first load) stay
 spans of the columns in the plan (``fresh``), which the writer turns into statement rows batch by batch. So
 a first load and a reload that finds its chunks unchanged hold the columns and a few chunks, not a dict per
-row. A load that changes firm links of years already holding links still takes the exact path below, on dicts.
+row. Column-held firm links into years already holding links are diffed by chunk too, and their years' shares
+recomputed from the stored links read as columns (``_streamed_firm_supplies``); only rows that change become
+dicts for the write.
 
 Stored relationships are read three ways: the Firm->Firm SUPPLIES of every year the load
 touches (their shares a/b depend on all of them; skipped when every chunk's digest matches and the
@@ -32,7 +34,8 @@ from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span, paused_gc
 from loader.graph.scope import LoadScope, is_firm_supplies
-from loader.graph.shares import KEEP_RELATIVE, column_shares, plan_firm_shares
+from loader.graph.shares import (KEEP_RELATIVE, STORED_LINK_COLUMNS, column_shares, plan_firm_shares,
+                                 stored_link_shares)
 
 READ_BATCH = 20_000
 # rows per digest query: large enough that a query's round trip is small beside its work, small enough
@@ -156,15 +159,16 @@ def _by_start(rows: list[dict]):
         start = end
 
 
-def _sorted_by_start(cols: Columns) -> Columns:
-    """The columns with each start key's rows together (sorted by start key unless the keys are distinct)."""
+def _sorted_by_start(cols: Columns) -> tuple[Columns, np.ndarray | None]:
+    """The columns with each start key's rows together (sorted by start key unless the keys are distinct), and
+    where each of their rows was in ``cols`` (None: in place)."""
     import pyarrow.compute as pc
 
     frm = cols.table.column("from")
     if pc.count_distinct(frm).as_py() == len(cols):
-        return cols
-    order = pc.sort_indices(frm)
-    return Columns(cols.table.take(order), cols.constants, cols.order, cols.unique)
+        return cols, None
+    order = pc.sort_indices(frm)   # stable: a start key's rows keep their order
+    return Columns(cols.table.take(order), cols.constants, cols.order, cols.unique), order.to_numpy()
 
 
 def _column_chunks(rr: RelRows, cols: Columns):
@@ -207,16 +211,17 @@ def _rel_chunks(sink, rr: RelRows, chunks, bar, note, years: list[int] | None = 
 
 
 def _rel_chunk_source(rr: RelRows, common: dict | None):
-    """The chunks to compare (``_rel_chunks``), and the columns their spans refer to (None for dict rows)."""
+    """The chunks to compare (``_rel_chunks``), the columns their spans refer to (None for dict rows), and where
+    the rows of those columns were in the load's (``_sorted_by_start``)."""
     if rr.streams():
-        cols = _sorted_by_start(rr.columns)
-        return _column_chunks(rr, cols), cols
-    return _by_start(list(merge_rel_rows(rr.rows, rr.identity, common).values())), None
+        cols, moved = _sorted_by_start(rr.columns)
+        return _column_chunks(rr, cols), cols, moved
+    return _by_start(list(merge_rel_rows(rr.rows, rr.identity, common).values())), None, None
 
 
 def _plan_rels_by_chunk(sink, rr: RelRows, bar, note) -> RelPlan:
     plan, compared = RelPlan(), 0
-    chunks, cols = _rel_chunk_source(rr, rr.common)
+    chunks, cols, _ = _rel_chunk_source(rr, rr.common)
     for chunk, keys, same, found, span in _rel_chunks(sink, rr, chunks, bar, note):
         compared += len(chunk)
         if same:
@@ -245,7 +250,7 @@ def _firm_supplies_unchanged(sink, rr: RelRows, years: list[int], bar, note) -> 
     """The plan of a load whose firm links are all stored as they are and whose years' shares are all
     right (nothing to write), or None: then the full read below decides."""
     compared = 0
-    chunks, _ = _rel_chunk_source(rr, None)
+    chunks, _, _ = _rel_chunk_source(rr, None)
     for chunk, _, same, _, _ in _rel_chunks(sink, rr, chunks, bar, note, years=years):
         if not same:
             return None
@@ -278,6 +283,92 @@ def _first_firm_supplies(sink, rr: RelRows, years: list[int], lp: LoadPlan) -> R
     return RelPlan(fresh=[Span(with_shares, 0, len(cols))])
 
 
+def _link_columns(cols: Columns, positions: np.ndarray):
+    """from, to, year and value of rows ``positions`` of firm-link columns (a constant repeated)."""
+    import pyarrow as pa
+
+    part = cols.table.take(pa.array(positions, pa.int64()))
+
+    def col(name: str, arrow_type):
+        if name in cols.constants:
+            return pa.array([cols.constants[name]] * len(positions), arrow_type)
+        return part.column(name).cast(arrow_type)
+
+    return pa.table({"from": col("from", pa.string()), "to": col("to", pa.string()),
+                     "year": col("year", pa.int64()), "value": col("value", pa.float64())})
+
+
+def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar,
+                            note) -> RelPlan:
+    """Column-held firm links into years that already hold links, without a dict per link.
+
+    Chunk by chunk (as ``_plan_rels_by_chunk``): a chunk whose digest matches is unchanged, one with no stored
+    link of these years stays a span of the columns, any other is diffed exactly with its start keys' stored
+    links. Unless every chunk matched and the server finds every stored share right, the years' stored links
+    are then read as columns and every share recomputed from them (``shares.stored_link_shares``). Memory: the
+    columns, the chunks in flight, and the rows that change."""
+    import pyarrow as pa
+
+    plan, made_at = RelPlan(), []
+    chunks, cols, moved_from = _rel_chunk_source(rr, None)
+    for chunk, keys, same, found, span in _rel_chunks(sink, rr, chunks, bar, note, years=years):
+        if same:
+            plan.unchanged += len(chunk)
+        elif not found:
+            add_span(plan.fresh, cols, *span)
+        else:
+            part = plan_rels(chunk, rr.identity, sink.read(cy.existing_rels(rr), bar=bar, keys=keys))
+            plan.create += part.create
+            plan.update += part.update
+            plan.unchanged += part.unchanged
+            at = {(r["from"], r["to"], *(r["id"].get(k) for k in rr.identity)): span[0] + i
+                  for i, r in enumerate(chunk)}
+            made_at += [at[(c[0], c[1], *(c[2].get(k) for k in rr.identity))] for c in part.create]
+    if not (plan.fresh or plan.create or plan.update) and \
+            not sink.read(cy.FIRM_SHARES_OFF, years=years, tol=KEEP_RELATIVE)[0]["off"]:
+        lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
+                        "the recomputed one; 0 a and 0 b values set or changed")
+        return plan
+    stored = sink.read_columns(cy.FIRM_LINK_COLUMNS, STORED_LINK_COLUMNS, bar=bar, years=years)
+    positions = np.concatenate([np.arange(s.start, s.stop) for s in plan.fresh]) if plan.fresh \
+        else np.zeros(0, np.int64)
+    made = pa.table({"from": pa.array([r[0] for r in plan.create], pa.string()),
+                     "to": pa.array([r[1] for r in plan.create], pa.string()),
+                     "year": pa.array([r[2]["year"] for r in plan.create], pa.int64()),
+                     "value": pa.array([float(r[2].get("value") or 0.0) for r in plan.create], pa.float64())})
+    new_values = {u["eid"]: v for u in plan.update if (v := u["props"].get("value")) is not None}
+    # created links in the load's own row order, as the dict path takes them: the same sums to the last bit
+    at = np.concatenate([positions, np.asarray(made_at, np.int64)])
+    order = np.argsort(at if moved_from is None else moved_from[at], kind="stable")
+    got = stored_link_shares(stored, new_values,
+                             pa.concat_tables([_link_columns(cols, positions), made]).take(pa.array(order)))
+    created_a, created_b = np.empty(len(at)), np.empty(len(at))
+    created_a[order], created_b[order] = got.created_a, got.created_b
+    nf = len(positions)
+    if nf:
+        a, b = np.full(len(cols), np.nan), np.full(len(cols), np.nan)
+        a[positions], b[positions] = created_a[:nf], created_b[:nf]
+        table = cols.table.append_column("a", pa.array(a)).append_column("b", pa.array(b))
+        with_shares = Columns(table, cols.constants, (*cols.order, "a", "b"), cols.unique)
+        plan.fresh = [Span(with_shares, s.start, s.stop) for s in plan.fresh]
+    for j, (_, _, props) in enumerate(plan.create):
+        props["a"], props["b"] = float(created_a[nf + j]), float(created_b[nf + j])
+    by_eid = {u["eid"]: u for u in plan.update}
+    moved = got.stored.take(pa.array(got.moved, pa.int64())).select(["eid", "source", "year"]).to_pylist()
+    for m, a_new, b_new in zip(moved, got.a, got.b):
+        change = {k: v for k, v in (("a", a_new), ("b", b_new)) if v is not None}
+        if m["eid"] in by_eid:
+            by_eid[m["eid"]]["props"].update(change)
+            continue
+        plan.update.append({"eid": m["eid"], "props": change, "share_only": True})
+        # links other datasets stored whose shares move: those datasets are being written too
+        if m["source"] is not None and m["source"] not in own:
+            lp.other_datasets.setdefault(m["source"], set()).add(int(m["year"]))
+    lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
+                    f"{got.a_set} a and {got.b_set} b values set or changed")
+    return plan
+
+
 def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: LoadPlan, bar=None,
                         note=lambda n: None) -> RelPlan:
     done = 0
@@ -291,6 +382,8 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
     if first is not None:
         note(rr.count())
         return first
+    if rr.streams():
+        return _streamed_firm_supplies(sink, rr, years, own, lp, bar, note)
     unchanged = _firm_supplies_unchanged(sink, rr, years, bar, counted)
     if unchanged is not None:
         lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "

@@ -118,3 +118,77 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
     out.a_set += len(plan.create)
     out.b_set += len(plan.create)
     return out
+
+
+# what the planner reads of each stored firm link for ``stored_link_shares`` (statements.FIRM_LINK_COLUMNS)
+STORED_LINK_COLUMNS = (("from", "string"), ("to", "string"), ("eid", "string"), ("year", "int64"),
+                       ("product", "string"), ("value", "float64"), ("a", "float64"), ("b", "float64"),
+                       ("source", "string"))
+
+
+@dataclass
+class LinkShares:
+    """``stored_link_shares``'s answer. ``stored``: the stored links sorted by (from, to, year, product);
+    ``moved``: positions in it whose a or b changes, with the new values ``a``/``b`` (None where that share
+    stays); ``created_a``/``created_b``: the shares of the created links, in the order given."""
+    stored: object   # pyarrow.Table
+    moved: np.ndarray
+    a: list
+    b: list
+    created_a: np.ndarray
+    created_b: np.ndarray
+    a_set: int = 0
+    b_set: int = 0
+
+
+def _floats(col) -> np.ndarray:
+    """A float column as numpy, null as NaN."""
+    import pyarrow as pa
+
+    return col.combine_chunks().cast(pa.float64()).to_numpy(zero_copy_only=False).astype(float)
+
+
+def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkShares:
+    """a and b of every firm link of the years after a load, from columns (no dict per link).
+
+    ``stored``: the years' stored links (``STORED_LINK_COLUMNS``; pyarrow); ``new_values``: element id -> the
+    value the load updates it to; ``created``: a pyarrow table of the links the load creates (from, to, year,
+    value). Stored links are taken sorted by (from, to, year, product), as the dict path sorts them, then the
+    created ones in the order given: the sums, and so the shares' last bits, do not depend on the order the
+    server returned the links in. A stored share is kept within ``KEEP_RELATIVE`` (a reload writes nothing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    order_product = pc.fill_null(stored.column("product"), "")
+    stored = stored.append_column("_product", order_product).sort_by(
+        [("from", "ascending"), ("to", "ascending"), ("year", "ascending"), ("_product", "ascending")]
+    ).drop_columns(["_product"])
+    n = stored.num_rows
+    values = np.nan_to_num(_floats(stored.column("value")), nan=0.0)
+    if new_values:
+        at = pc.index_in(stored.column("eid"), value_set=pa.array(list(new_values), pa.string())).combine_chunks()
+        hit = at.is_valid().to_numpy(zero_copy_only=False)
+        values[hit] = np.asarray(list(new_values.values()), dtype=float)[at.filter(hit).to_numpy()]
+    created_values = np.nan_to_num(_floats(created.column("value")), nan=0.0)
+
+    def joined(name: str):
+        return pa.chunked_array([*stored.column(name).chunks, *created.column(name).cast(
+            stored.column(name).type).chunks], stored.column(name).type).combine_chunks()
+
+    # firm keys as codes over stored and created links together; shares_by_codes then sums in row order
+    sellers = np.asarray(joined("from").dictionary_encode().indices)
+    buyers = np.asarray(joined("to").dictionary_encode().indices)
+    years = joined("year").to_numpy(zero_copy_only=False)
+    a, b = shares_by_codes(sellers, buyers, years, np.concatenate([values, created_values]))
+    old_a, old_b = _floats(stored.column("a")), _floats(stored.column("b"))
+    with np.errstate(invalid="ignore"):
+        a_moved = np.isnan(old_a) | (np.abs(old_a - a[:n]) > KEEP_RELATIVE * np.abs(a[:n]))
+        b_moved = np.isnan(old_b) | (np.abs(old_b - b[:n]) > KEEP_RELATIVE * np.abs(b[:n]))
+    moved = np.flatnonzero(a_moved | b_moved)
+    out = LinkShares(stored, moved,
+                     [float(a[i]) if a_moved[i] else None for i in moved],
+                     [float(b[i]) if b_moved[i] else None for i in moved],
+                     a[n:], b[n:])
+    out.a_set = int(a_moved.sum()) + created.num_rows
+    out.b_set = int(b_moved.sum()) + created.num_rows
+    return out

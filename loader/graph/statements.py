@@ -54,6 +54,11 @@ FIRM_SUPPLIES_COUNT = "MATCH (:Firm)-[r:SUPPLIES]->(:Firm) WHERE r.year IN $year
 FIRM_SUPPLIES_OF_YEARS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
                           "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
 
+# the same links as columns (loader.graph.shares.STORED_LINK_COLUMNS, in that order): no property map per link
+FIRM_LINK_COLUMNS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
+                     "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, r.year AS year, r.product AS product, "
+                     "r.value AS value, r.a AS a, r.b AS b, r.source AS source")
+
 # how many stored firm links of $years have a share a or b that the year's links do not give (within $tol
 # relative, as loader.graph.shares keeps them): a = value / buyer's purchases, b = value / seller's sales
 FIRM_SHARES_OFF = (
