@@ -6,7 +6,8 @@ database, one first load (this checkout), then ``rounds`` x (reload with the cod
 this checkout), each of which must write nothing; then ``rounds`` x (base, this checkout) reloads after one
 supply link's value was changed in the database (a different link each time: the digest of one chunk misses,
 so that chunk is diffed and the year's shares recomputed; each must repair the link). Runs of this checkout
-are shown over the mean of the base's runs of the same kind. ``--base`` is a copy of the earlier commit,
+are shown over the mean of the base's runs of the same kind. Without ``--base``, this checkout's runs only
+(the sizes where the earlier code would take too long or too much memory). ``--base`` is a copy of the earlier commit,
 e.g. ``git archive <commit> | tar -x -C DIR``. Results as JSON (``--out``) and a markdown table.
 """
 from __future__ import annotations
@@ -38,7 +39,7 @@ def run(srv, code: Path, folder: Path, source: str) -> dict:
             "updated": updated(out), "output": out[-2000:]}
 
 
-def one_size(srv, n: int, base: Path, rounds: int, log) -> dict:
+def one_size(srv, n: int, base: Path | None, rounds: int, log) -> dict:
     from neo4j import GraphDatabase
 
     from bench.firm_files import write_tables_folder
@@ -64,14 +65,15 @@ def one_size(srv, n: int, base: Path, rounds: int, log) -> dict:
     step("first load (this checkout)", REPO)
     if counts(srv) != (n, rels):
         raise RuntimeError(f"{name}: {counts(srv)} firms/relationships after the first load, expected {(n, rels)}")
+    both = ((("base", base),) if base is not None else ()) + (("this checkout", REPO),)
     for _ in range(rounds):
-        for what, code in (("reload, base", base), ("reload, this checkout", REPO)):
+        for what, code in ((f"reload, {w}", c) for w, c in both):
             r = step(what, code)
             if r["created"] or r["updated"]:
                 raise RuntimeError(f"{name}: {what} wrote something")
     s = srv.settings
     for i in range(rounds):
-        for what, code in (("base", base), ("this checkout", REPO)):
+        for what, code in both:
             # a different seller's link each time: the reload must find it and repair that link and its shares
             with GraphDatabase.driver(s.uri, auth=("neo4j", s.password)) as d:
                 d.execute_query("MATCH (:Firm {key: $k})-[r:SUPPLIES]->() WITH r LIMIT 1 SET r.value = r.value + 1",
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     from bench.server import BenchServer
 
     ap = argparse.ArgumentParser(prog="python -m bench.reload_digest", description=__doc__.splitlines()[0])
-    ap.add_argument("--base", type=Path, required=True, help="a copy of the earlier commit's tree")
+    ap.add_argument("--base", type=Path, help="a copy of the earlier commit's tree (none: this checkout only)")
     ap.add_argument("--sizes", default="50000")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--port", type=int, default=7823)
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     try:
         for size in args.sizes.split(","):
-            results.append(one_size(srv, int(size), args.base.resolve(), args.rounds, log))
+            results.append(one_size(srv, int(size), args.base.resolve() if args.base else None, args.rounds, log))
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(json.dumps(results, indent=1))
     finally:
