@@ -90,9 +90,18 @@ def test_streamed_first_load_and_reload_equal_the_dict_path(empty_db, tmp_path, 
 
     from loader.graph import write
 
+    from loader.graph import plan
+
     folder = _folder(tmp_path / "firms")
     seen = Materialized(monkeypatch)
     collecting, real_apply = [], write._apply
+    made, real_iter = [], plan._Lazy.__iter__
+
+    def lazy_iter(chunk):
+        made.append(len(chunk))
+        return real_iter(chunk)
+
+    monkeypatch.setattr(plan._Lazy, "__iter__", lazy_iter)
 
     def apply(*args):
         collecting.append(gc.isenabled())
@@ -104,12 +113,15 @@ def test_streamed_first_load_and_reload_equal_the_dict_path(empty_db, tmp_path, 
     # the load pauses the collector while it builds rows, and runs it while it writes (the driver's garbage)
     assert collecting == [True] and gc.isenabled() == was
     assert seen.names == [], seen.names
+    # nothing of a first load was stored: no chunk was made into dicts to be compared
+    assert made == [], made
     assert first.created["Firm"] == FIRMS_AT and first.created["SUPPLIES"] > 4 * FIRMS_AT
     streamed = graph_dump(empty_db)
     pd.testing.assert_frame_equal(_stored_shares(empty_db), _shares_from_files(folder), rtol=1e-13, atol=0)
 
     again = _load(folder, commit)
     assert seen.names == []
+    assert sum(made) >= 2 * FIRMS_AT   # a reload compares every chunk: firms and their links, chunk by chunk
     assert sum(again.created.values()) + sum(again.updated.values()) + sum(again.deleted.values()) == 0, \
         again.render()
     assert graph_dump(empty_db) == streamed

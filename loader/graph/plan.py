@@ -89,15 +89,36 @@ def _ahead(sink, query: str, chunks, params_of):
         yield held.popleft(), got
 
 
+class _Lazy:
+    """A chunk of column-held rows as dicts, made when first iterated: a chunk none of whose keys is stored (a
+    first load's) is written from the columns and never needs them."""
+    __slots__ = ("_n", "_make", "_rows")
+
+    def __init__(self, n: int, make):
+        self._n, self._make, self._rows = n, make, None
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self):
+        if self._rows is None:
+            self._rows = self._make()
+        return iter(self._rows)
+
+
+def _column_values(cols: Columns, name: str, start: int, stop: int) -> list:
+    return cols.table.column(name).slice(start, stop - start).to_pylist()
+
+
 def _node_chunks(nr: NodeRows, rows: list[dict]):
     """(rows, their keys, their span of the columns or None) by ``DIGEST_BATCH``; column-held rows are made
-    into dicts a chunk at a time."""
+    into dicts a chunk at a time, and only when compared (``_Lazy``)."""
     if nr.streams():
         cols = nr.columns
         for start in range(0, len(cols), DIGEST_BATCH):
             stop = min(start + DIGEST_BATCH, len(cols))
-            chunk = cols.node_rows(start, stop)
-            yield chunk, [r["key"] for r in chunk], (start, stop)
+            chunk = _Lazy(stop - start, lambda a=start, b=stop: cols.node_rows(a, b))
+            yield chunk, _column_values(cols, "key", start, stop), (start, stop)
         return
     for chunk in _chunks(rows, DIGEST_BATCH):
         yield chunk, [r["key"] for r in chunk], None
@@ -173,7 +194,7 @@ def _sorted_by_start(cols: Columns) -> tuple[Columns, np.ndarray | None]:
 
 def _column_chunks(rr: RelRows, cols: Columns):
     """``_by_start`` for column-held rows grouped by start key (``_sorted_by_start``), made into dicts a chunk
-    at a time, each with its span of ``cols``."""
+    at a time and only when compared (``_Lazy``), each with its span of ``cols``."""
     import pyarrow.compute as pc
 
     n = len(cols)
@@ -187,8 +208,8 @@ def _column_chunks(rr: RelRows, cols: Columns):
     while start < n:
         at = np.searchsorted(starts, start + DIGEST_BATCH)
         stop = int(starts[at]) if at < len(starts) else n
-        chunk = cols.rel_rows(start, stop, rr.identity, rr.common)
-        yield chunk, list(dict.fromkeys(r["from"] for r in chunk)), (start, stop)
+        chunk = _Lazy(stop - start, lambda a=start, b=stop: cols.rel_rows(a, b, rr.identity, rr.common))
+        yield chunk, list(dict.fromkeys(_column_values(cols, "from", start, stop))), (start, stop)
         start = stop
 
 
@@ -204,8 +225,9 @@ def _rel_chunks(sink, rr: RelRows, chunks, bar, note, years: list[int] | None = 
         pos = {k: i for i, k in enumerate(keys)}
         got = got[0]
         _tick(bar, got["found"])
-        texts = sorted((pos[r["from"]], fp.rel_text(r, rr.common, names)) for r in chunk)
-        same = got["found"] == len(chunk) and got["digest"] == fp.digest([t for _, t in texts])
+        # the rows' digest only when every row has a stored link to match (a chunk of new links needs none)
+        same = got["found"] == len(chunk) and got["digest"] == fp.digest(
+            [t for _, t in sorted((pos[r["from"]], fp.rel_text(r, rr.common, names)) for r in chunk)])
         yield chunk, keys, same, got["found"], span
         note(len(chunk))
 
