@@ -53,24 +53,30 @@ COLUMN_BATCH = 50_000
 
 def collect_columns(result, schema: tuple[tuple[str, str], ...], bar=None):
     """The records of ``result`` as a pyarrow Table with ``schema`` ((name, pyarrow type name) in the order the
-    query returns them), made 50,000 records at a time: the records of a year's 10^6 stored links as Python
-    objects would take gigabytes, their columns tens of megabytes."""
+    query returns them), made 50,000 rows at a time: the records of a year's 10^6 stored links as Python
+    objects would take gigabytes, their columns tens of megabytes.
+
+    Each record is (a first value, a list of rows of the other values): one record per start node, its links
+    listed in it. The driver's cost is mostly per record, so this reads links about twice as fast as one
+    record per link."""
     import pyarrow as pa
 
     names = [n for n, _ in schema]
     types = [getattr(pa, t)() for _, t in schema]
-    parts, held = [], []
+    parts, firsts, held = [], [], []
 
     def flush() -> None:
-        cols = list(zip(*held)) if held else [()] * len(names)
+        cols = [firsts, *zip(*held)] if held else [[]] * len(names)
         parts.append(pa.record_batch([pa.array(c, t) for c, t in zip(cols, types)], names=names))
         if bar is not None:
             bar.update(len(held))
+        firsts.clear()
         held.clear()
 
-    for rec in result:
-        held.append(rec)
-        if len(held) == COLUMN_BATCH:
+    for first, rows in result:
+        firsts += [first] * len(rows)
+        held += rows
+        if len(held) >= COLUMN_BATCH:
             flush()
     flush()
     return pa.Table.from_batches(parts)

@@ -54,10 +54,12 @@ FIRM_SUPPLIES_COUNT = "MATCH (:Firm)-[r:SUPPLIES]->(:Firm) WHERE r.year IN $year
 FIRM_SUPPLIES_OF_YEARS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
                           "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, properties(r) AS props")
 
-# the same links as columns (loader.graph.shares.STORED_LINK_COLUMNS, in that order): no property map per link
-FIRM_LINK_COLUMNS = ("MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
-                     "RETURN a.key AS from, b.key AS to, elementId(r) AS eid, r.year AS year, r.product AS product, "
-                     "r.value AS value, r.a AS a, r.b AS b, r.source AS source")
+# the same links as columns (loader.graph.shares.STORED_LINK_COLUMNS, in that order; sinks.collect_columns):
+# one record per seller listing its links, no property map per link. A subquery per seller streams (an
+# aggregation grouped by seller would hold every group on the server until the last link)
+FIRM_LINK_COLUMNS = ("MATCH (a:Firm) CALL (a) { MATCH (a)-[r:SUPPLIES]->(b:Firm) WHERE r.year IN $years "
+                     "RETURN collect([b.key, elementId(r), r.year, r.product, r.value, r.a, r.b, r.source]) AS links } "
+                     "WITH a, links WHERE size(links) > 0 RETURN a.key AS from, links")
 
 # how many stored firm links of $years have a share a or b that the year's links do not give (within $tol
 # relative, as loader.graph.shares keeps them): a = value / buyer's purchases, b = value / seller's sales
