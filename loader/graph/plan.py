@@ -376,7 +376,7 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
     for j, (_, _, props) in enumerate(plan.create):
         props["a"], props["b"] = float(created_a[nf + j]), float(created_b[nf + j])
     by_eid = {u["eid"]: u for u in plan.update}
-    moved = got.stored.take(pa.array(got.moved, pa.int64())).select(["eid", "source", "year"]).to_pylist()
+    moved = stored.select(["eid", "source", "year"]).take(pa.array(got.moved, pa.int64())).to_pylist()
     for m, a_new, b_new in zip(moved, got.a, got.b):
         change = {k: v for k, v in (("a", a_new), ("b", b_new)) if v is not None}
         if m["eid"] in by_eid:

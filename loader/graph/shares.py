@@ -123,15 +123,14 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
 # what the planner reads of each stored firm link for ``stored_link_shares`` (statements.FIRM_LINK_COLUMNS)
 STORED_LINK_COLUMNS = (("from", "string"), ("to", "string"), ("eid", "string"), ("year", "int64"),
                        ("product", "string"), ("value", "float64"), ("a", "float64"), ("b", "float64"),
-                       ("source", "string"))
+                       ("source", "dictionary"))
 
 
 @dataclass
 class LinkShares:
-    """``stored_link_shares``'s answer. ``stored``: the stored links sorted by (from, to, year, product);
-    ``moved``: positions in it whose a or b changes, with the new values ``a``/``b`` (None where that share
-    stays); ``created_a``/``created_b``: the shares of the created links, in the order given."""
-    stored: object   # pyarrow.Table
+    """``stored_link_shares``'s answer. ``moved``: positions in the stored links (as given) whose a or b changes,
+    with the new values ``a``/``b`` (None where that share stays); ``created_a``/``created_b``: the shares of the
+    created links, in the order given."""
     moved: np.ndarray
     a: list
     b: list
@@ -148,6 +147,24 @@ def _floats(col) -> np.ndarray:
     return col.combine_chunks().cast(pa.float64()).to_numpy(zero_copy_only=False).astype(float)
 
 
+def _codes(stored_col, created_col) -> np.ndarray:
+    """Integer codes of the keys of both columns, one code per distinct key, stored rows first: a firm's links
+    share one code wherever they come from, without concatenating the two string columns."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    enc = stored_col.combine_chunks().dictionary_encode()
+    known = enc.dictionary
+    got = pc.index_in(created_col.cast(known.type), value_set=known).combine_chunks() if len(created_col) \
+        else pa.array([], pa.int32())
+    new = np.asarray(got.is_null().to_numpy(zero_copy_only=False), bool)
+    out = got.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if new.any():   # keys only the created links have: codes after the stored ones
+        out[new] = len(known) + pd.factorize(created_col.combine_chunks().filter(pa.array(new)).to_numpy(
+            zero_copy_only=False))[0]
+    return np.concatenate([np.asarray(enc.indices, dtype=np.int64), out])
+
+
 def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkShares:
     """a and b of every firm link of the years after a load, from columns (no dict per link).
 
@@ -155,39 +172,41 @@ def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkSha
     value the load updates it to; ``created``: a pyarrow table of the links the load creates (from, to, year,
     value). Stored links are taken sorted by (from, to, year, product), as the dict path sorts them, then the
     created ones in the order given: the sums, and so the shares' last bits, do not depend on the order the
-    server returned the links in. A stored share is kept within ``KEEP_RELATIVE`` (a reload writes nothing)."""
+    server returned the links in. A stored share is kept within ``KEEP_RELATIVE`` (a reload writes nothing).
+    Only numbers are sorted and copied, never the string columns (at 5M stored links those are ~600 MB)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    order_product = pc.fill_null(stored.column("product"), "")
-    stored = stored.append_column("_product", order_product).sort_by(
-        [("from", "ascending"), ("to", "ascending"), ("year", "ascending"), ("_product", "ascending")]
-    ).drop_columns(["_product"])
     n = stored.num_rows
+    keys = pa.table({"from": stored.column("from"), "to": stored.column("to"), "year": stored.column("year"),
+                     "product": pc.fill_null(stored.column("product"), "")})
+    order = pc.sort_indices(keys, sort_keys=[("from", "ascending"), ("to", "ascending"), ("year", "ascending"),
+                                             ("product", "ascending")]).to_numpy().astype(np.int64)
+    del keys
     values = np.nan_to_num(_floats(stored.column("value")), nan=0.0)
     if new_values:
         at = pc.index_in(stored.column("eid"), value_set=pa.array(list(new_values), pa.string())).combine_chunks()
         hit = at.is_valid().to_numpy(zero_copy_only=False)
         values[hit] = np.asarray(list(new_values.values()), dtype=float)[at.filter(hit).to_numpy()]
     created_values = np.nan_to_num(_floats(created.column("value")), nan=0.0)
-
-    def joined(name: str):
-        return pa.chunked_array([*stored.column(name).chunks, *created.column(name).cast(
-            stored.column(name).type).chunks], stored.column(name).type).combine_chunks()
-
-    # firm keys as codes over stored and created links together; shares_by_codes then sums in row order
-    sellers = np.asarray(joined("from").dictionary_encode().indices)
-    buyers = np.asarray(joined("to").dictionary_encode().indices)
-    years = joined("year").to_numpy(zero_copy_only=False)
-    a, b = shares_by_codes(sellers, buyers, years, np.concatenate([values, created_values]))
+    # the stored rows in sorted order, then the created ones: shares_by_codes sums in row order
+    rows = np.concatenate([order, n + np.arange(created.num_rows)])
+    sellers = _codes(stored.column("from"), created.column("from"))[rows]
+    buyers = _codes(stored.column("to"), created.column("to"))[rows]
+    years = np.concatenate([stored.column("year").to_numpy(), created.column("year").to_numpy()])[rows]
+    a, b = shares_by_codes(sellers, buyers, years, np.concatenate([values, created_values])[rows])
+    del sellers, buyers, years
+    # back to the stored links' own order
+    a_st, b_st = np.empty(n), np.empty(n)
+    a_st[order], b_st[order] = a[:n], b[:n]
     old_a, old_b = _floats(stored.column("a")), _floats(stored.column("b"))
     with np.errstate(invalid="ignore"):
-        a_moved = np.isnan(old_a) | (np.abs(old_a - a[:n]) > KEEP_RELATIVE * np.abs(a[:n]))
-        b_moved = np.isnan(old_b) | (np.abs(old_b - b[:n]) > KEEP_RELATIVE * np.abs(b[:n]))
+        a_moved = np.isnan(old_a) | (np.abs(old_a - a_st) > KEEP_RELATIVE * np.abs(a_st))
+        b_moved = np.isnan(old_b) | (np.abs(old_b - b_st) > KEEP_RELATIVE * np.abs(b_st))
     moved = np.flatnonzero(a_moved | b_moved)
-    out = LinkShares(stored, moved,
-                     [float(a[i]) if a_moved[i] else None for i in moved],
-                     [float(b[i]) if b_moved[i] else None for i in moved],
+    out = LinkShares(moved,
+                     [float(a_st[i]) if a_moved[i] else None for i in moved],
+                     [float(b_st[i]) if b_moved[i] else None for i in moved],
                      a[n:], b[n:])
     out.a_set = int(a_moved.sum()) + created.num_rows
     out.b_set = int(b_moved.sum()) + created.num_rows

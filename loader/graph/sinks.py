@@ -52,8 +52,8 @@ COLUMN_BATCH = 50_000
 
 
 def collect_columns(result, schema: tuple[tuple[str, str], ...], bar=None):
-    """The records of ``result`` as a pyarrow Table with ``schema`` ((name, pyarrow type name) in the order the
-    query returns them), made 50,000 rows at a time: the records of a year's 10^6 stored links as Python
+    """The records of ``result`` as a pyarrow Table with ``schema`` ((name, pyarrow type name or "dictionary") in
+    the order the query returns them), made 50,000 rows at a time: the records of a year's 10^6 stored links as Python
     objects would take gigabytes, their columns tens of megabytes.
 
     Each record is (a first value, a list of rows of the other values): one record per start node, its links
@@ -62,12 +62,17 @@ def collect_columns(result, schema: tuple[tuple[str, str], ...], bar=None):
     import pyarrow as pa
 
     names = [n for n, _ in schema]
-    types = [getattr(pa, t)() for _, t in schema]
+
+    def column(values, kind: str):
+        # "dictionary": strings that repeat (a link's source), held once per batch
+        return pa.array(values, pa.string()).dictionary_encode() if kind == "dictionary" \
+            else pa.array(values, getattr(pa, kind)())
+
     parts, firsts, held = [], [], []
 
     def flush() -> None:
         cols = [firsts, *zip(*held)] if held else [[]] * len(names)
-        parts.append(pa.record_batch([pa.array(c, t) for c, t in zip(cols, types)], names=names))
+        parts.append(pa.record_batch([column(c, kind) for c, (_, kind) in zip(cols, schema)], names=names))
         if bar is not None:
             bar.update(len(held))
         firsts.clear()
