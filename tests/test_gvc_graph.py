@@ -8,7 +8,6 @@ up to rounding.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
