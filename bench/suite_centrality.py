@@ -75,7 +75,8 @@ def run(rec: Record, dataset: str, label: str, year: int, src: np.ndarray, dst: 
     rec.add("betweenness", dataset, t_igbc)
     log(f"  {dataset}: igraph pagerank {t_ig.median_s:.2f}s, betweenness {t_igbc.median_s:.2f}s")
     ig_sub = c.ig_betweenness(g, sources) if sources is not None else None
-    del g, holder
+    g = None   # free the graph before the next library (not del: the lambdas above name it)
+    holder.clear()
     gc.collect()
 
     # --- networkx
@@ -112,7 +113,8 @@ def run(rec: Record, dataset: str, label: str, year: int, src: np.ndarray, dst: 
         rec.add("betweenness", dataset, t_nxs)
         rec.note(f"{dataset}.betweenness_networkx_vs_igraph_same_sources", c.agreement(out["nxbc"], ig_sub))
     log(f"  {dataset}: networkx pagerank {t_nx.median_s:.2f}s")
-    del G, holder
+    G = None   # as above
+    holder.clear()
     gc.collect()
 
     rec.note(f"{dataset}.pagerank_gds_vs_networkx", c.agreement(gds_pr, nx_pr))
