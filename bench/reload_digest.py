@@ -7,8 +7,8 @@ this checkout), each of which must write nothing; then ``rounds`` x (base, this 
 supply link's value was changed in the database (a different link each time: the digest of one chunk misses,
 so that chunk is diffed and the year's shares recomputed; each must repair the link). Runs of this checkout
 are shown over the mean of the base's runs of the same kind. Without ``--base``, this checkout's runs only
-(the sizes where the earlier code would take too long or too much memory). ``--base`` is a copy of the earlier commit,
-e.g. ``git archive <commit> | tar -x -C DIR``. Results as JSON (``--out``) and a markdown table.
+(the sizes where the earlier code would take too long or too much memory). ``--base`` is a copy of the
+earlier commit, e.g. ``git archive <commit> | tar -x -C DIR``. Results as JSON (``--out``) and a markdown table.
 """
 from __future__ import annotations
 

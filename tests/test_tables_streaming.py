@@ -1,7 +1,8 @@
 """The transactional writer plans and writes column-held rows (a large table folder's firms and supply links)
 a chunk at a time, never holding them all as dicts: the graph it leaves equals the one the dict path leaves,
 on a first load, a reload that changes nothing, a reload that changes a firm and a link, and a second folder
-adding links to a year already stored (their years' shares recomputed from the stored links as columns). Against a real Neo4j; shares checked with pandas from the files."""
+adding links to a year already stored (their years' shares recomputed from the stored links as columns).
+Against a real Neo4j; shares checked with pandas from the files."""
 from __future__ import annotations
 
 import pandas as pd
@@ -88,9 +89,7 @@ def _stored_shares(driver) -> pd.DataFrame:
 def test_streamed_first_load_and_reload_equal_the_dict_path(empty_db, tmp_path, monkeypatch, small_batches, commit):
     import gc
 
-    from loader.graph import write
-
-    from loader.graph import plan
+    from loader.graph import plan, write
 
     folder = _folder(tmp_path / "firms")
     seen = Materialized(monkeypatch)

@@ -283,6 +283,15 @@ def _firm_supplies_unchanged(sink, rr: RelRows, years: list[int], bar, note) -> 
     return RelPlan(unchanged=compared)
 
 
+def _recomputed(years: list[int], a_set: int, b_set: int) -> str:
+    return f"firm SUPPLIES shares a/b recomputed for years {years}: {a_set} a and {b_set} b values set or changed"
+
+
+def _all_right(years: list[int]) -> str:
+    return (f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals the recomputed one; "
+            "0 a and 0 b values set or changed")
+
+
 def _link_order(link) -> tuple:
     # every stored link of the read has a year (r.year IN $years)
     frm, to, _, props = link
@@ -300,8 +309,7 @@ def _first_firm_supplies(sink, rr: RelRows, years: list[int], lp: LoadPlan) -> R
     a, b = column_shares(cols)
     table = cols.table.append_column("a", pa.array(a, pa.float64())).append_column("b", pa.array(b, pa.float64()))
     with_shares = Columns(table, cols.constants, (*cols.order, "a", "b"), cols.unique)
-    lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
-                    f"{len(cols)} a and {len(cols)} b values set or changed")
+    lp.notes.append(_recomputed(years, len(cols), len(cols)))
     return RelPlan(fresh=[Span(with_shares, 0, len(cols))])
 
 
@@ -344,13 +352,12 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
             plan.create += part.create
             plan.update += part.update
             plan.unchanged += part.unchanged
-            at = {(r["from"], r["to"], *(r["id"].get(k) for k in rr.identity)): span[0] + i
-                  for i, r in enumerate(chunk)}
-            made_at += [at[(c[0], c[1], *(c[2].get(k) for k in rr.identity))] for c in part.create]
+            where = {(r["from"], r["to"], *(r["id"].get(k) for k in rr.identity)): span[0] + i
+                     for i, r in enumerate(chunk)}
+            made_at += [where[(c[0], c[1], *(c[2].get(k) for k in rr.identity))] for c in part.create]
     if not (plan.fresh or plan.create or plan.update) and \
             not sink.read(cy.FIRM_SHARES_OFF, years=years, tol=KEEP_RELATIVE)[0]["off"]:
-        lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
-                        "the recomputed one; 0 a and 0 b values set or changed")
+        lp.notes.append(_all_right(years))
         return plan
     stored = sink.read_columns(cy.FIRM_LINK_COLUMNS, STORED_LINK_COLUMNS, bar=bar, years=years)
     positions = np.concatenate([np.arange(s.start, s.stop) for s in plan.fresh]) if plan.fresh \
@@ -387,8 +394,7 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
         # links other datasets stored whose shares move: those datasets are being written too
         if m["source"] is not None and m["source"] not in own:
             lp.other_datasets.setdefault(m["source"], set()).add(int(m["year"]))
-    lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
-                    f"{got.a_set} a and {got.b_set} b values set or changed")
+    lp.notes.append(_recomputed(years, got.a_set, got.b_set))
     return plan
 
 
@@ -409,8 +415,7 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
         return _streamed_firm_supplies(sink, rr, years, own, lp, bar, note)
     unchanged = _firm_supplies_unchanged(sink, rr, years, bar, counted)
     if unchanged is not None:
-        lp.notes.append(f"firm SUPPLIES shares a/b checked for years {years}: every stored share equals "
-                        "the recomputed one; 0 a and 0 b values set or changed")
+        lp.notes.append(_all_right(years))
         return unchanged
     # stored links of these years change or gain shares: the exact diff over the years' links, on dicts,
     # which the collector would walk again and again (the writer resumes it for column-held rows)
@@ -431,8 +436,7 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
     for _, _, eid, props in stored:
         if eid in moved and props.get("source") not in own and props.get("source") is not None:
             lp.other_datasets.setdefault(props["source"], set()).add(int(props["year"]))
-    lp.notes.append(f"firm SUPPLIES shares a/b recomputed for years {years}: "
-                    f"{shares.a_set} a and {shares.b_set} b values set or changed")
+    lp.notes.append(_recomputed(years, shares.a_set, shares.b_set))
     note(len(rr.rows) - done)
     return plan
 

@@ -57,8 +57,8 @@ def collect_columns(result, schema: tuple[tuple[str, str], ...], bar=None):
     objects would take gigabytes, their columns tens of megabytes.
 
     Each record is (a first value, a list of rows of the other values): one record per start node, its links
-    listed in it. The driver's cost is mostly per record, so this reads links about twice as fast as one
-    record per link."""
+    listed in it. The driver's cost is mostly per record, so this reads links about three times as fast as one
+    record per link (150k links: 1.6-2.0 s against 5.5-6.2 s)."""
     import pyarrow as pa
 
     names = [n for n, _ in schema]
