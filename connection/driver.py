@@ -121,10 +121,17 @@ def causal() -> BookmarkManager:
     return GraphDatabase.bookmark_manager()
 
 
+# a transaction timeout of 0 asks the server for none: a driver's timeout overrides the server's
+# ``db.transaction.timeout`` (Neo4j 5.3 and later, also when longer). For work whose length the data sets,
+# a load: its lock holder and atomic transaction live as long as the load, its reads scan whole years
+NO_LIMIT = 0
+
+
 def read(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = 30.0,
          settings: Settings | None = None, bookmarks: BookmarkManager | None = None) -> Any:
     """The one way to read: ``work`` in a managed READ transaction stopped by the server after
-    ``timeout_s`` seconds (None: the server's default). A string returns its rows as dicts."""
+    ``timeout_s`` seconds (None: the server's default ``db.transaction.timeout``; ``NO_LIMIT``: none at all).
+    A string returns its rows as dicts."""
     settings = settings or Settings.from_env()
     fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
     with get_driver(settings).session(database=settings.database, default_access_mode=READ_ACCESS,
@@ -135,7 +142,8 @@ def read(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float |
 def write(work: Work, params: dict[str, Any] | None = None, *, timeout_s: float | None = None,
           settings: Settings | None = None, bookmarks: BookmarkManager | None = None) -> Any:
     """The one way to write: ``work`` in a managed write transaction, retried on transient errors,
-    so ``work`` must be safe to run again from the start. A string returns its rows as dicts."""
+    so ``work`` must be safe to run again from the start. ``timeout_s`` as for ``read``. A string returns its
+    rows as dicts."""
     settings = settings or Settings.from_env()
     fn = unit_of_work(timeout=timeout_s)(_as_function(work, params))
     with get_driver(settings).session(database=settings.database, default_access_mode=WRITE_ACCESS,

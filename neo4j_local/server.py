@@ -38,9 +38,9 @@ def render_conf(s: LocalSettings, plugins: Path) -> str:
         f"server.memory.heap.initial_size={s.heap}",
         f"server.memory.heap.max_size={s.heap}",
         f"server.memory.pagecache.size={s.pagecache}",
-        # the explorer and the tests never need more than a few minutes;
-        # a runaway user query is stopped by the server too, not only the client
-        "db.transaction.timeout=10m",
+        # the explorer and the tests never need more than a few minutes; a runaway user query is stopped by
+        # the server too, not only the client (a load asks for no limit: its data decide how long it runs)
+        f"db.transaction.timeout={s.tx_timeout}",
         "dbms.usage_report.enabled=false",
         "",
     ])

@@ -37,6 +37,8 @@ class LocalSettings:
     data_dir: Path = field(default_factory=lambda: REPO_ROOT / ".neo4j" / "demo")
     heap: str = "2g"  # 1g died under 20 concurrent GDS projections (docs/reliability.md)
     pagecache: str = "512m"
+    # db.transaction.timeout: stops a runaway query of any client that asks for no limit of its own
+    tx_timeout: str = "10m"
     password: str = LOCAL_DEFAULT_PASSWORD
     cache_dir: Path = field(default_factory=_default_cache)
     start_timeout_s: float = 180.0
@@ -50,6 +52,7 @@ class LocalSettings:
             data_dir=Path(env["NEO4J_LOCAL_DIR"]) if env.get("NEO4J_LOCAL_DIR") else REPO_ROOT / ".neo4j" / "demo",
             heap=env.get("NEO4J_LOCAL_HEAP", cls.heap),
             pagecache=env.get("NEO4J_LOCAL_PAGECACHE", cls.pagecache),
+            tx_timeout=env.get("NEO4J_LOCAL_TX_TIMEOUT", cls.tx_timeout),
             password=env.get("NEO4J_PASSWORD", LOCAL_DEFAULT_PASSWORD),
             cache_dir=Path(env["NEO4J_LOCAL_CACHE"]) if env.get("NEO4J_LOCAL_CACHE") else _default_cache(),
         )

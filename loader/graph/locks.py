@@ -15,8 +15,8 @@ sorted order in one statement, so two loads cannot deadlock on them.
 
 A crashed process drops its connection; the server rolls its transactions back and the
 locks are free. Every wait longer than a second is announced on stderr. The holder runs a
-trivial statement every ``HEARTBEAT_S`` seconds: if the server ended its transaction (a
-``db.transaction.timeout``, an administrator's TERMINATE), ``check()`` raises and a batched
+trivial statement every ``HEARTBEAT_S`` seconds: if the server ended its transaction (an administrator's
+TERMINATE; it asks for no time limit, so ``db.transaction.timeout`` does not end it), ``check()`` raises and a batched
 load stops at its next batch instead of writing on without its locks.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ import sys
 import threading
 from contextlib import contextmanager
 
-from connection import Settings, write
+from connection import NO_LIMIT, Settings, write
 from schema.model import check_label
 
 LOCK_LABEL = check_label("LoadLock")
@@ -89,7 +89,8 @@ class LockHolder:
 
     def _run(self) -> None:
         try:
-            write(self._hold, settings=self.settings)
+            # as long as the load: a server's default timeout would end a long load's locks midway
+            write(self._hold, settings=self.settings, timeout_s=NO_LIMIT)
         except BaseException as e:  # noqa: BLE001 - reported to the load's thread
             self._error = e
         finally:

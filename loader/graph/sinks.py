@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ThreadPoolExecu
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
-from connection import Settings, causal, read, write
+from connection import NO_LIMIT, Settings, causal, read, write
 
 
 def batches(rows: list, size: int) -> Iterable[list]:
@@ -135,12 +135,12 @@ class ParallelSink:
     def read(self, cypher: str, bar=None, **params) -> list:
         # a load reads every stored link of the years it touches: no time limit. Records as they come
         # (like AtomicSink's): Record.data() would copy every nested property map, seconds for 10^5 links
-        return read(lambda tx: collect(tx.run(cypher, params), bar), timeout_s=None, settings=self.settings,
+        return read(lambda tx: collect(tx.run(cypher, params), bar), timeout_s=NO_LIMIT, settings=self.settings,
                     bookmarks=self.bookmarks)
 
     def read_columns(self, cypher: str, schema, bar=None, **params):
         """``collect_columns`` of the query's records (no time limit, like ``read``)."""
-        return read(lambda tx: collect_columns(tx.run(cypher, params), schema, bar), timeout_s=None,
+        return read(lambda tx: collect_columns(tx.run(cypher, params), schema, bar), timeout_s=NO_LIMIT,
                     settings=self.settings, bookmarks=self.bookmarks)
 
     def read_each(self, cypher: str, params: Iterable[dict]) -> Iterator[list]:

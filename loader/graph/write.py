@@ -64,7 +64,7 @@ from itertools import chain
 from neo4j.exceptions import DriverError, Neo4jError
 from tqdm import tqdm
 
-from connection import Settings, analytics, write
+from connection import NO_LIMIT, Settings, analytics, write
 from loader.graph import bulk as bulk_load
 from loader.graph import marks
 from loader.graph import statements as cy
@@ -307,8 +307,9 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
         keys = sorted(set(scope.lock_keys()) | extra)
         try:
             if mode == "atomic":
+                # no time limit: the transaction lives as long as the load, which its data decides
                 summary = write(lambda tx: _atomic(tx, graph, scope, keys, settings, workers, progress, description),
-                                settings=settings)
+                                settings=settings, timeout_s=NO_LIMIT)
             else:
                 summary = _batched(graph, scope, keys, settings, workers, progress, description)
             break
