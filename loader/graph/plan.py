@@ -181,12 +181,14 @@ def _by_start(rows: list[dict]):
 
 
 def _sorted_by_start(cols: Columns) -> tuple[Columns, np.ndarray | None]:
-    """The columns with each start key's rows together (sorted by start key unless the keys are distinct), and
-    where each of their rows was in ``cols`` (None: in place)."""
+    """The columns with each start key's rows together (sorted by start key unless they are already together, as
+    ``loader tables`` gives them), and where each of their rows was in ``cols`` (None: in place)."""
     import pyarrow.compute as pc
 
     frm = cols.table.column("from")
-    if pc.count_distinct(frm).as_py() == len(cols):
+    n = len(frm)
+    runs = 1 + pc.sum(pc.not_equal(frm.slice(1), frm.slice(0, n - 1))).as_py() if n > 1 else n
+    if runs == pc.count_distinct(frm).as_py():
         return cols, None
     order = pc.sort_indices(frm)   # stable: a start key's rows keep their order
     return Columns(cols.table.take(order), cols.constants, cols.order, cols.unique), order.to_numpy()
