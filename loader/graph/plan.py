@@ -34,6 +34,7 @@ from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span, paused_gc
 from loader.graph.scope import LoadScope, is_firm_supplies
+from loader.graph.sinks import element_ids
 from loader.graph.shares import (KEEP_RELATIVE, STORED_LINK_COLUMNS, column_shares, plan_firm_shares,
                                  stored_link_shares)
 
@@ -386,13 +387,13 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
     for j, (_, _, props) in enumerate(plan.create):
         props["a"], props["b"] = float(created_a[nf + j]), float(created_b[nf + j])
     by_eid = {u["eid"]: u for u in plan.update}
-    moved = stored.select(["eid", "source", "year"]).take(pa.array(got.moved, pa.int64())).to_pylist()
-    for m, a_new, b_new in zip(moved, got.a, got.b):
+    moved = stored.select(["source", "year"]).take(pa.array(got.moved, pa.int64())).to_pylist()
+    for eid, m, a_new, b_new in zip(element_ids(stored, "eid", got.moved), moved, got.a, got.b):
         change = {k: v for k, v in (("a", a_new), ("b", b_new)) if v is not None}
-        if m["eid"] in by_eid:
-            by_eid[m["eid"]]["props"].update(change)
+        if eid in by_eid:
+            by_eid[eid]["props"].update(change)
             continue
-        plan.update.append({"eid": m["eid"], "props": change, "share_only": True})
+        plan.update.append({"eid": eid, "props": change, "share_only": True})
         # links other datasets stored whose shares move: those datasets are being written too
         if m["source"] is not None and m["source"] not in own:
             lp.other_datasets.setdefault(m["source"], set()).add(int(m["year"]))

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from loader.graph.diff import RelPlan
+from loader.graph.sinks import element_positions
 
 # stored shares within this relative distance of the recomputed ones are kept: summation
 # order may change the last bit, and a reload must write nothing
@@ -45,13 +46,15 @@ def _shares(sellers: list, buyers: list, years: list, values: np.ndarray) -> tup
 
 def shares_by_codes(sellers: np.ndarray, buyers: np.ndarray, years: np.ndarray,
                     values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``_shares`` on integer firm codes (a bulk load's column-held links): the same groups, and the same bits,
-    since ``np.bincount`` adds each group's values in row order however the groups are numbered."""
-    year_codes = pd.factorize(years)[0].astype(np.int64)
-    width = int(year_codes.max()) + 1 if len(year_codes) else 1
+    """``_shares`` on integer firm codes (column-held links): the same groups, and the same bits, since
+    ``np.bincount`` adds each group's values in row order however the groups are numbered. Codes are small
+    non-negative integers (dictionary indices): with one year they number the groups as they are."""
+    one_year = len(years) == 0 or years.min() == years.max()
+    year_codes = None if one_year else pd.factorize(years)[0].astype(np.int64)
+    width = 1 if one_year else int(year_codes.max()) + 1
 
     def per_group(codes: np.ndarray) -> np.ndarray:
-        idx = pd.factorize(codes.astype(np.int64) * width + year_codes)[0]
+        idx = codes if one_year else pd.factorize(codes.astype(np.int64) * width + year_codes)[0]
         t = np.bincount(idx, weights=values)[idx]
         return np.divide(values, t, out=np.zeros_like(values), where=t > 0)
 
@@ -121,8 +124,8 @@ def plan_firm_shares(stored: list[tuple[str, str, str, dict]], plan: RelPlan) ->
 
 
 # what the planner reads of each stored firm link for ``stored_link_shares`` (statements.FIRM_LINK_COLUMNS)
-STORED_LINK_COLUMNS = (("from", "string"), ("to", "string"), ("eid", "string"), ("year", "int64"),
-                       ("product", "string"), ("value", "float64"), ("a", "float64"), ("b", "float64"),
+STORED_LINK_COLUMNS = (("from", "dictionary"), ("to", "string"), ("eid", "element_id"), ("year", "int32"),
+                       ("product", "dictionary"), ("value", "float64"), ("a", "float64"), ("b", "float64"),
                        ("source", "dictionary"))
 
 
@@ -147,22 +150,34 @@ def _floats(col) -> np.ndarray:
     return col.combine_chunks().cast(pa.float64()).to_numpy(zero_copy_only=False).astype(float)
 
 
-def _codes(stored_col, created_col) -> np.ndarray:
-    """Integer codes of the keys of both columns, one code per distinct key, stored rows first: a firm's links
-    share one code wherever they come from, without concatenating the two string columns."""
+def _ranked_codes(stored_col, created_col=None) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (int32) of a string or dictionary column's values, numbered in the values' sort order (a null:
+    -1, first), so that sorting by codes sorts by the values; and the codes of ``created_col``'s keys in the same
+    numbering (keys the stored column lacks: after the stored ones). A firm's links share one code wherever they
+    come from, without concatenating or sorting the string columns themselves (5M rows: 70 MB each)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    enc = stored_col.combine_chunks().dictionary_encode()
-    known = enc.dictionary
-    got = pc.index_in(created_col.cast(known.type), value_set=known).combine_chunks() if len(created_col) \
-        else pa.array([], pa.int32())
+    if pa.types.is_dictionary(stored_col.type):   # a dictionary per batch read: one for all, shared by the chunks
+        enc = stored_col.unify_dictionaries()
+    else:   # encoded whole: a chunked column's encoding gives each chunk the dictionary so far (GBs at 5M rows)
+        enc = pa.chunked_array([stored_col.combine_chunks().dictionary_encode()])
+    known = enc.chunk(0).dictionary if enc.num_chunks else pa.array([], pa.string())
+    rank = np.empty(len(known) + 1, np.int32)   # the last entry: a null's
+    rank[np.asarray(pc.sort_indices(known), np.int64)] = np.arange(len(known), dtype=np.int32)
+    rank[-1] = -1
+    stored = rank[np.concatenate([np.asarray(c.indices.fill_null(-1), np.int64) for c in enc.chunks])
+                  if enc.num_chunks else np.zeros(0, np.int64)]
+    del enc
+    if created_col is None or not len(created_col):
+        return stored, np.zeros(0, np.int32)
+    got = pc.index_in(created_col.cast(known.type), value_set=known).combine_chunks()
     new = np.asarray(got.is_null().to_numpy(zero_copy_only=False), bool)
-    out = got.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-    if new.any():   # keys only the created links have: codes after the stored ones
-        out[new] = len(known) + pd.factorize(created_col.combine_chunks().filter(pa.array(new)).to_numpy(
+    created = rank[got.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)]
+    if new.any():
+        created[new] = len(known) + pd.factorize(created_col.combine_chunks().filter(pa.array(new)).to_numpy(
             zero_copy_only=False))[0]
-    return np.concatenate([np.asarray(enc.indices, dtype=np.int64), out])
+    return stored, created
 
 
 def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkShares:
@@ -173,41 +188,67 @@ def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkSha
     value). Stored links are taken sorted by (from, to, year, product), as the dict path sorts them, then the
     created ones in the order given: the sums, and so the shares' last bits, do not depend on the order the
     server returned the links in. A stored share is kept within ``KEEP_RELATIVE`` (a reload writes nothing).
-    Only numbers are sorted and copied, never the string columns (at 5M stored links those are ~600 MB)."""
+    Only numbers are sorted and copied, never the string columns, and compared in the sorted order: at 5M stored
+    links the string columns are ~400 MB, each array of numbers 20-40 MB."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    n = stored.num_rows
-    keys = pa.table({"from": stored.column("from"), "to": stored.column("to"), "year": stored.column("year"),
-                     "product": pc.fill_null(stored.column("product"), "")})
+    n, m = stored.num_rows, created.num_rows
+    stored_sellers, created_sellers = _ranked_codes(stored.column("from"), created.column("from"))
+    stored_buyers, created_buyers = _ranked_codes(stored.column("to"), created.column("to"))
+    # codes numbered in the values' order sort as the values; a null product (-1) first, as the dict path's ""
+    keys = pa.table({"from": stored_sellers, "to": stored_buyers, "year": stored.column("year"),
+                     "product": _ranked_codes(stored.column("product"))[0]})
     order = pc.sort_indices(keys, sort_keys=[("from", "ascending"), ("to", "ascending"), ("year", "ascending"),
-                                             ("product", "ascending")]).to_numpy().astype(np.int64)
+                                             ("product", "ascending")])
+    order = order.to_numpy().astype(np.int64, copy=False)
     del keys
-    values = np.nan_to_num(_floats(stored.column("value")), nan=0.0)
+    values = np.empty(n + m)   # the stored rows in sorted order, then the created ones: summed in row order
+    stored_values = _floats(stored.column("value"))
     if new_values:
-        at = pc.index_in(stored.column("eid"), value_set=pa.array(list(new_values), pa.string())).combine_chunks()
-        hit = at.is_valid().to_numpy(zero_copy_only=False)
-        values[hit] = np.asarray(list(new_values.values()), dtype=float)[at.filter(hit).to_numpy()]
-    created_values = np.nan_to_num(_floats(created.column("value")), nan=0.0)
-    # the stored rows in sorted order, then the created ones: shares_by_codes sums in row order
-    rows = np.concatenate([order, n + np.arange(created.num_rows)])
-    sellers = _codes(stored.column("from"), created.column("from"))[rows]
-    buyers = _codes(stored.column("to"), created.column("to"))[rows]
-    years = np.concatenate([stored.column("year").to_numpy(), created.column("year").to_numpy()])[rows]
-    a, b = shares_by_codes(sellers, buyers, years, np.concatenate([values, created_values])[rows])
-    del sellers, buyers, years
-    # back to the stored links' own order
-    a_st, b_st = np.empty(n), np.empty(n)
-    a_st[order], b_st[order] = a[:n], b[:n]
-    old_a, old_b = _floats(stored.column("a")), _floats(stored.column("b"))
-    with np.errstate(invalid="ignore"):
-        a_moved = np.isnan(old_a) | (np.abs(old_a - a_st) > KEEP_RELATIVE * np.abs(a_st))
-        b_moved = np.isnan(old_b) | (np.abs(old_b - b_st) > KEEP_RELATIVE * np.abs(b_st))
-    moved = np.flatnonzero(a_moved | b_moved)
-    out = LinkShares(moved,
-                     [float(a_st[i]) if a_moved[i] else None for i in moved],
-                     [float(b_st[i]) if b_moved[i] else None for i in moved],
+        hit, which = element_positions(stored, "eid", list(new_values))
+        stored_values[hit] = np.asarray(list(new_values.values()), dtype=float)[which]
+    np.take(stored_values, order, out=values[:n])
+    del stored_values
+    values[n:] = _floats(created.column("value"))
+    np.nan_to_num(values, copy=False, nan=0.0)
+    sellers = np.concatenate([stored_sellers[order], created_sellers])
+    del stored_sellers
+    buyers = np.concatenate([stored_buyers[order], created_buyers])
+    del stored_buyers
+    a, b = shares_by_codes(sellers, buyers, _years(stored, created, order), values)
+    del sellers, buyers, values
+    a_moved = _moved_mask(_floats(stored.column("a")), order, a[:n])
+    b_moved = _moved_mask(_floats(stored.column("b")), order, b[:n])
+    at = np.flatnonzero(a_moved | b_moved)   # in sorted order
+    back = np.argsort(order[at])             # the moved links in the stored links' own order
+    at = at[back]
+    out = LinkShares(order[at],
+                     [float(a[i]) if a_moved[i] else None for i in at],
+                     [float(b[i]) if b_moved[i] else None for i in at],
                      a[n:], b[n:])
     out.a_set = int(a_moved.sum()) + created.num_rows
     out.b_set = int(b_moved.sum()) + created.num_rows
     return out
+
+
+def _moved_mask(old: np.ndarray, order: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """Where a stored share (``old``, in the stored order; NaN: none) is not the recomputed one (``new``, in
+    ``order``) within ``KEEP_RELATIVE``, as ``_moved``."""
+    old = old[order]
+    with np.errstate(invalid="ignore"):
+        np.subtract(old, new, out=old)
+        np.abs(old, out=old)
+        return ~(old <= KEEP_RELATIVE * np.abs(new))   # NaN (no stored share) compares False: moved
+
+
+def _years(stored, created, order: np.ndarray) -> np.ndarray:
+    """The year of each row in ``stored_link_shares``'s order; with one year (a reload's usual case) a view of one
+    number, no array of 5M."""
+    import pyarrow.compute as pc
+
+    both = [stored.column("year"), created.column("year")]
+    bounds = [pc.min_max(c).as_py() for c in both if len(c)]
+    if bounds and len({v for b in bounds for v in b.values()}) == 1:
+        return np.broadcast_to(np.int64(bounds[0]["min"]), (len(order) + created.num_rows,))
+    return np.concatenate([both[0].to_numpy()[order], both[1].to_numpy()])
