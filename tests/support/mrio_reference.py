@@ -78,7 +78,9 @@ def sector_years(driver, year: int) -> pd.DataFrame:
 
 
 def supplies(driver, year: int) -> pd.DataFrame:
-    rows = driver.execute_query("MATCH (i:Sector)-[r:SUPPLIES {year: $year}]->(j:Sector) "
-                                "RETURN i.key AS s, j.key AS t, r.value AS value, r.a AS a, r.b AS b",
-                                year=year).records
-    return pd.DataFrame([r.data() for r in rows], columns=["s", "t", "value", "a", "b"])
+    # one record per supplying sector, its links listed in it: the driver's cost is mostly per record
+    starts = driver.execute_query("MATCH (i:Sector)-[r:SUPPLIES {year: $year}]->(j:Sector) "
+                                  "WITH i, collect([j.key, r.value, r.a, r.b]) AS rs RETURN i.key AS s, rs",
+                                  year=year).records
+    return pd.DataFrame([(rec["s"], *link) for rec in starts for link in rec["rs"]],
+                        columns=["s", "t", "value", "a", "b"])
