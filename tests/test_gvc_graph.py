@@ -83,16 +83,21 @@ def close(stored, expected, scale):
 
 
 def stored_bilateral(driver, r, source, year, rel, props):
-    rows = driver.execute_query(
+    # one record per exporting sector, its relationships listed in it: the driver's cost is mostly per record
+    # (a WIOD year holds about 58,000 of each type)
+    starts = driver.execute_query(
         f"MATCH (s:Sector)-[e:{rel}]->(c:Country) WHERE e.source = $src AND e.year = $y "
-        "RETURN s.key AS s, c.key AS c, properties(e) AS p", src=source, y=year).records
+        "WITH s, collect([c.key, properties(e)]) AS es RETURN s.key AS s, es", src=source, y=year).records
     pos = {k: i for i, k in enumerate(r["keys"])}
     col = {c: g for g, c in enumerate(r["countries"])}
     out = np.zeros((len(props), len(r["keys"]), r["G"]))
-    for rec in rows:
-        for m, p in enumerate(props):
-            out[m, pos[rec["s"]], col[rec["c"]]] = rec["p"][p]
-    return out, len(rows)
+    n = 0
+    for rec in starts:
+        for c, stored in rec["es"]:
+            n += 1
+            for m, p in enumerate(props):
+                out[m, pos[rec["s"]], col[c]] = stored[p]
+    return out, n
 
 
 def stored_nodes(driver, label, source, year, key):
@@ -153,11 +158,13 @@ def check_graph_equals_reference(driver, table, source, year):
     gap = [sy[k].get("x_gap") for k in keys]
     close([np.nan if g is None else g for g in gap], r["gap"], 1.0)
     # the coefficient the value-added paths follow
-    rows = driver.execute_query("MATCH (a:Sector)-[e:SUPPLIES]->(b:Sector) WHERE e.source = $src AND e.year = $y "
-                                "RETURN a.key AS a, b.key AS b, e.a_gvc AS ag", src=source, y=year).records
+    starts = driver.execute_query("MATCH (a:Sector)-[e:SUPPLIES]->(b:Sector) WHERE e.source = $src AND e.year = $y "
+                                  "WITH a, collect([b.key, e.a_gvc]) AS es RETURN a.key AS a, es",
+                                  src=source, y=year).records
+    rows = [(rec["a"], b, ag) for rec in starts for b, ag in rec["es"]]
     pos = {k: i for i, k in enumerate(keys)}
-    got = np.array([rec["ag"] for rec in rows])
-    want = np.array([r["A"][pos[rec["a"]], pos[rec["b"]]] for rec in rows])
+    got = np.array([ag for _, _, ag in rows])
+    want = np.array([r["A"][pos[a], pos[b]] for a, b, _ in rows])
     close(got, want, 1e-3)
     return r
 

@@ -26,13 +26,13 @@ pytestmark = [pytest.mark.slow,
 
 @pytest.fixture(scope="module")
 def wiod_1995(driver, schema_applied):
-    """One load of the year for the checks below (a full WIOD year is the suite's most expensive write)."""
+    """One load of the year for the checks below (a full WIOD year is the suite's most expensive write). The year
+    is left in the database for tests/test_mrio_wiod_paths.py, which runs next, reads it and wipes it."""
     wipe(driver)
     table = read_mrio(WIOD_1995, "parquet")
     t0 = time.perf_counter()
     first = write_table(table, progress=False)
     yield table, first, time.perf_counter() - t0
-    wipe(driver)
 
 
 def test_wiod_1995_loads_exactly(driver, wiod_1995):

@@ -41,6 +41,18 @@ def test_tokens_equal_the_servers_for_values_like_a_loads(driver):
     assert token([1]) == "?" and token(float("nan")) == "?"   # what the digest does not cover never matches
 
 
+def test_tokens_of_negative_and_layout_edge_floats_equal_the_servers(driver):
+    """Java's layout changes at 1e-3 and 1e7 and Python's repr at 1e-4 and 1e16: values on either side of each, and
+    their negatives, give exactly the server's token."""
+    from loader.graph.fingerprint import _cypher_token, token
+
+    edges = [1e-05, 1.5e-05, 9.99e-05, 0.0001, 0.000123, 0.00099, 0.001, 0.0015, 9999999.5, 1e7, 12345678.9,
+             123456789012345.6, 1e15, 1e16, 1.25e16, 3.5e200, 1e-200, float("inf")]
+    values = edges + [-v for v in edges]
+    got = driver.execute_query(f"UNWIND $v AS v RETURN {_cypher_token('v')} AS t", v=values).records
+    assert [(v, token(v)) for v in values] == [(v, r["t"]) for v, r in zip(values, got)]
+
+
 class ReadSpy:
     """Records the Cypher of every read the writer's sinks run."""
 

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-from decimal import Decimal
 
 from loader.graph.rows import NodeRows, RelRows, check_property_name
 
@@ -39,33 +38,46 @@ def java_double(x: float) -> str:
     1e7, else ``d.dddE<exp>``). A rare Java 17 value printed with extra digits only makes its chunk miss."""
     if 1e-3 <= x < 1e7 or -1e7 < x <= -1e-3:
         return repr(x)   # Python's repr is plain decimal here too, with the same shortest digits
+    # the rest read off repr's text, not through Decimal: a WIOD year's coefficients are mostly below 1e-3,
+    # 10^5 or more of them a reload
+    text = repr(x)
+    if "e" in text:   # below 1e-4 or from 1e16 on: '-1.5e-05', '1e+16' in Java's layout
+        mantissa, _, exp = text.partition("e")
+        return f"{mantissa if '.' in mantissa else mantissa + '.0'}E{int(exp)}"
     if math.isnan(x):
         return "NaN"
     if math.isinf(x):
         return "Infinity" if x > 0 else "-Infinity"
-    sign = "-" if math.copysign(1.0, x) < 0 else ""
     if x == 0:
-        return sign + "0.0"
-    _, digits, exp = Decimal(repr(abs(x))).as_tuple()
-    d = "".join(map(str, digits)).rstrip("0") or "0"
-    exp += len("".join(map(str, digits))) - len(d)     # value = int(d) * 10**exp
-    point = len(d) + exp                                # digits before the decimal point
-    return f"{sign}{d[0]}.{d[1:] or '0'}E{point - 1}"
+        return text   # '0.0' or '-0.0', as Java prints them
+    # from 1e-4 to 1e-3 ('0.000123') and from 1e7 to 1e16 ('12345678.9'): repr is plain, Java is not
+    sign = "-" if x < 0 else ""
+    whole, _, frac = text.lstrip("-").partition(".")
+    if whole != "0":
+        digits, point = whole + frac, len(whole) - 1
+    else:
+        rest = frac.lstrip("0")
+        digits, point = rest, len(rest) - len(frac) - 1
+    digits = digits.rstrip("0") or "0"
+    return f"{sign}{digits[0]}.{digits[1:] or '0'}E{point}"
 
 
 def token(v) -> str:
-    if v is None:
-        return "n"
+    # most values of a load are floats, then text: tested in that order (a reload tokenises millions)
     cls = v.__class__
+    if cls is float:
+        if 1e-3 <= v < 1e7 or -1e7 < v <= -1e-3:
+            return f"f{v!r};"   # java_double's plain range, without the call
+        # NaN never equals itself in the exact diff: never let it match here either
+        return f"f{java_double(v)};" if v == v else "?"
     if cls is str:
         return f"s{len(v)}:{v}"
+    if v is None:
+        return "n"
     if cls is int:
         return f"i{v};"
     if cls is bool:
         return "btrue" if v else "bfalse"
-    if cls is float:
-        # NaN never equals itself in the exact diff: never let it match here either
-        return f"f{java_double(v)};" if v == v else "?"
     return "?"
 
 
@@ -111,13 +123,13 @@ def digest(rows_text: list[str]) -> str:
 def node_text(props: dict, common: dict, names: list[str]) -> str:
     """A node row as the server serialises it: a name the row lacks is compared as its stored value
     against None, so a node that has it misses (the exact diff then ignores it, as ``SET +=`` does)."""
-    return "".join(token(props[p] if p in props else common.get(p)) for p in names)
+    return "".join([token(props[p] if p in props else common.get(p)) for p in names])
 
 
 def rel_text(row: dict, common: dict, names: list[str]) -> str:
     ident, props = row["id"], row["props"]
     return token(row["from"]) + token(row["to"]) + "".join(
-        token(props[p] if p in props else ident[p] if p in ident else common.get(p)) for p in names)
+        [token(props[p] if p in props else ident[p] if p in ident else common.get(p)) for p in names])
 
 
 def node_names(nr: NodeRows) -> list[str]:

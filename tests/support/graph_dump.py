@@ -23,10 +23,12 @@ def graph_dump(drv) -> tuple[list, list]:
 
     nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p",
                                     database_="neo4j")
-    rels, _, _ = drv.execute_query("MATCH (a)-[r]->(b) RETURN type(r) AS t, labels(a) AS la, a.key AS a, "
-                                   "labels(b) AS lb, b.key AS b, properties(r) AS p", database_="neo4j")
+    # one record per start node with its relationships listed in it: the driver's cost is mostly per record
+    # (a WIOD year's 400,000 relationships read in a third of the time of one record each)
+    starts, _, _ = drv.execute_query("MATCH (a)-[r]->(b) WITH a, collect([type(r), labels(b), b.key, properties(r)]) "
+                                     "AS rs RETURN labels(a) AS la, a.key AS a, rs", database_="neo4j")
     return (sorted((tuple(sorted(r["labels"])), props(r["p"])) for r in nodes),
-            sorted((r["t"], tuple(r["la"]), r["a"], tuple(r["lb"]), r["b"], props(r["p"])) for r in rels))
+            sorted((t, tuple(r["la"]), r["a"], tuple(lb), b, props(p)) for r in starts for t, lb, b, p in r["rs"]))
 
 
 def schema_names(drv) -> set[str]:

@@ -1,12 +1,11 @@
 """upstream-paths / downstream-paths on the real WIOD 1995 table equal a numpy enumeration (slow).
 
-The table is loaded by the MRIO loader (``loader.mrio.load.write_table``, the shipped extract in data/wiod2013, every non-zero
-flow, no --min-coefficient), so this also checks what the loader writes. The fixture does
-not wipe the database: WIOD's sector keys ('KOR|Electrical and Optical Equipment') and
-year 1995 are used by no other test graph, and the loader writes by difference, so a kept
-test server (GVN_TEST_KEEP=1) reloads in seconds. The reference enumerates paths over A (or B) computed here from the table's Z and x
-with the same depth and threshold, and must find exactly the same paths with equal
-values (1e-9).
+The table is loaded by the MRIO loader (``loader.mrio.load.write_table``, the shipped extract in data/wiod2013, every
+non-zero flow, no --min-coefficient), so this also checks what the loader writes. This module runs right after
+tests/test_mrio_wiod.py, which loads the same year into an emptied database and leaves it there: when the year is
+stored as the table has it (``tests.support.wiod.stored``) it is not loaded a second time, else (this module alone,
+or after another module) it is loaded here. The reference enumerates paths over A (or B) computed here from the
+table's Z and x with the same depth and threshold, and must find exactly the same paths with equal values (1e-9).
 """
 from __future__ import annotations
 
@@ -20,7 +19,7 @@ from tests.support import wiod as shipped
 from tests.support.paths import all_paths
 
 YEAR = 1995
-SOURCE = "WIOD2013"
+SOURCE = "wiod-2013-release"   # the extract's own Dataset key, as tests/test_mrio_wiod.py loads it
 
 pytestmark = pytest.mark.slow
 
@@ -28,9 +27,12 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def wiod(driver, schema_applied):
     from loader.mrio.load import write_table
+    from tests.conftest import wipe
 
-    table = shipped.read(YEAR, source=SOURCE, classification="WIOD35")
-    write_table(table, progress=False)
+    table = shipped.read(YEAR)
+    assert table.source == SOURCE
+    if not shipped.stored(driver, table):
+        write_table(table, progress=False)
     # another table of the same year under another source would add parallel edges
     driver.execute_query("MATCH ()-[r:SUPPLIES {year: $year}]->() WHERE r.source <> $source DELETE r",
                          year=YEAR, source=SOURCE)
@@ -38,7 +40,8 @@ def wiod(driver, schema_applied):
     x = table.x.to_numpy(dtype=float)   # the table's own x, as the loader reads it
     keys = [f"{c}|{s}" for c, s in table.Z.index]
     A, B = coefficients(Z, x)
-    return {"keys": keys, "A": A, "B": B}
+    yield {"keys": keys, "A": A, "B": B}
+    wipe(driver)   # a full WIOD year is the suite's largest graph: the next module starts from a small database
 
 
 CASES = [

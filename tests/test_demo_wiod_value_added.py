@@ -1,10 +1,13 @@
 """The "Value added & participation" page in a real browser (Debian Chromium through Playwright) on WIOD data.
 
-Loads the shipped WIOD 2013 extract for 1995 and 2000 through the MRIO loader (the GVC accounting
-runs with the load), starts the app and opens the page with both years and an exporter in the
-URL: every figure is drawn (the KWW bars, the participation scatter, the Sankey, the heat map, the
-two-year bars), each with its title and a source line naming the dataset and year(s), and the
-numbers drawn are the stored ones (the bars of one country add up to its gross exports).
+The shipped WIOD 2013 extract for 1995 and 2000, loaded through the MRIO loader (the GVC accounting runs with
+the load): this module runs right after tests/test_demo_wiod.py, whose demo holds every year of the extract,
+and reads those years when they are stored as a load leaves them (``tests.support.wiod.stored``, with the
+demo's --min-coefficient); alone, or
+after another module, it loads them itself. It starts the app and opens the page with both years and an
+exporter in the URL: every figure is drawn (the KWW bars, the participation scatter, the Sankey, the heat map,
+the two-year bars), each with its title and a source line naming the dataset and year(s), and the numbers
+drawn are the stored ones (the bars of one country add up to its gross exports).
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ import pytest
 from loader.mrio.load import write_table
 from loader.mrio.parquet import read_table
 from tests.support import streamlit_app
+from tests.support import wiod as shipped
 from tests.conftest import OUTPUT_DIR, REPO
 from tests.support.browser import chromium, needs_chromium, new_page
 from tests.test_gvc_graph import clear
@@ -25,11 +29,14 @@ pytestmark = [pytest.mark.slow, needs_chromium]
 
 @pytest.fixture(scope="module")
 def wiod(driver, schema_applied):
+    from loader.demo.load import DEMO_MIN_COEFFICIENT
+
     tables = [read_table(WIOD / str(y)) for y in YEARS]
     for t in tables:
         # the page reads the GVC results, computed on the full table whatever is kept of the flows: keeping only
-        # SUPPLIES with a coefficient of 0.01 or more makes each year a fraction of the write
-        write_table(t, progress=False, min_coefficient=0.01)
+        # SUPPLIES with a coefficient of 0.01 or more makes each year a fraction of the write (the demo keeps 0.001)
+        if not (shipped.stored(driver, t, DEMO_MIN_COEFFICIENT) or shipped.stored(driver, t, 0.01)):
+            write_table(t, progress=False, min_coefficient=0.01)
     yield tables
     clear(driver)   # two WIOD years are too big for the 1,000-node wipe of the next test's fixture on a small heap
 
