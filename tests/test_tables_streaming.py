@@ -182,5 +182,8 @@ def test_streamed_reload_with_changes_and_a_second_folder(empty_db, tmp_path, mo
     wipe(empty_db)
     _, as_dicts, dict_dump = run(False)
     for s, d in zip(streamed, as_dicts):
-        assert (dict(s.created), dict(s.updated)) == (dict(d.created), dict(d.updated))
+        assert (dict(s.created), dict(s.updated), s.shares_set) == (dict(d.created), dict(d.updated), d.shares_set)
+    # the second folder's links move the shares of stored links it does not carry; the summary says how many
+    assert streamed[1].shares_set > 0
+    assert f"shares a/b set on {streamed[1].shares_set:,} more stored links" in streamed[1].render()
     assert dump == dict_dump

@@ -29,6 +29,8 @@ class LoadSummary:
     title: str = ""
     notes: list[str] = field(default_factory=list)
     dropped_below_min: int = 0   # rows a loader's threshold left out before writing (MRIO --min-coefficient)
+    # stored firm links the load did not carry whose shares a/b it set (their buyers' or sellers' totals moved)
+    shares_set: int = 0
 
     def add(self, name: str, created: int, updated: int, total: int, deleted: int = 0) -> None:
         for counts, n in ((self.created, created), (self.updated, updated),
@@ -62,7 +64,8 @@ class LoadSummary:
         rate = self.rows / self.seconds if self.seconds else 0.0
         lines.append(f"{self.rows:,} rows in {self.seconds:.2f} s ({rate:,.0f} rows/s); "
                      f"{self.relationships_written:,} relationships written"
-                     + (f" at {self.relationships_per_s:,.0f} relationships/s" if self.relationships_written else ""))
+                     + (f" at {self.relationships_per_s:,.0f} relationships/s" if self.relationships_written else "")
+                     + (f"; shares a/b set on {self.shares_set:,} more stored links" if self.shares_set else ""))
         if self.stages:
             lines.append("seconds per stage: " + ", ".join(f"{k} {v:.1f}" for k, v in self.stages.items()))
         return "\n".join(lines + self.notes)

@@ -152,6 +152,7 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
         loaded = sum(1 for u in plan.update if not u.get("share_only"))
         summary.add(rr.name, plan.created(), loaded, plan.created() + loaded + plan.unchanged,
                     deleted=len(plan.delete))
+        summary.shares_set += len(plan.update) - loaded
     clock.lap("write relationships")
     # deletions last: a load that dies before them has written everything else, and its rerun deletes them
     if any(p.delete for p in lp.rels.values()):
