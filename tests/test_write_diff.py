@@ -103,7 +103,7 @@ def test_column_shares_of_stored_links_equal_the_dict_paths_to_the_bit(monkeypat
     same stored shares, and both equal numpy's group sums."""
     import pyarrow as pa
 
-    from loader.graph import sinks
+    from loader.graph import records, sinks
     from loader.graph.shares import STORED_LINK_COLUMNS, stored_link_shares
 
     rng = np.random.default_rng(11)
@@ -147,13 +147,13 @@ def test_column_shares_of_stored_links_equal_the_dict_paths_to_the_bit(monkeypat
     monkeypatch.setattr(sinks, "COLUMN_BATCH", 17)   # several batches, each with its own dictionaries
     table = sinks.collect_columns(list(by_seller.items()), STORED_LINK_COLUMNS)
     assert table.num_rows == len(stored) and table.column("eid").num_chunks > 3
-    assert sinks.element_ids(table, "eid", range(table.num_rows)) == [e for es in by_seller.values() for _, e, *_ in es]
+    assert records.element_ids(table, "eid", range(table.num_rows)) == [e for es in by_seller.values() for _, e, *_ in es]
     made = pa.table({"from": [c[0] for c in creates], "to": [c[1] for c in creates],
                      "year": pa.array([c[2]["year"] for c in creates], pa.int64()),
                      "value": [c[2]["value"] for c in creates]})
     got = stored_link_shares(table, changed, made)
-    eids = sinks.element_ids(table, "eid", got.moved)
-    columns = {e: {k: x for k, x in (("a", a), ("b", bb)) if x is not None} for e, a, bb in zip(eids, got.a, got.b)}
+    eids = records.element_ids(table, "eid", got.moved)
+    columns = {e: {k: float(x) for k, x in (("a", a), ("b", bb)) if x == x} for e, a, bb in zip(eids, got.a, got.b)}
     assert columns == dict_path.updates and len(columns) < len(stored)   # the right ones stay
     assert [(c[2]["a"], c[2]["b"]) for c in plan.create] == list(zip(got.created_a, got.created_b))
     assert (got.a_set, got.b_set) == (dict_path.a_set, dict_path.b_set)
@@ -319,3 +319,20 @@ def test_share_marks_left_by_a_dead_load_go_with_any_load_of_that_years_firm_lin
     # a load of a's 2021 links leaves a's 2020 share mark alone
     assert marks.after(stale, {"a": {2021}}, {}, {2021}) == (
         [{"key": "a", "since": "t0", "years": [2020], "shares": [2020]}], [])
+
+
+def test_share_updates_become_update_rows_a_batch_at_a_time():
+    """Shares held as columns (a streamed load's stored links whose shares alone move) become the writer's update
+    rows: the element id written back exactly, a NaN share left out."""
+    import pyarrow as pa
+
+    from loader.graph.records import ShareUpdates, columns_of
+
+    ids = ["5:db:7", "5:db:0012", "odd", "5:db:123456789012"]
+    cols = dict(columns_of("eid", "element_id", ids))
+    updates = ShareUpdates(pa.table(cols), np.array([0.5, np.nan, 0.25, 1.0]), np.array([np.nan, 0.75, 0.125, 1.0]))
+    got = list(updates.batches(3))
+    assert [len(b) for b in got] == [3, 1] and len(updates) == 4
+    assert [r for b in got for r in b] == [
+        {"eid": "5:db:7", "props": {"a": 0.5}}, {"eid": "5:db:0012", "props": {"b": 0.75}},
+        {"eid": "odd", "props": {"a": 0.25, "b": 0.125}}, {"eid": "5:db:123456789012", "props": {"a": 1.0, "b": 1.0}}]

@@ -34,7 +34,7 @@ from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span, paused_gc
 from loader.graph.scope import LoadScope, is_firm_supplies
-from loader.graph.sinks import element_ids
+from loader.graph.records import ShareUpdates, element_positions
 from loader.graph.shares import (KEEP_RELATIVE, STORED_LINK_COLUMNS, column_shares, plan_firm_shares,
                                  stored_link_shares)
 
@@ -53,8 +53,8 @@ class LoadPlan:
     notes: list[str] = field(default_factory=list)
 
     def to_write(self) -> int:
-        return sum(p.created() + len(p.update) + len(p.delete)
-                   for p in (*self.nodes.values(), *self.rels.values()))
+        return sum(p.created() + len(p.update) + len(p.delete) for p in self.nodes.values()) + \
+            sum(p.created() + len(p.update) + len(p.share_updates or ()) + len(p.delete) for p in self.rels.values())
 
 
 # Reads return the driver's Records, which are tuples: (from, to, element id, props) unpack as they are.
@@ -386,17 +386,28 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
         plan.fresh = [Span(with_shares, s.start, s.stop) for s in plan.fresh]
     for j, (_, _, props) in enumerate(plan.create):
         props["a"], props["b"] = float(created_a[nf + j]), float(created_b[nf + j])
-    by_eid = {u["eid"]: u for u in plan.update}
-    moved = stored.select(["source", "year"]).take(pa.array(got.moved, pa.int64())).to_pylist()
-    for eid, m, a_new, b_new in zip(element_ids(stored, "eid", got.moved), moved, got.a, got.b):
-        change = {k: v for k, v in (("a", a_new), ("b", b_new)) if v is not None}
-        if eid in by_eid:
-            by_eid[eid]["props"].update(change)
-            continue
-        plan.update.append({"eid": eid, "props": change, "share_only": True})
+    # the load's own updated links among the moved ones take their new shares with their new values
+    rest = np.ones(len(got.moved), bool)
+    if plan.update:
+        by_eid = {u["eid"]: u for u in plan.update}
+        rows, which = element_positions(stored, "eid", list(by_eid))
+        at = np.searchsorted(got.moved, rows)
+        ours = at < len(got.moved)
+        ours[ours] = got.moved[at[ours]] == rows[ours]
+        updates = list(by_eid.values())
+        for i, w in zip(at[ours], which[ours]):
+            updates[w]["props"].update({k: float(v) for k, v in (("a", got.a[i]), ("b", got.b[i])) if v == v})
+            rest[i] = False
+    others = got.moved[rest]
+    if len(others):
+        plan.share_updates = ShareUpdates(stored.select(["eid", "eid_n"]).take(pa.array(others)), got.a[rest],
+                                          got.b[rest])
         # links other datasets stored whose shares move: those datasets are being written too
-        if m["source"] is not None and m["source"] not in own:
-            lp.other_datasets.setdefault(m["source"], set()).add(int(m["year"]))
+        held = pa.table({"source": stored.column("source").take(pa.array(others)).cast(pa.string()),
+                         "year": stored.column("year").take(pa.array(others))})
+        for g in held.group_by(["source", "year"]).aggregate([]).to_pylist():
+            if g["source"] is not None and g["source"] not in own:
+                lp.other_datasets.setdefault(g["source"], set()).add(int(g["year"]))
     lp.notes.append(_recomputed(years, got.a_set, got.b_set))
     return plan
 

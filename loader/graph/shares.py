@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from loader.graph.diff import RelPlan
-from loader.graph.sinks import element_positions
+from loader.graph.records import element_positions
 
 # stored shares within this relative distance of the recomputed ones are kept: summation
 # order may change the last bit, and a reload must write nothing
@@ -131,12 +131,12 @@ STORED_LINK_COLUMNS = (("from", "dictionary"), ("to", "string"), ("eid", "elemen
 
 @dataclass
 class LinkShares:
-    """``stored_link_shares``'s answer. ``moved``: positions in the stored links (as given) whose a or b changes,
-    with the new values ``a``/``b`` (None where that share stays); ``created_a``/``created_b``: the shares of the
-    created links, in the order given."""
+    """``stored_link_shares``'s answer. ``moved``: positions in the stored links (as given, ascending) whose a or b
+    changes, with the new values ``a``/``b`` (NaN where that share stays); ``created_a``/``created_b``: the shares
+    of the created links, in the order given."""
     moved: np.ndarray
-    a: list
-    b: list
+    a: np.ndarray
+    b: np.ndarray
     created_a: np.ndarray
     created_b: np.ndarray
     a_set: int = 0
@@ -223,9 +223,7 @@ def stored_link_shares(stored, new_values: dict[str, float], created) -> LinkSha
     at = np.flatnonzero(a_moved | b_moved)   # in sorted order
     back = np.argsort(order[at])             # the moved links in the stored links' own order
     at = at[back]
-    out = LinkShares(order[at],
-                     [float(a[i]) if a_moved[i] else None for i in at],
-                     [float(b[i]) if b_moved[i] else None for i in at],
+    out = LinkShares(order[at], np.where(a_moved[at], a[at], np.nan), np.where(b_moved[at], b[at], np.nan),
                      a[n:], b[n:])
     out.a_set = int(a_moved.sum()) + created.num_rows
     out.b_set = int(b_moved.sum()) + created.num_rows

@@ -148,11 +148,13 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
         rows = chain(_span_batches(plan.fresh, REL_BATCH, lambda cols, a, b: cols.flat(a, b, fields)),
                      (cy.flat(chunk, fields) for chunk in batches(plan.create, REL_BATCH)))
         sink.write(cy.create_rels(rr, fields), rows, check, common=rr.common)
-        sink.write(cy.update_rels(rr), batches(plan.update, REL_BATCH), check, common=rr.common)
-        loaded = sum(1 for u in plan.update if not u.get("share_only"))
+        sink.write(cy.update_rels(rr), chain(batches(plan.update, REL_BATCH),
+                                             plan.share_updates.batches(REL_BATCH) if plan.share_updates else ()),
+                   check, common=rr.common)
+        loaded = len(plan.update) + len(plan.share_updates or ()) - plan.shares_only()
         summary.add(rr.name, plan.created(), loaded, plan.created() + loaded + plan.unchanged,
                     deleted=len(plan.delete))
-        summary.shares_set += len(plan.update) - loaded
+        summary.shares_set += plan.shares_only()
     clock.lap("write relationships")
     # deletions last: a load that dies before them has written everything else, and its rerun deletes them
     if any(p.delete for p in lp.rels.values()):
@@ -221,7 +223,7 @@ def _changes_records(lp: LoadPlan) -> bool:
     """Whether the load writes any record beyond the Dataset nodes themselves (whose description and load
     time a reload may refresh without changing any data)."""
     return any(p.created() or p.update or p.delete for label, p in lp.nodes.items() if label != "Dataset") \
-        or any(p.created() or p.update or p.delete for p in lp.rels.values())
+        or any(p.created() or p.update or p.share_updates or p.delete for p in lp.rels.values())
 
 
 def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: Settings, workers: int, progress: bool,
