@@ -121,6 +121,15 @@ def causal() -> BookmarkManager:
     return GraphDatabase.bookmark_manager()
 
 
+def caught_up(settings: Settings | None = None, bookmarks: BookmarkManager | None = None) -> BookmarkManager:
+    """``bookmarks`` (a new manager if None) holding the bookmark of the newest commit on the leader: a READ session
+    given it sees everything committed before this call, even on a secondary that lags behind (it waits). A
+    transaction routed to the leader returns that bookmark even when it writes nothing."""
+    bookmarks = bookmarks or causal()
+    write(lambda tx: tx.run("RETURN 1").consume(), settings=settings, bookmarks=bookmarks)
+    return bookmarks
+
+
 # a transaction timeout of 0 asks the server for none: a driver's timeout overrides the server's
 # ``db.transaction.timeout`` (Neo4j 5.3 and later, also when longer). For work whose length the data sets,
 # a load: its lock holder and atomic transaction live as long as the load, its reads scan whole years

@@ -162,6 +162,41 @@ def test_a_loads_reads_carry_the_bookmark_of_the_commits_before_its_locks(empty_
     assert all(r for r in reads), reads
 
 
+def test_a_loads_validation_reads_carry_the_bookmark_of_the_newest_commit(empty_db, tmp_path, monkeypatch):
+    """Validation looks up the keys a folder names but does not define: on a secondary that lags behind, a firm
+    another client committed a moment ago would be "unknown". Each of those reads carries the bookmark of the
+    leader's newest commit (here: that client's)."""
+    from connection import causal, write
+    from loader.tables import load
+    from loader.tables.load import load_tables
+
+    folder = write_folder(tmp_path / "fixture")
+    load_tables(folder, source="digest", progress=False)
+    theirs = causal()
+    write("MATCH (f:Firm {key: 'F2'}) SET f.name = 'Beta Parts Ltd'", bookmarks=theirs)
+    reads, checking = [], []
+    real, check = type(empty_db).session, load.check_folder
+
+    def session(drv, **config):
+        if checking and config.get("default_access_mode") == "READ" and drv is empty_db:
+            bm = config.get("bookmark_manager")
+            reads.append(None if bm is None else bm.get_bookmarks())
+        return real(drv, **config)
+
+    def check_folder(*args, **kwargs):
+        checking.append(True)
+        try:
+            return check(*args, **kwargs)
+        finally:
+            checking.clear()
+
+    monkeypatch.setattr(load, "check_folder", check_folder)
+    monkeypatch.setattr(type(empty_db), "session", session)
+    load_tables(folder, source="digest", progress=False)
+    assert reads, "validation read the database"
+    assert all(r == theirs.get_bookmarks() for r in reads), reads
+
+
 def test_a_share_alone_out_of_line_is_recomputed(empty_db, tmp_path):
     """Links equal to the rows but a stored b that the year's links do not give: the server's share check
     catches it and the full path (numpy shares) sets it right."""

@@ -22,7 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, FIRST_EXCEPTION, ThreadPoolExecu
 from itertools import islice
 from typing import Any, Callable, Iterable, Iterator
 
-from connection import NO_LIMIT, Settings, causal, read, write
+from connection import NO_LIMIT, Settings, caught_up, causal, read, write
 from loader.graph.records import columns_of
 
 
@@ -130,7 +130,7 @@ class ParallelSink:
     def settle(self) -> None:
         """From now on every read of this sink sees what was committed before this call (the lock holder's
         predecessor included): a transaction routed to the leader returns the bookmark of its newest commit."""
-        write(lambda tx: tx.run("RETURN 1").consume(), settings=self.settings, bookmarks=self.bookmarks)
+        caught_up(self.settings, self.bookmarks)
 
     def read(self, cypher: str, bar=None, **params) -> list:
         # a load reads every stored link of the years it touches: no time limit. Records as they come

@@ -6,7 +6,7 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
-from connection import Settings, read
+from connection import Settings, caught_up, read
 from loader.tables import columns, validate as tv
 from loader.reference.rows import SOURCE as REFERENCE_SOURCE, reference_graph
 from loader.tables.rows import tables_graph
@@ -21,7 +21,7 @@ from loader.graph.write import write_graph
 KIND_LABEL = {"country": "Country", "region": "Region", "industry": "Industry", "firm": "Firm", "person": "Person"}
 
 
-def existing_keys(refs: dict[str, set[str]], settings: Settings) -> dict[str, set[str]]:
+def existing_keys(refs: dict[str, set[str]], settings: Settings, bookmarks=None) -> dict[str, set[str]]:
     """Which of the referenced keys the database already holds (one query per kind); while loads are
     collected for one bulk import (``loader.graph.collect``), which of them the collected loads hold."""
     collection = active()
@@ -34,28 +34,34 @@ def existing_keys(refs: dict[str, set[str]], settings: Settings) -> dict[str, se
             continue
         label = KIND_LABEL[kind]  # from a fixed table, never from input
         rows = read(f"UNWIND $keys AS k MATCH (n:{label} {{key: k}}) RETURN n.key AS key",
-                          {"keys": sorted(keys)}, settings=settings, timeout_s=120)
+                          {"keys": sorted(keys)}, settings=settings, timeout_s=120, bookmarks=bookmarks)
         out[kind] = {r["key"] for r in rows}
     return out
 
 
-def db_region_countries(keys: set[str], settings: Settings) -> dict[str, str]:
+def db_region_countries(keys: set[str], settings: Settings, bookmarks=None) -> dict[str, str]:
     collection = active()
     if collection is not None:
         props = {k: collection.props("Region", k) or {} for k in keys}
         return {k: p["country"] for k, p in props.items() if p.get("country") is not None}
     rows = read("UNWIND $keys AS k MATCH (n:Region {key: k}) WHERE n.country IS NOT NULL "
-                      "RETURN n.key AS key, n.country AS country", {"keys": sorted(keys)}, settings=settings)
+                      "RETURN n.key AS key, n.country AS country", {"keys": sorted(keys)}, settings=settings,
+                bookmarks=bookmarks)
     return {r["key"]: r["country"] for r in rows}
 
 
-def check_folder(folder: Path, settings: Settings, *, fast: bool = True) -> tuple[tv.Checked, bool]:
+def check_folder(folder: Path, settings: Settings, *, fast: bool = True, seen=None) -> tuple[tv.Checked, bool]:
     """Validate; returns the checked rows and whether reference data must be written first.
 
     The large tables (``loader.tables.columns.FAST``) are checked column-wise when they are certainly clean;
     any doubt, and the whole folder is checked again row by row (``fast=False``), which words every problem.
+    Its reads carry the bookmark of the leader's newest commit (``seen``): in a cluster, a secondary that lags
+    behind would otherwise call a firm loaded a moment ago unknown.
     """
     import pyarrow as pa
+
+    if seen is None and active() is None:
+        seen = caught_up(settings)
 
     tables, problems = read_folder(folder)
     typed_columns = {}
@@ -74,7 +80,7 @@ def check_folder(folder: Path, settings: Settings, *, fast: bool = True) -> tupl
             refs[kind] |= keys
     # only what the files do not define is looked up (a million firms' own keys are not sent to the database)
     outside = {k: _minus(refs[k] - mine[k], column_keys.get(k)) for k in refs}
-    in_db = existing_keys(outside, settings)
+    in_db = existing_keys(outside, settings, seen)
     ref = reference_graph(loaded_at="")
     ref_keys = {"country": {r["key"] for r in ref.nodes["Country"].rows},
                 "region": {r["key"] for r in ref.nodes["Region"].rows},
@@ -84,7 +90,7 @@ def check_folder(folder: Path, settings: Settings, *, fast: bool = True) -> tupl
         # the row-wise checks of the other tables see the column-held tables' keys they name
         known[kind] |= refs[kind] - outside[kind]
     region_country = {r["key"]: r["props"]["country"] for r in ref.nodes["Region"].rows if r["props"].get("country")}
-    region_country.update(db_region_countries(refs["region"] - mine["region"], settings))
+    region_country.update(db_region_countries(refs["region"] - mine["region"], settings, seen))
     for _, r in checked.rows.get("regions", []):
         if r["country"]:
             region_country[r["key"]] = r["country"]
@@ -93,13 +99,13 @@ def check_folder(folder: Path, settings: Settings, *, fast: bool = True) -> tupl
     exists = {k: pa.concat_arrays([pa.array(sorted(known[k] | mine[k]), type=pa.string()),
                                    *([column_keys[k]] if k in column_keys else [])]) for k in tv.ENTITY_KINDS}
     if not all(columns.check_rules(s, t, exists, region_country) for s, t in typed_columns.items()):
-        return check_folder(folder, settings, fast=False)
+        return check_folder(folder, settings, fast=False, seen=seen)
     problems = problems + checked.problems
     if problems:
         raise TablesError(problems)
+    stages = bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments"))
     needs_reference = any(outside[k] - in_db[k] for k in ("country", "region", "industry")) \
-        or bool(checked.rows.get("gvc_stages") or checked.rows.get("stage_assessments")) and not _has_stages(settings) \
-        or reference_unfinished(settings)
+        or stages and not _has_stages(settings, seen) or reference_unfinished(settings, seen)
     return checked, needs_reference
 
 
@@ -114,19 +120,19 @@ def _minus(keys: set[str], defined) -> set[str]:
     return set(pc.filter(arr, pc.invert(pc.is_in(arr, value_set=defined))).to_pylist())
 
 
-def _has_stages(settings: Settings) -> bool:
+def _has_stages(settings: Settings, bookmarks=None) -> bool:
     collection = active()
     if collection is not None:
         return bool(collection.keys("Stage"))
-    return bool(read("MATCH (s:Stage) RETURN s.key LIMIT 1", settings=settings))
+    return bool(read("MATCH (s:Stage) RETURN s.key LIMIT 1", settings=settings, bookmarks=bookmarks))
 
 
-def reference_unfinished(settings: Settings) -> bool:
+def reference_unfinished(settings: Settings, bookmarks=None) -> bool:
     """An interrupted batched load wrote part of the reference data: write it again with this load."""
     if active() is not None:
         return False   # collected loads set no loading mark
     return bool(read("MATCH (d:Dataset {key: $k}) WHERE d['loading'] IS NOT NULL RETURN d.key",
-                           {"k": REFERENCE_SOURCE}, settings=settings))
+                           {"k": REFERENCE_SOURCE}, settings=settings, bookmarks=bookmarks))
 
 
 def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = False, description: str = "",
