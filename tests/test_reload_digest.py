@@ -122,38 +122,51 @@ def test_a_changed_database_is_found_and_repaired(empty_db, tmp_path, monkeypatc
     assert sum(third.created.values()) == sum(third.updated.values()) == 0 and spy.full_reads() == []
 
 
+def _loaded_then_edited(folder):
+    """Load ``folder``, then another client edits a firm: returns that client's bookmark manager."""
+    from connection import causal, write
+    from loader.tables.load import load_tables
+
+    load_tables(folder, source="digest", progress=False)
+    theirs = causal()
+    write("MATCH (f:Firm {key: 'F2'}) SET f.name = 'Beta Parts Ltd'", bookmarks=theirs)
+    return theirs
+
+
+def _read_bookmarks(monkeypatch, driver, recording: list) -> list:
+    """The bookmarks each READ session on ``driver`` carries (None: no manager) while ``recording`` is not empty."""
+    reads, real = [], type(driver).session
+
+    def session(drv, **config):
+        if recording and config.get("default_access_mode") == "READ" and drv is driver:
+            bm = config.get("bookmark_manager")
+            reads.append(None if bm is None else bm.get_bookmarks())
+        return real(drv, **config)
+
+    monkeypatch.setattr(type(driver), "session", session)
+    return reads
+
+
 @pytest.mark.parametrize("commit", ["atomic", "batched"])
 def test_a_loads_reads_carry_the_bookmark_of_the_commits_before_its_locks(empty_db, tmp_path, monkeypatch, commit):
     """In a cluster a READ session may land on a secondary that lags behind. Every session a load reads on
     carries the bookmark of the newest commit the leader had once the load held its locks (here: another
     client's edit), so a secondary waits until it has that edit; and the edit is found and repaired."""
-    from connection import causal, write
+    from loader.graph import write as writer
     from loader.tables.load import load_tables
 
     folder = write_folder(tmp_path / "fixture")
-    load_tables(folder, source="digest", progress=False)
-    theirs = causal()
-    write("MATCH (f:Firm {key: 'F2'}) SET f.name = 'Beta Parts Ltd'", bookmarks=theirs)
-    from loader.graph import write as writer
-
-    reads, writing = [], []
-    real, scope = type(empty_db).session, writer.load_scope
-
-    def session(drv, **config):
-        # the sessions the writer reads on (validation reads before it, to report unknown keys, need none)
-        if writing and config.get("default_access_mode") == "READ" and drv is empty_db:
-            bm = config.get("bookmark_manager")
-            reads.append(None if bm is None else bm.get_bookmarks())
-        return real(drv, **config)
+    theirs = _loaded_then_edited(folder)
+    writing, scope = [], writer.load_scope
 
     def load_scope(graph):
-        writing.append(True)
+        writing.append(True)   # the writer's reads from here (validation's are the next test's)
         return scope(graph)
 
     monkeypatch.setattr(writer, "load_scope", load_scope)
     # after the load, dropping cached projections reads on the analytics server (maybe another one): no bookmark
     monkeypatch.setattr(writer, "_drop_cached_projections", lambda settings: writing.clear())
-    monkeypatch.setattr(type(empty_db), "session", session)
+    reads = _read_bookmarks(monkeypatch, empty_db, writing)
     again = load_tables(folder, source="digest", progress=False, commit=commit)
     assert again.updated.get("Firm") == 1
     assert reads, "the load read on sessions of its own"
@@ -166,22 +179,12 @@ def test_a_loads_validation_reads_carry_the_bookmark_of_the_newest_commit(empty_
     """Validation looks up the keys a folder names but does not define: on a secondary that lags behind, a firm
     another client committed a moment ago would be "unknown". Each of those reads carries the bookmark of the
     leader's newest commit (here: that client's)."""
-    from connection import causal, write
     from loader.tables import load
     from loader.tables.load import load_tables
 
     folder = write_folder(tmp_path / "fixture")
-    load_tables(folder, source="digest", progress=False)
-    theirs = causal()
-    write("MATCH (f:Firm {key: 'F2'}) SET f.name = 'Beta Parts Ltd'", bookmarks=theirs)
-    reads, checking = [], []
-    real, check = type(empty_db).session, load.check_folder
-
-    def session(drv, **config):
-        if checking and config.get("default_access_mode") == "READ" and drv is empty_db:
-            bm = config.get("bookmark_manager")
-            reads.append(None if bm is None else bm.get_bookmarks())
-        return real(drv, **config)
+    theirs = _loaded_then_edited(folder)
+    checking, check = [], load.check_folder
 
     def check_folder(*args, **kwargs):
         checking.append(True)
@@ -191,7 +194,7 @@ def test_a_loads_validation_reads_carry_the_bookmark_of_the_newest_commit(empty_
             checking.clear()
 
     monkeypatch.setattr(load, "check_folder", check_folder)
-    monkeypatch.setattr(type(empty_db), "session", session)
+    reads = _read_bookmarks(monkeypatch, empty_db, checking)
     load_tables(folder, source="digest", progress=False)
     assert reads, "validation read the database"
     assert all(r == theirs.get_bookmarks() for r in reads), reads
