@@ -130,12 +130,8 @@ class RelPlan:
     delete: list[str] = field(default_factory=list)
     # column-held rows to create as they are (no stored relationship leaves their start nodes)
     fresh: list[Span] = field(default_factory=list)
-    # stored firm links whose shares alone change, as columns (a streamed load into stored years)
+    # stored firm links whose shares alone change (not rows of the load), as columns
     share_updates: ShareUpdates | None = None
-
-    def shares_only(self) -> int:
-        """Stored relationships the plan updates only for their shares a/b (not rows of the load)."""
-        return sum(1 for u in self.update if u.get("share_only")) + len(self.share_updates or ())
 
     def created(self) -> int:
         return len(self.create) + sum(map(len, self.fresh))

@@ -34,7 +34,7 @@ from loader.graph import statements as cy
 from loader.graph.diff import NodePlan, RelPlan, merge_node_rows, merge_rel_rows, plan_nodes, plan_rels, stale_keys
 from loader.graph.rows import Columns, GraphRows, NodeRows, RelRows, Span, add_span, paused_gc
 from loader.graph.scope import LoadScope, is_firm_supplies
-from loader.graph.records import ShareUpdates, element_positions
+from loader.graph.records import ShareUpdates, element_positions, share_props
 from loader.graph.shares import (KEEP_RELATIVE, STORED_LINK_COLUMNS, column_shares, plan_firm_shares,
                                  stored_link_shares)
 
@@ -396,7 +396,7 @@ def _streamed_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], 
         ours[ours] = got.moved[at[ours]] == rows[ours]
         updates = list(by_eid.values())
         for i, w in zip(at[ours], which[ours]):
-            updates[w]["props"].update({k: float(v) for k, v in (("a", got.a[i]), ("b", got.b[i])) if v == v})
+            updates[w]["props"].update(share_props(got.a[i], got.b[i]))
             rest[i] = False
     others = got.moved[rest]
     if len(others):
@@ -440,13 +440,15 @@ def _plan_firm_supplies(sink, rr: RelRows, years: list[int], own: set[str], lp: 
         plan = plan_rels(rr.rows, rr.identity, stored)
         shares = plan_firm_shares(stored, plan)
     by_eid = {u["eid"]: u for u in plan.update}
+    moved = {}   # stored links the load does not update whose shares move
     for eid, change in shares.updates.items():
         if eid in by_eid:
             by_eid[eid]["props"].update(change)
         else:
-            plan.update.append({"eid": eid, "props": change, "share_only": True})
+            moved[eid] = change
+    if moved:
+        plan.share_updates = ShareUpdates.of(moved)
     # links other datasets stored whose shares move: those datasets are being written too
-    moved = {u["eid"] for u in plan.update if u.get("share_only")}
     for _, _, eid, props in stored:
         if eid in moved and props.get("source") not in own and props.get("source") is not None:
             lp.other_datasets.setdefault(props["source"], set()).add(int(props["year"]))

@@ -47,7 +47,7 @@ def element_positions(table, name: str, ids: list[str]):
     numbers = []
     for e in ids:
         tail = e[e.rfind(":") + 1:]
-        if tail.isdigit():
+        if tail.isascii() and tail.isdigit():
             numbers.append(int(tail))
     column = table.column(name + "_n")
     maybe = pc.is_in(column, value_set=pa.array(numbers, pa.int64()))
@@ -59,6 +59,11 @@ def element_positions(table, name: str, ids: list[str]):
     return (np.array([r for r, _ in found], np.int64), np.array([i for _, i in found], np.int64))
 
 
+def share_props(a: float, b: float) -> dict:
+    """A link's share update: each of a and b that moves (NaN: it stays)."""
+    return {k: float(v) for k, v in (("a", a), ("b", b)) if v == v}
+
+
 @dataclass
 class ShareUpdates:
     """Stored firm links whose shares a/b alone change (a load that adds links to a stored year can move millions),
@@ -68,12 +73,21 @@ class ShareUpdates:
     a: np.ndarray
     b: np.ndarray
 
+    @classmethod
+    def of(cls, changes: dict[str, dict]) -> "ShareUpdates":
+        """From element id -> {"a": .., "b": ..} (each share that moves), as the dict path plans them."""
+        import pyarrow as pa
+
+        return cls(pa.table(dict(columns_of("eid", "element_id", list(changes)))),
+                   np.array([c.get("a", np.nan) for c in changes.values()], float),
+                   np.array([c.get("b", np.nan) for c in changes.values()], float))
+
     def __len__(self) -> int:
         return len(self.a)
 
     def batches(self, size: int):
         for start in range(0, len(self), size):
             stop = min(start + size, len(self))
-            yield [{"eid": e, "props": {k: float(v) for k, v in (("a", a), ("b", b)) if v == v}}
+            yield [{"eid": e, "props": share_props(a, b)}
                    for e, a, b in zip(element_ids(self.ids, "eid", range(start, stop)), self.a[start:stop],
                                       self.b[start:stop])]

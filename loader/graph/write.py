@@ -151,10 +151,9 @@ def _apply(sink, graph: GraphRows, lp: LoadPlan, summary: LoadSummary, bar) -> N
         sink.write(cy.update_rels(rr), chain(batches(plan.update, REL_BATCH),
                                              plan.share_updates.batches(REL_BATCH) if plan.share_updates else ()),
                    check, common=rr.common)
-        loaded = len(plan.update) + len(plan.share_updates or ()) - plan.shares_only()
-        summary.add(rr.name, plan.created(), loaded, plan.created() + loaded + plan.unchanged,
+        summary.add(rr.name, plan.created(), len(plan.update), plan.created() + len(plan.update) + plan.unchanged,
                     deleted=len(plan.delete))
-        summary.shares_set += plan.shares_only()
+        summary.shares_set += len(plan.share_updates or ())
     clock.lap("write relationships")
     # deletions last: a load that dies before them has written everything else, and its rerun deletes them
     if any(p.delete for p in lp.rels.values()):
