@@ -172,3 +172,12 @@ def test_estimate_adds_up_the_measured_rates():
     k = fitting_sampling(10**6, 5 * 10**6, 10.0)
     assert 1 <= k < 10**6
     assert estimate(10**6, 5 * 10**6, ["betweenness"], sampling=k, projected=True)["betweenness"] <= 10.0
+
+
+def test_threads_are_chosen_from_the_graph_when_the_request_leaves_them_open():
+    from queries.modules.centrality import EIGENVECTOR_TWO_THREADS_FROM, threads
+
+    # eigenvector's iterations pay for two threads' hand-over below millions of links (docs/scaling.md)
+    assert threads("eigenvector", 5) == 1 and threads("eigenvector", EIGENVECTOR_TWO_THREADS_FROM - 1) == 1
+    assert threads("eigenvector", EIGENVECTOR_TWO_THREADS_FROM) == 2
+    assert {threads(a, n) for a in ("degree", "pageRank", "betweenness") for n in (5, 10**7)} == {2}

@@ -31,8 +31,8 @@ source sampling instead (``samplingSize`` k, ``samplingSeed`` ``SAMPLING_SEED``)
 source nodes, drawn with probability proportional to their degree, start a search, so the
 work is O(k m). GDS does NOT rescale the result: a sampled score is the dependency sum over
 those k sources only, smaller than the exact count and meant for ranking. With the same
-graph, k, seed and ``concurrency`` the sources (and so the scores) repeat; k >= the node
-count uses every node and equals the exact result. The ``betweenness_sources`` column says
+graph, k, seed and ``concurrency`` (by default chosen from the graph: ``threads``) the sources
+(and so the scores) repeat; k >= the node count uses every node and equals the exact result. The ``betweenness_sources`` column says
 how many sources were used (the node count when exact).
 
 Which measures: ``measures`` (default degree, strength, PageRank: linear in the links, seconds at
@@ -122,6 +122,21 @@ RATES = {
     "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
     "top_per_node_s": 3.0e-6,                                 # ranking on the server: a node lookup each
 }
+
+
+# Links from which two GDS threads run eigenvector centrality faster than one. Below, its iterations pay for
+# the threads' hand-over: per iteration, one thread against two, 1.4 vs 7 ms on 5 nodes, 5 vs 99 ms at 10k
+# links, 54 vs 140 ms at 1M, but 569 vs 376 ms at 5M (2-core machine, GDS 2.13, docs/scaling.md). PageRank
+# is as fast or faster with two at every size measured (2.25x at 5M), betweenness within milliseconds below
+# 100k links and faster from 1M.
+EIGENVECTOR_TWO_THREADS_FROM = 2_000_000
+
+
+def threads(algo: str, links: int) -> int:
+    """GDS threads for ``algo`` on a projection of ``links`` when the request leaves ``concurrency`` at 0: a
+    function of the graph only, so the same graph is always run alike (sampled betweenness picks its sources
+    with the thread count)."""
+    return 1 if algo == "eigenvector" and links < EIGENVECTOR_TWO_THREADS_FROM else 2
 
 
 def wanted(measures, order_by: str) -> list[str]:
@@ -226,7 +241,7 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     room = [gds_cache.MAX_KEPT - sum(1 for n in present if n.startswith(gds_cache.KEEP_PREFIX))]
 
     def mutate(algo: str, column: str, cfg: dict[str, Any]) -> dict[str, Any]:
-        cfg = {**cfg, "concurrency": p["concurrency"]}
+        cfg = {**cfg, "concurrency": p["concurrency"] or threads(algo, graph.rels)}
         key = gds_cache.result_key(g, algo, cfg)
         found = gds_cache.kept(key, present) if graph.cached else None
         if found:   # the same algorithm and settings ran on this projection before: only rank
@@ -353,9 +368,9 @@ CENTRALITY = QueryModule(
               help="betweenness source nodes: 0 = exact (every node; about an hour on 100k firms); k > 0 = GDS "
                    "sampling of k degree-weighted sources with a fixed seed, scores not rescaled (for ranking); "
                    "k >= node count is exact"),
-        Param("concurrency", "int", 2, 1, 64,
-              help="GDS threads (Community GDS uses at most 4); 2 ran PageRank 1.3x faster than 1 at 100k links "
-                   "and 1.7x at 5M on a 2-core machine"),
+        Param("concurrency", "int", 0, 0, 64,
+              help="GDS threads (Community GDS uses at most 4); 0 = chosen per measure and graph (threads()): 2, "
+                   "but 1 for eigenvector below 2M links, where 2 threads ran it 2.6x slower at 1M links"),
         Param("limit", "int", 100, 1, 1000000, help="rows returned: the top ones in the chosen order"),
         Param("measures", "multi", None, choices=MEASURES, label="Measures",
               help="what to compute; empty = degree, strength, pagerank (linear in the links: seconds at 1M); "
