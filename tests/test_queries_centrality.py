@@ -61,6 +61,18 @@ def test_degree_strength_betweenness_agree_with_networkx(graph):
         assert df.at[k, "betweenness"] == pytest.approx(bc[k], rel=1e-9, abs=1e-9)
 
 
+def test_the_top_rows_are_networkxs_degree_ranking_cut_at_the_limit_with_ties_by_key(graph):
+    # cuts that fall inside a run of equal degrees: every node scoring the limit-th degree must be looked
+    # at for the key order to pick the right ones
+    ranked = sorted(graph, key=lambda k: (-graph.degree(k), k))
+    cuts = [n for n in range(1, len(ranked)) if graph.degree(ranked[n - 1]) == graph.degree(ranked[n])]
+    assert len(cuts) >= 3
+    for limit in [1] + cuts[:4]:
+        df = run_module("centrality", {"year": YEAR, "order_by": "degree", "limit": limit}, timeout_s=120)
+        assert list(df["key"]) == ranked[:limit], limit
+        assert list(df["degree"]) == [graph.degree(k) for k in ranked[:limit]]
+
+
 def test_filters_and_no_graph_left_behind(graph, driver):
     df = run_module("centrality", {"year": YEAR, "country": "reg3", "limit": 3})
     assert len(df) == 3 and set(df["country"]) == {"reg3"}

@@ -105,17 +105,31 @@ RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS rels
 
 # the top `limit` nodes by the ranking property (plus a second one: degree = out + in), filtered and
 # tie-broken by key on the server; only these rows travel, with every measure's value
-_TOP = """
+_SCORES = """
 CALL gds.graph.nodeProperty.stream($g, $order) YIELD nodeId, propertyValue
-WITH nodeId, propertyValue + CASE WHEN $order_plus IS NULL THEN 0.0
+WITH {carry}nodeId, propertyValue + CASE WHEN $order_plus IS NULL THEN 0.0
                                   ELSE gds.util.nodeProperty($g, nodeId, $order_plus) END AS score
-WITH nodeId, score, gds.util.asNode(nodeId) AS n
-WHERE ($country = '' OR n.country = $country)
-  AND ($industry = '' OR toLower(coalesce(n.industry, '')) CONTAINS toLower($industry))
+"""
+_ROWS = """
 WITH nodeId, score, n ORDER BY score DESC, n.key LIMIT $limit
 RETURN n.key AS key, n.name AS name, n.country AS country, n.industry AS industry,
        [q IN $props | gds.util.nodeProperty($g, nodeId, q)] AS vals
 """
+_TOP_FILTERED = _SCORES.format(carry="") + """
+WITH nodeId, score, gds.util.asNode(nodeId) AS n
+WHERE ($country = '' OR n.country = $country)
+  AND ($industry = '' OR toLower(coalesce(n.industry, '')) CONTAINS toLower($industry))
+""" + _ROWS
+# Without a filter only the nodes that can make the top are looked up (the key breaks ties, so every node
+# scoring at least the limit-th score is one; a NaN anywhere keeps them all): at 1M firms a node lookup
+# each was most of a warm request (docs/scaling.md).
+_TOP = _SCORES.format(carry="") + """
+WITH score ORDER BY score DESC LIMIT $limit
+WITH collect(score)[-1] AS floor
+""" + _SCORES.format(carry="floor, ") + """
+WITH floor, nodeId, score WHERE isNaN(floor) OR isNaN(score) OR score >= floor
+WITH nodeId, score, gds.util.asNode(nodeId) AS n
+""" + _ROWS
 
 # Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 2; the largest graph measured,
 # 1M firms and 5M links, idle machine, 2026-12-02: bench/results.md): what ``estimate`` multiplies. Per-link costs
@@ -298,7 +312,7 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     order = {"degree": ("out_degree", "in_degree"), "pagerank": ("pagerank_raw", None)}.get(
         p["order_by"], (p["order_by"], None))
     columns = list(props)
-    top = tx.run(_TOP, {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
+    top = tx.run(_TOP_FILTERED if p["country"] or p["industry"] else _TOP, {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
                         "country": p["country"], "industry": p["industry"], "limit": p["limit"],
                         "props": [props[c] for c in columns]})
     if graph.cached and written:
