@@ -18,19 +18,6 @@ import numpy as np
 from connection import Settings, get_driver
 from queries.modules.centrality import _PROJECT
 
-# The projection before its pair sums were grouped per supplier: one grouping table of every pair of the
-# year. The old request path below keeps it, and ``gds_project(..., query=ONE_TABLE_PROJECT)`` times it
-# beside the module's form in the same run.
-ONE_TABLE_PROJECT = """
-MATCH (s:{label})-[r:{rel}]->(t:{label})
-WHERE r.year = $year AND coalesce(r.source, '') IN $sources AND ($self_loops OR s <> t)
-WITH s, t, sum(coalesce(r[$weight], 0.0)) AS w, sum(coalesce(r[$coefficient], 0.0)) AS c
-WHERE w >= $min_weight AND w > 0
-WITH s, t, w, CASE WHEN c >= 1.0 THEN 0.0 WHEN c > 0 THEN -log(c) ELSE 1.0e9 END AS d
-WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w, d: d}}}}) AS g
-RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS rels
-"""
-
 DAMPING = 0.85
 MAX_ITER = 200
 GDS_TOLERANCE = 1e-10
@@ -48,12 +35,11 @@ def sources_of(label: str, year: int) -> list[str]:
                                  "RETURN DISTINCT coalesce(r.source, '') AS s", year=year)]
 
 
-def gds_project(label: str, year: int, sources: list[str] | None = None,
-                query: str = _PROJECT) -> tuple[str, float, int, int]:
+def gds_project(label: str, year: int) -> tuple[str, float, int, int]:
     name = f"bench_{uuid.uuid4().hex[:8]}"
     t0 = time.perf_counter()
-    sources = sources_of(label, year) if sources is None else sources
-    r = _run(query.format(label=label, rel="SUPPLIES"), year=year, sources=sources, weight="value",
+    sources = sources_of(label, year)
+    r = _run(_PROJECT.format(label=label, rel="SUPPLIES"), year=year, sources=sources, weight="value",
              coefficient="a", min_weight=0.0, self_loops=True, graph=name)[0]
     return name, time.perf_counter() - t0, r["nodes"], r["rels"]
 
@@ -211,7 +197,7 @@ def old_request(label: str, year: int, sources: list[str], *, betweenness_sampli
     def work(tx):
         graph = f"bench_old_{uuid.uuid4().hex}"
         try:
-            info = tx.run(ONE_TABLE_PROJECT.format(label=label, rel="SUPPLIES"),
+            info = tx.run(_PROJECT.format(label=label, rel="SUPPLIES"),
                           {"year": year, "sources": sources, "weight": "value", "coefficient": "a",
                            "min_weight": 0.0, "self_loops": True, "graph": graph}).single()
             if info is None:

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import gc
-import time
 
 import numpy as np
 
 from bench import centrality as c
 from bench.record import Record
-from bench.stats import Timing, measure
+from bench.stats import measure
 
 
 def run(rec: Record, dataset: str, label: str, year: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray,
@@ -161,30 +160,6 @@ def version_dataset(source: str, name: str) -> None:
           {"k": source, "name": name})
 
 
-PROJECTION_BEFORE = "projection: one grouping table of every pair (before)"
-
-
-def projection_forms(rec: Record, dataset: str, label: str, year: int, sources: list[str], *, repeat: int, log) -> None:
-    """The module's projection against the form before it (``bench.centrality.ONE_TABLE_PROJECT``), alternately in
-    the same run, each projected graph dropped at once; both must give the same node and link counts."""
-    counts: dict[str, set] = {"before": set(), "now": set()}
-    before = Timing(name=PROJECTION_BEFORE)
-    now = Timing(name="projection: pair sums grouped per supplier (the module)")
-    for _ in range(repeat):
-        for timing, query, key in ((before, c.ONE_TABLE_PROJECT, "before"), (now, c._PROJECT, "now")):
-            t = time.perf_counter()
-            name, _, nodes, rels = c.gds_project(label, year, sources, query)
-            timing.runs_s.append(time.perf_counter() - t)
-            c.gds_drop(name)
-            counts[key].add((nodes, rels))
-    if counts["before"] != counts["now"] or len(counts["now"]) != 1:
-        raise RuntimeError(f"{dataset}: the projection forms disagree: {counts}")
-    rec.add("projection", dataset, before)
-    rec.add("projection", dataset, now)
-    rec.compare("projection", dataset, PROJECTION_BEFORE)
-    log(f"  {dataset}: projection before {before.median_s:.2f}s, grouped per supplier {now.median_s:.2f}s")
-
-
 def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, repeat: int, log,
              old: bool = True, old_limit_s: float = 600.0) -> None:
     """The ``centrality`` module as the page and the CLI call it, cold (no cached projection) and warm,
@@ -206,8 +181,6 @@ def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, r
         except Exception as exc:  # noqa: BLE001 - a baseline past its limit is a result, not a crash
             rec.note(f"{dataset}.old_path", f"stopped at its {old_limit_s:g} s limit or failed: {type(exc).__name__}")
             log(f"  {dataset}: old path did not finish within {old_limit_s:g} s ({type(exc).__name__})")
-    projection_forms(rec, dataset, label, year, [source] if source else c.sources_of(label, year),
-                     repeat=max(2, repeat - 1), log=log)
     out = {}
     t_cold = measure("module, cold (projects, keeps the projection)",
                      lambda: out.__setitem__("cold", _module(label, year, source)), repeat=max(1, repeat - 1),
@@ -313,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
 def render(rec: Record) -> str:
     lines = ["| dataset | request | runs | median s | x old path |", "|---|---|---|---|---|"]
     for f in rec.figures:
-        if f.section in ("requests", "projection"):
+        if f.section == "requests":
             x = f"{f.ratio:.1f}x" if f.ratio else "–"
             lines.append(f"| {f.dataset} | {f.timing.name} | {len(f.timing.runs_s)} | {f.timing.median_s:.2f} | {x} |")
     lines += ["", *(f"- {k}: {v}" for k, v in rec.facts.items())]

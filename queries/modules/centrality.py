@@ -87,18 +87,12 @@ BETWEENNESS = ("unweighted", "strongest_chain")
 # the distance of a link for weighted betweenness: -ln of the coefficient summed over the pair's links, capped at 1
 _DISTANCE = {"value": ("a", "-ln a"), "a": ("a", "-ln a"), "b": ("b", "-ln b")}
 
-# The pair sums are grouped per supplier in a subquery, not over the whole year at once: a grouping of
-# a few buyers at a time instead of one table of every pair (5M at 1M firms), the same sums in the same
-# order; 0.76-0.78x of the time of the one-table form at 1M firms (docs/scaling.md).
 _PROJECT = """
-MATCH (s:{label})
-CALL (s) {{
-  MATCH (s)-[r:{rel}]->(t:{label})
-  WHERE r.year = $year AND coalesce(r.source, '') IN $sources AND ($self_loops OR s <> t)
-  WITH t, sum(coalesce(r[$weight], 0.0)) AS w, sum(coalesce(r[$coefficient], 0.0)) AS c
-  WHERE w >= $min_weight AND w > 0
-  RETURN t, w, CASE WHEN c >= 1.0 THEN 0.0 WHEN c > 0 THEN -log(c) ELSE 1.0e9 END AS d
-}}
+MATCH (s:{label})-[r:{rel}]->(t:{label})
+WHERE r.year = $year AND coalesce(r.source, '') IN $sources AND ($self_loops OR s <> t)
+WITH s, t, sum(coalesce(r[$weight], 0.0)) AS w, sum(coalesce(r[$coefficient], 0.0)) AS c
+WHERE w >= $min_weight AND w > 0
+WITH s, t, w, CASE WHEN c >= 1.0 THEN 0.0 WHEN c > 0 THEN -log(c) ELSE 1.0e9 END AS d
 WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w, d: d}}}}) AS g
 RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS rels
 """
