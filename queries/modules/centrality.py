@@ -32,8 +32,8 @@ source nodes, drawn with probability proportional to their degree, start a searc
 work is O(k m). GDS does NOT rescale the result: a sampled score is the dependency sum over
 those k sources only, smaller than the exact count and meant for ranking. With the same
 graph, k, seed and ``concurrency`` (by default chosen from the graph: ``threads``) the sources
-(and so the scores) repeat; k >= the node count uses every node and equals the exact result. The ``betweenness_sources`` column says
-how many sources were used (the node count when exact).
+(and so the scores) repeat; k >= the node count uses every node and equals the exact result.
+The ``betweenness_sources`` column says how many sources were used (the node count when exact).
 
 Which measures: ``measures`` (default degree, strength, PageRank: linear in the links, seconds at
 1M links). Betweenness and eigenvector run only when named there (or when ``order_by`` ranks by
@@ -306,9 +306,10 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
     order = {"degree": ("out_degree", "in_degree"), "pagerank": ("pagerank_raw", None)}.get(
         p["order_by"], (p["order_by"], None))
     columns = list(props)
-    top = tx.run(_TOP_FILTERED if p["country"] or p["industry"] else _TOP, {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
-                        "country": p["country"], "industry": p["industry"], "limit": p["limit"],
-                        "props": [props[c] for c in columns]})
+    top = tx.run(_TOP_FILTERED if p["country"] or p["industry"] else _TOP,
+                 {"g": g, "order": props[order[0]], "order_plus": props.get(order[1]) if order[1] else None,
+                  "country": p["country"], "industry": p["industry"], "limit": p["limit"],
+                  "props": [props[c] for c in columns]})
     if graph.cached and written:
         tx.run("CALL gds.graph.nodeProperties.drop($g, $props, {failIfMissing: false}) "
                "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written})
