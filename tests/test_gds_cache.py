@@ -6,6 +6,7 @@ from F4 in 2020, F3 buys 50 from F2 and 200 from F1.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -172,6 +173,31 @@ def test_estimate_adds_up_the_measured_rates():
     k = fitting_sampling(10**6, 5 * 10**6, 10.0)
     assert 1 <= k < 10**6
     assert estimate(10**6, 5 * 10**6, ["betweenness"], sampling=k, projected=True)["betweenness"] <= 10.0
+
+
+@pytest.mark.parametrize("damping,tolerance", [(0.85, 1e-7), (0.85, 1e-10), (0.5, 1e-7), (0.95, 1e-6)])
+def test_pagerank_iterations_bound_a_power_iteration_run_as_gds_runs_it(damping, tolerance):
+    """GDS's PageRank: scores start at 1 - d, each iteration sets PR(v) = (1 - d) + d * sum over in-links of
+    PR(u) w_uv / W_u, and it stops once no score moved by tolerance or more. Counted here with numpy on
+    random graphs with sinks, hubs and cycles; the estimate's count must not be exceeded."""
+    from queries.modules.centrality import pagerank_iterations
+
+    rng = np.random.default_rng(11)
+    for n, m in ((50, 200), (2000, 10000), (5000, 8000)):
+        src, dst = rng.integers(0, n, m), (rng.zipf(1.6, m) - 1) % n
+        w = rng.lognormal(0.0, 2.0, m)
+        out = np.bincount(src, weights=w, minlength=n)
+        share = w / out[src]
+        pr, ran = np.full(n, 1.0 - damping), 0
+        while True:
+            ran += 1
+            new = (1.0 - damping) + damping * np.bincount(dst, weights=pr[src] * share, minlength=n)
+            moved = np.abs(new - pr).max()
+            pr = new
+            if moved < tolerance:
+                break
+        assert ran <= pagerank_iterations(n, tolerance, damping, 10**6), (n, m, ran)
+    assert pagerank_iterations(10**6, 1e-7, 0.85, 50) == 50        # never past max_iterations
 
 
 def test_threads_are_chosen_from_the_graph_when_the_request_leaves_them_open():

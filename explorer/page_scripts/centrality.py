@@ -116,7 +116,8 @@ with tab_rank:
     computed = centrality_module.wanted(state["measures"], order)
     est = None if size is None else centrality_module.estimate(
         size["nodes"], size["rels"], computed, sampling=sampling,
-        max_iterations=int(centrality["max_iterations"].default), projected=size["projected"])
+        max_iterations=int(centrality["max_iterations"].default), tolerance=float(centrality["tolerance"].default),
+        damping=float(centrality["damping"].default), projected=size["projected"])
     ranking = None
     if est is not None and est["total"] > limit_s:
         parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
