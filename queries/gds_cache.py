@@ -43,7 +43,8 @@ import json
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from schema.model import check_label, check_rel_type
 
@@ -100,9 +101,12 @@ def _drop(tx, names: list[str]) -> None:
         tx.run("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": name})
 
 
-def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[str], tuple[int, int]]) -> Projection:
+def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[str], tuple[int, int]],
+               also: Sequence[str] = (), covers: Sequence[str] = ()) -> Projection:
     """The projection named ``base`` + the digest of ``state``: found in the catalog, or made with
-    ``project(name) -> (nodes, relationships)``. ``state`` None: a temporary one, dropped when the
+    ``project(name) -> (nodes, relationships)``. ``also``: bases of projections that hold everything this
+    one would (more properties of the same graph), used when found; ``covers``: bases of projections this
+    one holds everything of, dropped when it is made. ``state`` None: a temporary one, dropped when the
     request ends (the caller's transaction runs the drop on exit)."""
     if state is None:
         name = f"{TEMP_PREFIX}{uuid.uuid4().hex}"
@@ -111,7 +115,8 @@ def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[s
         return Projection(name, nodes, rels, cached=False, reused=False)
     current = f"{base}{_digest(state)}_"
     graphs = cached_graphs(tx)
-    hit = next((g for g in graphs if g["name"].startswith(current)), None)
+    serving = (current, *(f"{b}{_digest(state)}_" for b in also))
+    hit = next((g for g in graphs if g["name"].startswith(serving)), None)
     if hit is not None:
         return Projection(hit["name"], int(hit["nodes"]), int(hit["rels"]), cached=True, reused=True)
     # the same graph for an older state of the data: never served again
@@ -121,6 +126,7 @@ def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[s
     tx.on_exit("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": name})
     nodes, rels = project(name)
     tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("g") != name]
+    _drop(tx, [g["name"] for g in graphs if g["name"].startswith(tuple(f"{b}{_digest(state)}_" for b in covers))])
     others = [g["name"] for g in cached_graphs(tx) if g["name"] != name]
     _drop(tx, others[:max(0, len(others) - (MAX_GRAPHS - 1))])   # oldest first
     return Projection(name, nodes, rels, cached=True, reused=False)

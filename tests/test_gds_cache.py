@@ -77,6 +77,31 @@ def test_a_cached_run_equals_a_cold_run(loaded, empty_db):
     pd.testing.assert_frame_equal(cold, again)
 
 
+def _relationship_properties(driver, graph: str) -> set[str]:
+    schema = driver.execute_query("CALL gds.graph.list($g) YIELD schemaWithOrientation "
+                                  "RETURN schemaWithOrientation AS s", g=graph).records[0]["s"]
+    return {p for rel in schema["relationships"].values() for p in rel["properties"]}
+
+
+def test_distances_are_projected_only_for_strongest_chain_betweenness_and_then_serve_every_request(loaded, empty_db):
+    cheap = _run(measures="degree,strength,pagerank").set_index("key")
+    plain = _cached(empty_db)
+    assert len(plain) == 1 and _relationship_properties(empty_db, plain[0]) == {"w"}
+    # unweighted betweenness needs no distance either
+    _run(measures="betweenness")
+    assert _cached(empty_db) == plain
+    chain = _run(betweenness="strongest_chain").set_index("key")
+    assert _note(chain).endswith("kept for later requests")
+    both = _cached(empty_db)
+    assert len(both) == 1 and both != plain and _relationship_properties(empty_db, both[0]) == {"w", "d"}
+    assert set(chain["betweenness_distance"]) == {"-ln a"}
+    # the request without distances now reads the projection with them: same numbers as on its own
+    again = _run(measures="degree,strength,pagerank").set_index("key")
+    assert _note(again).endswith("reused from the cache") and _cached(empty_db) == both
+    pd.testing.assert_frame_equal(cheap, again)
+    assert chain["in_strength"].equals(cheap["in_strength"])
+
+
 def test_a_load_that_changes_the_data_is_not_served_from_the_old_projection(loaded, empty_db, tmp_path):
     from loader.tables.load import load_tables
     from tests.support.tables_fixture import replace_line
