@@ -16,7 +16,7 @@ import uuid
 import numpy as np
 
 from connection import Settings, get_driver
-from queries.modules.centrality import _PROJECT
+from queries.modules.centrality import _PROJECT, _PROJECT_DISTANCES
 
 DAMPING = 0.85
 MAX_ITER = 200
@@ -197,7 +197,8 @@ def old_request(label: str, year: int, sources: list[str], *, betweenness_sampli
     def work(tx):
         graph = f"bench_old_{uuid.uuid4().hex}"
         try:
-            info = tx.run(_PROJECT.format(label=label, rel="SUPPLIES"),
+            # the old module projected the distances on every request
+            info = tx.run(_PROJECT_DISTANCES.format(label=label, rel="SUPPLIES"),
                           {"year": year, "sources": sources, "weight": "value", "coefficient": "a",
                            "min_weight": 0.0, "self_loops": True, "graph": graph}).single()
             if info is None:

@@ -164,7 +164,7 @@ def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, r
              old: bool = True, old_limit_s: float = 600.0) -> None:
     """The ``centrality`` module as the page and the CLI call it, cold (no cached projection) and warm,
     against the old request path (``bench.centrality.old_request``) measured in the same run."""
-    from queries.modules.centrality import estimate
+    from queries.modules.centrality_cost import estimate
 
     if old:
         sources = [source] if source else c.sources_of(label, year)

@@ -7,7 +7,8 @@ reused by every later request for the same graph. Its name says what it holds::
     gvn_cache_<layer>_<year>_<weight>_<spec>_v<data>_<unique>
 
 ``spec`` is a digest of everything the projection query reads (layer, year, weight, min_weight,
-self_loops, the datasets); ``data`` a digest of the state of that data: each dataset's
+self_loops, the datasets, whether it holds the distances of strongest-chain betweenness: a projection
+with them serves requests without them too); ``data`` a digest of the state of that data: each dataset's
 ``data_version`` and the database's count of nodes of the layer's label and of SUPPLIES links (both
 kept by Neo4j's count store, so reading them costs nothing). ``unique`` lets two requests that miss at
 the same moment both create one without colliding; the next one takes either.
@@ -101,6 +102,18 @@ def _drop(tx, names: list[str]) -> None:
         tx.run("CALL gds.graph.drop($g, false) YIELD graphName RETURN graphName", {"g": name})
 
 
+def _serving(graphs: list[dict[str, Any]], base: str, state: dict[str, Any], also: Sequence[str]) -> Projection | None:
+    names = tuple(f"{b}{_digest(state)}_" for b in (base, *also))
+    hit = next((g for g in graphs if g["name"].startswith(names)), None)
+    return None if hit is None else Projection(hit["name"], int(hit["nodes"]), int(hit["rels"]), cached=True,
+                                               reused=True)
+
+
+def find(tx, base: str, state: dict[str, Any] | None, also: Sequence[str] = ()) -> Projection | None:
+    """The cached projection ``projection`` would reuse, without making one; None when there is none."""
+    return None if state is None else _serving(cached_graphs(tx), base, state, also)
+
+
 def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[str], tuple[int, int]],
                also: Sequence[str] = (), covers: Sequence[str] = ()) -> Projection:
     """The projection named ``base`` + the digest of ``state``: found in the catalog, or made with
@@ -115,10 +128,9 @@ def projection(tx, base: str, state: dict[str, Any] | None, project: Callable[[s
         return Projection(name, nodes, rels, cached=False, reused=False)
     current = f"{base}{_digest(state)}_"
     graphs = cached_graphs(tx)
-    serving = (current, *(f"{b}{_digest(state)}_" for b in also))
-    hit = next((g for g in graphs if g["name"].startswith(serving)), None)
+    hit = _serving(graphs, base, state, also)
     if hit is not None:
-        return Projection(hit["name"], int(hit["nodes"]), int(hit["rels"]), cached=True, reused=True)
+        return hit
     # the same graph for an older state of the data: never served again
     _drop(tx, [g["name"] for g in graphs if g["name"].startswith(base)])
     name = f"{current}{uuid.uuid4().hex[:8]}"

@@ -173,10 +173,10 @@ def test_ranking_on_the_server_returns_the_top_rows_with_ties_by_key(loaded):
 
 def test_a_run_far_beyond_its_time_limit_is_refused_with_what_fits(loaded, monkeypatch):
     from queries.errors import ParameterError
-    from queries.modules import centrality
+    from queries.modules import centrality_cost
 
     # as if every Brandes search over a link took a second: exact betweenness on 4 nodes x 4 links = 16 s
-    monkeypatch.setitem(centrality.RATES, "betweenness_per_source_rel_s", 1.0)
+    monkeypatch.setitem(centrality_cost.RATES, "betweenness_per_source_rel_s", 1.0)
     with pytest.raises(ParameterError, match=r"betweenness_sampling = 1\b.*measures without betweenness"):
         run_module("centrality", {"layer": "firm", "year": 2020, "measures": "betweenness"}, timeout_s=3)
     # the suggestion fits: one source x 4 links = 4 s, within twice the limit
@@ -185,8 +185,26 @@ def test_a_run_far_beyond_its_time_limit_is_refused_with_what_fits(loaded, monke
     assert set(df["betweenness_sources"]) == {1}
 
 
+def test_a_result_the_projection_keeps_costs_only_its_ranking(loaded, monkeypatch):
+    from queries.modules import centrality, centrality_cost
+
+    request = {"order_by": "betweenness", "measures": ["betweenness"], "betweenness": "unweighted",
+               "betweenness_sampling": 0, "limit": 100, "weight": "value"}
+    assert centrality.preview("firm", 2020, params=request)["projected"] is False
+    first = run_module("centrality", {"layer": "firm", "year": 2020, **request})
+    size = centrality.preview("firm", 2020, params=request)
+    assert size["projected"] and (size["nodes"], size["rels"]) == (4, 4) and size["kept"] == ["betweenness"]
+    assert centrality.preview("firm", 2020, params={**request, "betweenness_sampling": 1})["kept"] == []
+    # as slow as in the test above: refused if it had to run, served since it need not
+    monkeypatch.setitem(centrality_cost.RATES, "betweenness_per_source_rel_s", 1.0)
+    est = centrality_cost.estimate(4, 4, ["betweenness"], projected=True, kept=size["kept"])
+    assert set(est) == {"projection", "ranking", "total"}
+    again = run_module("centrality", {"layer": "firm", "year": 2020, **request}, timeout_s=3)
+    pd.testing.assert_frame_equal(first, again)
+
+
 def test_estimate_adds_up_the_measured_rates():
-    from queries.modules.centrality import RATES, estimate, fitting_sampling
+    from queries.modules.centrality_cost import RATES, estimate, fitting_sampling
 
     est = estimate(1000, 5000, ["pagerank", "betweenness"], sampling=10, max_iterations=20, projected=True)
     assert est["projection"] == 0.0
@@ -201,18 +219,19 @@ def test_estimate_adds_up_the_measured_rates():
 
 
 @pytest.mark.parametrize("damping,tolerance", [(0.85, 1e-7), (0.85, 1e-10), (0.5, 1e-7), (0.95, 1e-6)])
-def test_pagerank_iterations_bound_a_power_iteration_run_as_gds_runs_it(damping, tolerance):
+def test_pagerank_iterations_follow_a_power_iteration_run_as_gds_runs_it(damping, tolerance):
     """GDS's PageRank: scores start at 1 - d, each iteration sets PR(v) = (1 - d) + d * sum over in-links of
     PR(u) w_uv / W_u, and it stops once no score moved by tolerance or more. Counted here with numpy on
-    random graphs with sinks, hubs and cycles; the estimate's count must not be exceeded."""
-    from queries.modules.centrality import pagerank_iterations
+    random graphs, uniform and with hubs buying from much of the network: the count with the largest score
+    as ``scale`` is within a few iterations or a tenth, the one with the node count a bound."""
+    from queries.modules.centrality_cost import pagerank_iterations
 
     rng = np.random.default_rng(11)
-    for n, m in ((50, 200), (2000, 10000), (5000, 8000)):
-        src, dst = rng.integers(0, n, m), (rng.zipf(1.6, m) - 1) % n
+    for n, m, zipf in ((50, 200, 1.6), (2000, 10000, 1.6), (2000, 10000, None), (20000, 100000, 3.0)):
+        src = rng.integers(0, n, m)
+        dst = (rng.zipf(zipf, m) - 1) % n if zipf else rng.integers(0, n, m)
         w = rng.lognormal(0.0, 2.0, m)
-        out = np.bincount(src, weights=w, minlength=n)
-        share = w / out[src]
+        share = w / np.bincount(src, weights=w, minlength=n)[src]
         pr, ran = np.full(n, 1.0 - damping), 0
         while True:
             ran += 1
@@ -221,12 +240,14 @@ def test_pagerank_iterations_bound_a_power_iteration_run_as_gds_runs_it(damping,
             pr = new
             if moved < tolerance:
                 break
-        assert ran <= pagerank_iterations(n, tolerance, damping, 10**6), (n, m, ran)
-    assert pagerank_iterations(10**6, 1e-7, 0.85, 50) == 50        # never past max_iterations
+        assert ran <= pagerank_iterations(tolerance, damping, 10**6, scale=n), (n, zipf, ran)
+        modelled = pagerank_iterations(tolerance, damping, 10**6, scale=pr.max())
+        assert 0.9 * modelled <= ran <= modelled + 3, (n, zipf, ran, modelled)
+    assert pagerank_iterations(1e-7, 0.85, 50) == 50        # never past max_iterations
 
 
 def test_threads_are_chosen_from_the_graph_when_the_request_leaves_them_open():
-    from queries.modules.centrality import EIGENVECTOR_TWO_THREADS_FROM, threads
+    from queries.modules.centrality_cost import EIGENVECTOR_TWO_THREADS_FROM, threads
 
     # eigenvector's iterations pay for two threads' hand-over below millions of links (docs/scaling.md)
     assert threads("eigenvector", 5) == 1 and threads("eigenvector", EIGENVECTOR_TWO_THREADS_FROM - 1) == 1

@@ -26,6 +26,7 @@ from explorer.ui.widgets import widget
 from queries.errors import QueryError
 from queries.model import Param
 from queries.modules import centrality as centrality_module
+from queries.modules import centrality_cost
 
 page.start("Centrality & linkages")
 figures.format_picker()
@@ -104,7 +105,7 @@ with tab_rank:
         size = None
         st.caption(f"No time estimate ({type(exc).__name__}).")
     # the measures the page asks for: the cheap ones, and the expensive ones too when they cost nothing here
-    small = size is not None and centrality_module.estimate(
+    small = size is not None and centrality_cost.estimate(
         size["nodes"], size["rels"], ("betweenness", "eigenvector"), sampling=sampling, projected=True)["total"] < SMALL_S
     measures_param = dataclasses.replace(centrality["measures"], default=centrality_module.MEASURES if small
                                          else centrality_module.CHEAP)
@@ -114,10 +115,17 @@ with tab_rank:
                                label="Measures", where=left)
     state["time_limit"] = limit_s = widget(TIME_LIMIT, initial("time_limit"), "ce_time_limit", where=right)
     computed = centrality_module.wanted(state["measures"], order)
-    est = None if size is None else centrality_module.estimate(
+    if size is not None:   # now for this very request: a projection that serves it, and the results it keeps
+        try:
+            size = centrality_module.preview(layer, year, params={k: state[k] for k in RANK})
+        except Exception as exc:  # noqa: BLE001 - as above
+            size = None
+            st.caption(f"No time estimate ({type(exc).__name__}).")
+    est = None if size is None else centrality_cost.estimate(
         size["nodes"], size["rels"], computed, sampling=sampling,
         max_iterations=int(centrality["max_iterations"].default), tolerance=float(centrality["tolerance"].default),
-        damping=float(centrality["damping"].default), projected=size["projected"])
+        damping=float(centrality["damping"].default), projected=size["projected"], distances=size["distances"],
+        kept=size["kept"])
     ranking = None
     if est is not None and est["total"] > limit_s:
         parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
@@ -129,7 +137,7 @@ with tab_rank:
                    f"{int(TIME_LIMIT.max)} s).")
         if "betweenness" in computed:
             rest = est["total"] - est["betweenness"]
-            k_fit = centrality_module.fitting_sampling(size["nodes"], size["rels"], max(limit_s - rest, 0.0))
+            k_fit = centrality_cost.fitting_sampling(size["nodes"], size["rels"], max(limit_s - rest, 0.0))
             st.button(f"Use {k_fit:,} betweenness sources", key="ce_fit_sampling",
                       on_click=lambda: st.session_state.__setitem__("ce_bc_sampling", k_fit))
         st.button("Only degree, strength and PageRank", key="ce_fit_cheap",

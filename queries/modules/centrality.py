@@ -41,14 +41,15 @@ them): exact betweenness is O(n m). Columns of measures not computed are empty.
 
 How it stays fast (docs/scaling.md): the projection is kept in GDS's catalog and reused by later
 requests for the same layer, year, weight and data (``queries.gds_cache``: a load that changes the
-data changes the name requests look for); it holds the weight, and the distance of strongest-chain
+data changes the name requests look for). It holds the weight, and the distance of strongest-chain
 betweenness only when that is asked for (one sum and a logarithm less per link: 15.9 s instead of
-19.3 s at 5M links), a projection with distances serving later requests without them; each measure is computed into the projection (``mutate``)
-and kept there for the same settings (up to ``gds_cache.MAX_KEPT``; past that under a name of the
-request's own, removed at the end), and only the top ``limit`` rows leave the server, ranked there.
-Before starting, the module estimates the run from the projection's size and measured rates
-(``estimate``) and refuses one that would need more than twice its time limit, naming the parameter
-that fits.
+19.3 s at 5M links); a projection with distances serves later requests without them. Each measure
+is computed into the projection (``mutate``) and kept there for the same settings (up to
+``gds_cache.MAX_KEPT``; past that under a name of the request's own, removed at the end), and only
+the top ``limit`` rows leave the server, ranked there. Before starting, the module estimates the run
+from the projection's size and measured rates (``centrality_cost``; a measure kept for the same
+settings costs only its ranking) and refuses one that would need more than twice its time limit,
+naming the parameter that fits.
 
 Convergence: PageRank and eigenvector are iterative; ``pagerank_converged`` and
 ``eigenvector_converged`` say whether GDS reached ``tolerance`` within ``max_iterations`` (GDS's
@@ -66,13 +67,14 @@ way. User Cypher may not call catalog-changing GDS procedures (see ``queries.gua
 """
 from __future__ import annotations
 
-import math
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from queries import gds_cache
 from queries.errors import ParameterError
 from queries.model import Column, Param, QueryModule
+from queries.modules.centrality_cost import threads, too_slow
 from queries.modules.common import YEAR
 from queries.provenance import BASES, resolve
 from schema.model import check_label, check_rel_type
@@ -136,144 +138,106 @@ WITH floor, nodeId, score WHERE isNaN(floor) OR isNaN(score) OR score >= floor
 WITH nodeId, score, gds.util.asNode(nodeId) AS n
 """ + _ROWS
 
-# Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 2; the largest graph measured,
-# 1M firms and 5M links, idle machine, 2026-12-02: bench/results.md): what ``estimate`` multiplies. Per-link costs
-# grow with the graph (fewer cache hits), so rates from the largest graph keep the estimate an upper bound below it.
-RATES = {
-    "project_fixed_s": 0.5, "project_per_rel_s": 7.0e-6,     # Cypher-aggregation projection (34-41 s at 5M)
-    "call_s": 0.05,                                           # one GDS procedure call
-    "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
-    "iteration_per_rel_s": 4.6e-8,                            # one PageRank or eigenvector iteration
-    "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
-    "top_per_node_s": 3.0e-6,                                 # ranking on the server: a node lookup each
-}
-
-
-# Links from which two GDS threads run eigenvector centrality faster than one. Below, its iterations pay for
-# the threads' hand-over: per iteration, one thread against two, 1.4 vs 7 ms on 5 nodes, 5 vs 99 ms at 10k
-# links, 54 vs 140 ms at 1M, but 569 vs 376 ms at 5M (2-core machine, GDS 2.13, docs/scaling.md). PageRank
-# is as fast or faster with two at every size measured (2.25x at 5M), betweenness within milliseconds below
-# 100k links and faster from 1M.
-EIGENVECTOR_TWO_THREADS_FROM = 2_000_000
-
-
-def threads(algo: str, links: int) -> int:
-    """GDS threads for ``algo`` on a projection of ``links`` when the request leaves ``concurrency`` at 0: a
-    function of the graph only, so the same graph is always run alike (sampled betweenness picks its sources
-    with the thread count)."""
-    return 1 if algo == "eigenvector" and links < EIGENVECTOR_TWO_THREADS_FROM else 2
-
-
 def wanted(measures, order_by: str) -> list[str]:
     """The measures a run computes: those asked for, plus the one the ranking needs, in MEASURES order."""
     chosen = set(measures or CHEAP) | {_NEEDS[order_by]}
     return [m for m in MEASURES if m in chosen]
 
 
-def pagerank_iterations(nodes: int, tolerance: float, damping: float, max_iterations: int) -> int:
-    """At most how many iterations GDS's PageRank runs on ``nodes`` nodes before no score moves by
-    ``tolerance``: scores start at 1 - d and the changes of an iteration sum to at most d times those of
-    the one before (each node passes on at most its change, damped), so after k iterations no score moves
-    by more than d^k (1 - d) n. Measured at damping 0.85 and tolerance 1e-7: 96 iterations at 1M firms
-    (the bound says 174), 101 at 3,000 (138); it is never more than ``max_iterations``."""
-    if damping >= 1.0:      # no damping: nothing shrinks the changes
-        return max_iterations
-    start = (1.0 - damping) * max(nodes, 1)
-    if damping <= 0.0 or tolerance >= start:
-        return 1
-    return max(1, min(max_iterations, 1 + math.ceil(math.log(tolerance / start) / math.log(damping))))
+@dataclass(frozen=True)
+class _Target:
+    """What a request projects and computes, found before anything runs."""
+    label: str
+    rel: str
+    scope: Any                 # queries.provenance scope: the (source, year) pairs read
+    measures: list[str]
+    coefficient: str           # the link property the distance is -ln of
+    distance: str              # "hops", "-ln a" or "-ln b"
+    bases: dict[bool, str]     # the cache's base name without / with distances
+    state: dict[str, Any] | None
+
+    @property
+    def distances(self) -> bool:
+        """Whether the projection needs the distance: only strongest-chain betweenness reads it."""
+        return self.distance != "hops" and "betweenness" in self.measures
 
 
-def estimate(nodes: int, rels: int, measures, *, sampling: int = 0, max_iterations: int = 200,
-             tolerance: float = 1e-7, damping: float = 0.85, projected: bool = False,
-             rates: dict[str, float] | None = None) -> dict[str, float]:
-    """Seconds each part of a run should take on a graph of ``nodes`` and ``rels``; key ``total`` sums them.
-    PageRank counts the iterations it may need to reach ``tolerance`` (pagerank_iterations); eigenvector
-    every iteration up to ``max_iterations``, since nothing bounds its convergence in advance (a graph with
-    a cycle of period two never converges)."""
-    r = {**RATES, **(rates or {})}
-    parts = {"projection": 0.0 if projected else r["project_fixed_s"] + rels * r["project_per_rel_s"]}
-    if "degree" in measures:
-        parts["degree"] = 2 * (r["call_s"] + rels * r["degree_per_rel_s"])
-    if "strength" in measures:
-        parts["strength"] = 2 * (r["call_s"] + rels * r["degree_per_rel_s"])
-    if "pagerank" in measures:
-        parts["pagerank"] = r["call_s"] + pagerank_iterations(nodes, tolerance, damping, max_iterations) * rels * r[
-            "iteration_per_rel_s"]
-    if "eigenvector" in measures:
-        parts["eigenvector"] = r["call_s"] + max_iterations * rels * r["iteration_per_rel_s"]
-    if "betweenness" in measures:
-        sources = min(sampling, nodes) if sampling else nodes
-        parts["betweenness"] = r["call_s"] + sources * rels * r["betweenness_per_source_rel_s"]
-    parts["ranking"] = r["call_s"] + nodes * r["top_per_node_s"]
-    parts["total"] = sum(parts.values())
-    return parts
-
-
-def fitting_sampling(nodes: int, rels: int, budget_s: float, rates: dict[str, float] | None = None) -> int:
-    """The most betweenness sources whose searches fit in ``budget_s`` seconds (at least 1)."""
-    r = {**RATES, **(rates or {})}
-    per_source = max(rels, 1) * r["betweenness_per_source_rel_s"]
-    return max(1, min(nodes, int(max(budget_s - r["call_s"], 0.0) / per_source)))
-
-
-def _too_slow(p: dict[str, Any], measures: list[str], nodes: int, rels: int, limit_s: float) -> str | None:
-    """Why the run would need more than twice its time limit, and what fits; None when it may fit."""
-    est = estimate(nodes, rels, measures, sampling=p["betweenness_sampling"], max_iterations=p["max_iterations"],
-                   tolerance=p["tolerance"], damping=p["damping"], projected=True)
-    if est["total"] <= 2 * limit_s:
-        return None
-    heavy = sorted((m for m in ("betweenness", "eigenvector") if m in est), key=lambda m: -est[m])
-    fits = []
-    if "betweenness" in est:
-        rest = est["total"] - est["betweenness"]
-        fits.append(f"betweenness_sampling = {fitting_sampling(nodes, rels, max(limit_s - rest, 0.0))}")
-    if heavy:
-        fits.append(f"measures without {' and '.join(heavy)}")
-    fits.append("a longer time limit")
-    parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
-    return (f"this run would take about {est['total']:,.0f} s on {nodes:,} nodes and {rels:,} links ({parts}), "
-            f"more than twice the time limit of {limit_s:g} s; what fits: {'; or '.join(fits)}")
-
-
-def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
+def _target(tx, p: dict[str, Any]) -> _Target | None:
     label = check_label("Sector" if p["layer"] == "sector" else "Firm")
     rel = check_rel_type("SUPPLIES")
     scope = resolve(tx, BASES["sector_flows" if label == "Sector" else "firm_flows"], source=p["source"],
                     year=p["year"], allow_all_sources=label == "Firm")
     if not scope.pairs:
-        return []
-    year = scope.year
-    measures = wanted(p["measures"], p["order_by"])
+        return None
     coefficient, distance = _DISTANCE[p["weight"]]
-    if p["betweenness"] == "unweighted":
-        distance = "hops"
+    spec = {"layer": p["layer"], "year": scope.year, "weight": p["weight"], "sources": sorted(scope.sources),
+            "min_weight": p["min_weight"], "self_loops": p["self_loops"]}
+    bases = {d: gds_cache.base_name(p["layer"], scope.year, p["weight"], {**spec, "distances": d})
+             for d in (False, True)}
+    return _Target(label, rel, scope, wanted(p["measures"], p["order_by"]), coefficient,
+                   "hops" if p["betweenness"] == "unweighted" else distance, bases,
+                   gds_cache.data_state(tx, scope.sources, label, rel))
+
+
+def _runs(p: dict[str, Any], t: _Target, nodes: int, rels: int) -> list[tuple[str, str, str, dict[str, Any]]]:
+    """(measure, column, GDS algorithm, configuration) of every computation the request makes, in order."""
+    iterative = {"maxIterations": p["max_iterations"], "tolerance": p["tolerance"], "relationshipWeightProperty": "w"}
+    between = betweenness_config(p["betweenness_sampling"], nodes)
+    if t.distance != "hops":
+        between["relationshipWeightProperty"] = "d"
+    every = [("degree", "out_degree", "degree", {"orientation": "NATURAL"}),
+             ("degree", "in_degree", "degree", {"orientation": "REVERSE"}),
+             ("strength", "out_strength", "degree", {"orientation": "NATURAL", "relationshipWeightProperty": "w"}),
+             ("strength", "in_strength", "degree", {"orientation": "REVERSE", "relationshipWeightProperty": "w"}),
+             ("pagerank", "pagerank_raw", "pageRank", {**iterative, "dampingFactor": p["damping"]}),
+             ("betweenness", "betweenness", "betweenness", between),
+             ("eigenvector", "eigenvector", "eigenvector", iterative)]
+    return [(m, column, algo, {**cfg, "concurrency": p["concurrency"] or threads(algo, rels)})
+            for m, column, algo, cfg in every if m in t.measures]
+
+
+def _kept(graph: str, runs, present: set[str]) -> set[str]:
+    """The measures whose every computation the projection keeps from an earlier request."""
+    missing = {m for m, _, algo, cfg in runs if not gds_cache.kept(gds_cache.result_key(graph, algo, cfg), present)}
+    return {m for m, *_ in runs} - missing
+
+
+def _find(tx, t: _Target, project=None) -> gds_cache.Projection | None:
+    """The cached projection that serves the request (one with distances serves one without them too), or
+    with ``project`` the one made for it, which replaces one without distances it makes redundant."""
+    also = () if t.distances else (t.bases[True],)
+    if project is None:
+        return gds_cache.find(tx, t.bases[t.distances], t.state, also=also)
+    return gds_cache.projection(tx, t.bases[t.distances], t.state, project, also=also,
+                                covers=(t.bases[False],) if t.distances else ())
+
+
+def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
+    t = _target(tx, p)
+    if t is None:
+        return []
+    label, year, measures, distance, scope = t.label, t.scope.year, t.measures, t.distance, t.scope
     money = "table currency" if label == "Sector" else "thousand USD"
     unit = money if p["weight"] == "value" else f"share ({p['weight']})"
     tx.provenance.units.update({"in_strength": unit, "out_strength": unit})
 
-    distances = distance != "hops" and "betweenness" in measures
-
     def project(name: str) -> tuple[int, int]:
-        info = tx.run((_PROJECT_DISTANCES if distances else _PROJECT).format(label=label, rel=rel),
-                      {"year": year, "sources": scope.sources, "weight": p["weight"], "coefficient": coefficient,
+        info = tx.run((_PROJECT_DISTANCES if t.distances else _PROJECT).format(label=label, rel=t.rel),
+                      {"year": year, "sources": t.scope.sources, "weight": p["weight"], "coefficient": t.coefficient,
                        "min_weight": p["min_weight"], "self_loops": p["self_loops"], "graph": name})
         return (int(info[0]["nodes"]), int(info[0]["rels"])) if info else (0, 0)
 
-    spec = {"layer": p["layer"], "year": year, "weight": p["weight"], "sources": sorted(scope.sources),
-            "min_weight": p["min_weight"], "self_loops": p["self_loops"]}
-    bases = {d: gds_cache.base_name(p["layer"], year, p["weight"], {**spec, "distances": d}) for d in (False, True)}
-    state = gds_cache.data_state(tx, scope.sources, label, rel)
-    # one with distances serves a request without them too, and replaces the one without
-    graph = gds_cache.projection(tx, bases[distances], state, project, also=() if distances else (bases[True],),
-                                 covers=(bases[False],) if distances else ())
+    graph = _find(tx, t, project)
     tx.provenance.notes.append(
         f"GDS projection of {graph.nodes:,} nodes and {graph.rels:,} links: " +
         ("reused from the cache" if graph.reused else "kept for later requests" if graph.cached
          else "temporary (data without a load version cannot be cached)"))
     if not graph.nodes:
         return []
-    why = _too_slow(p, measures, graph.nodes, graph.rels, getattr(tx, "timeout_s", 30.0))
+    present = gds_cache.node_properties(tx, graph.name) if graph.cached else set()
+    runs = _runs(p, t, graph.nodes, graph.rels)
+    why = too_slow(p, measures, graph.nodes, graph.rels, getattr(tx, "timeout_s", 30.0),
+                   kept=_kept(graph.name, runs, present))
     if why:
         raise ParameterError(f"centrality: {why}")
 
@@ -286,11 +250,9 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
                    "YIELD propertiesRemoved RETURN propertiesRemoved", {"g": g, "props": written, "mine": tag})
     converged: dict[str, dict[str, Any]] = {}
 
-    present = gds_cache.node_properties(tx, g) if graph.cached else set()
     room = [gds_cache.MAX_KEPT - sum(1 for n in present if n.startswith(gds_cache.KEEP_PREFIX))]
 
     def mutate(algo: str, column: str, cfg: dict[str, Any]) -> dict[str, Any]:
-        cfg = {**cfg, "concurrency": p["concurrency"] or threads(algo, graph.rels)}
         key = gds_cache.result_key(g, algo, cfg)
         found = gds_cache.kept(key, present) if graph.cached else None
         if found:   # the same algorithm and settings ran on this projection before: only rank
@@ -309,24 +271,13 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
             gds_cache.keep(props[column], out)
         return out
 
-    if "degree" in measures:
-        mutate("degree", "out_degree", {"orientation": "NATURAL"})
-        mutate("degree", "in_degree", {"orientation": "REVERSE"})
-    if "strength" in measures:
-        mutate("degree", "out_strength", {"orientation": "NATURAL", "relationshipWeightProperty": "w"})
-        mutate("degree", "in_strength", {"orientation": "REVERSE", "relationshipWeightProperty": "w"})
-    iterative = {"maxIterations": p["max_iterations"], "tolerance": p["tolerance"], "relationshipWeightProperty": "w"}
-    if "pagerank" in measures:
-        converged["pagerank"] = mutate("pageRank", "pagerank_raw", {**iterative, "dampingFactor": p["damping"]})
+    for m, column, algo, cfg in runs:
+        out = mutate(algo, column, cfg)
+        if m in ("pagerank", "eigenvector"):
+            converged[m] = out
     sources = None
     if "betweenness" in measures:
         sources = graph.nodes if not p["betweenness_sampling"] else min(p["betweenness_sampling"], graph.nodes)
-        between = betweenness_config(p["betweenness_sampling"], graph.nodes)
-        if distance != "hops":
-            between["relationshipWeightProperty"] = "d"
-        mutate("betweenness", "betweenness", between)
-    if "eigenvector" in measures:
-        converged["eigenvector"] = mutate("eigenvector", "eigenvector", iterative)
     for m, c in converged.items():
         name = "PageRank" if m == "pagerank" else "Eigenvector centrality"
         tx.provenance.notes.append(
@@ -351,10 +302,10 @@ def centrality(tx, p: dict[str, Any]) -> list[dict[str, Any]]:
         tx.cleanup[:] = [c for c in tx.cleanup if c[1].get("mine") != tag]
 
     rows = []
-    for rank, t in enumerate(top, start=1):
-        v = dict(zip(columns, t["vals"]))
+    for rank, row in enumerate(top, start=1):
+        v = dict(zip(columns, row["vals"]))
         degree = "degree" in measures
-        rows.append({"key": t["key"], "name": t["name"], "country": t["country"], "industry": t["industry"],
+        rows.append({"key": row["key"], "name": row["name"], "country": row["country"], "industry": row["industry"],
                      "degree": int(v["in_degree"] + v["out_degree"]) if degree else None,
                      "in_degree": int(v["in_degree"]) if degree else None,
                      "out_degree": int(v["out_degree"]) if degree else None,
@@ -462,24 +413,40 @@ CENTRALITY = QueryModule(
 MODULES = (CENTRALITY,)
 
 
-def preview(layer: str, year: int | None = None, *, settings=None) -> dict[str, Any]:
-    """The size of the graph a request would project, for an estimate BEFORE running it: a cached
-    projection's own counts when one of the layer and year is in the catalog (``projected`` True), else
-    the count store's totals of the layer's nodes and SUPPLIES links over every year, an upper bound
-    read in O(1)."""
+def preview(layer: str, year: int | None = None, *, params: dict[str, Any] | None = None,
+            settings=None) -> dict[str, Any]:
+    """The size of the graph a request would project, for an estimate BEFORE running it. With the request's
+    ``params`` and a cached projection that serves them: its own counts (``projected`` True) and the
+    measures it keeps for these settings (``kept``). Else the size of the largest cached projection of the
+    layer and year (``projected`` only without ``params``), or the count store's totals of the layer's
+    nodes and SUPPLIES links over every year, an upper bound read in O(1); ``distances``: the projection to
+    be made needs the distances of strongest-chain betweenness."""
     from connection import analytics
+    from queries.runner import ReadTx
 
     label, rel = check_label("Sector" if layer == "sector" else "Firm"), check_rel_type("SUPPLIES")
     prefix = f"{gds_cache.PREFIX}{layer}_" + (f"{int(year)}_" if year is not None else "")
+    p = None if params is None else CENTRALITY.coerce_params({**params, "layer": layer, "year": year})
 
     def work(tx) -> dict[str, Any]:
+        distances = False
+        if p is not None and year is not None:
+            rt = ReadTx(tx, row_cap=1000)
+            t = _target(rt, p)
+            graph = None if t is None else _find(rt, t)
+            if graph is not None:
+                runs = _runs(p, t, graph.nodes, graph.rels)
+                return {"nodes": graph.nodes, "rels": graph.rels, "projected": True, "distances": False,
+                        "kept": sorted(_kept(graph.name, runs, gds_cache.node_properties(rt, graph.name)))}
+            distances = t is not None and t.distances
         hit = tx.run("CALL gds.graph.list() YIELD graphName, nodeCount, relationshipCount "
                      "WHERE graphName STARTS WITH $prefix RETURN nodeCount AS nodes, relationshipCount AS rels "
                      "ORDER BY rels DESC LIMIT 1", {"prefix": prefix}).single()
-        if hit is not None and year is not None:
-            return {"nodes": int(hit["nodes"]), "rels": int(hit["rels"]), "projected": True}
+        if hit is not None and year is not None:   # another projection of the year: its size, if not itself
+            return {"nodes": int(hit["nodes"]), "rels": int(hit["rels"]), "projected": p is None,
+                    "distances": distances, "kept": []}
         nodes = tx.run(f"MATCH (n:{label}) RETURN count(n) AS c").single()["c"]
         rels = tx.run(f"MATCH (:{label})-[r:{rel}]->() RETURN count(r) AS c").single()["c"]
-        return {"nodes": int(nodes), "rels": int(rels), "projected": False}
+        return {"nodes": int(nodes), "rels": int(rels), "projected": False, "distances": distances, "kept": []}
 
     return analytics(work, settings=settings)
