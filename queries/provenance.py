@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from queries import listing
 from queries.errors import ParameterError
 from schema.model import check_label, check_rel_type
 
@@ -47,6 +48,7 @@ class Basis:
     var: str
     yearly: bool = True
     listing: str | None = None  # a cheaper Cypher for the (source, year) pairs than scanning every record
+    counted: str | None = None  # relationship type whose count guards a kept listing (queries.listing)
 
     @property
     def pairs(self) -> str:
@@ -79,7 +81,8 @@ BASES: dict[str, Basis] = {b.name: b for b in [
     Basis("sector_table", "input-output table accounts (SectorYear)", f"(y:{_SECTOR_YEAR})", "y"),
     Basis("sector_flows", "input-output flows between sectors (SUPPLIES)", f"(:{_SECTOR})-[r:{_SUPPLIES}]->(:{_SECTOR})",
           "r", listing=_SECTOR_TABLES),
-    Basis("firm_flows", "firm-to-firm supply links (SUPPLIES)", f"(:{_FIRM})-[r:{_SUPPLIES}]->(:{_FIRM})", "r"),
+    Basis("firm_flows", "firm-to-firm supply links (SUPPLIES)", f"(:{_FIRM})-[r:{_SUPPLIES}]->(:{_FIRM})", "r",
+          counted=_SUPPLIES),
     Basis("fdi_projects", "firm-level FDI projects (INVESTS_IN)", f"(:{_FIRM})-[r:{_INVESTS_IN}]->()", "r"),
     Basis("fdi_statistics", "country-level FDI statistics (FDI_STATISTIC)",
           f"(:{_COUNTRY})-[r:{_FDI_STATISTIC}]->()", "r"),
@@ -282,8 +285,7 @@ def resolve(tx, basis: Basis, *, source: str = "", year: int | None = None, all_
             scope = Scope(basis, pairs)
             prov.scopes.append(scope)
             return scope
-    found = [(r["source"], r["year"]) for r in tx.run(basis.pairs, params or {})]
-    found = sorted(set(found), key=lambda p: (p[0], -1 if p[1] is None else p[1]))
+    found = listing.pairs(tx, basis, params)
     available = sorted({s for s, _ in found})
     if secondary and source not in ("", ALL_SOURCES) and source not in available:
         prov.notes.append(f"dataset {source!r} holds no {basis.what}: the default choice is read")

@@ -42,6 +42,7 @@ import shutil
 import sys
 import tempfile
 import time
+import uuid
 from operator import itemgetter
 from pathlib import Path
 
@@ -198,6 +199,9 @@ def _node_file(files: _Files, label: str, nr):
         # a first load into an empty store: every dataset written is at version 1, as the writer counts
         header.append("data_version:long")
         columns.append(pa.array([1] * len(rows), type=pa.int64()))
+    if label == "Dataset" and "data_stamp" not in names:
+        header.append("data_stamp:string")
+        columns.append(pa.array([uuid.uuid4().hex for _ in rows], type=pa.string()))
     files.write("nodes", label, header, columns)
     return keys
 

@@ -11,7 +11,7 @@ one after the other through transactions:
   overrides an earlier one's, a None value removes it; a ``fill_only`` load (an MRIO table's countries)
   sets its properties only on nodes no earlier load created; ``common`` properties are folded in;
 * ``loaded_at`` is the first load's (the writer sets it only when missing); ``data_version`` of each
-  Dataset counts the loads that changed records and named it (``NEW_DATA_VERSION``: a first load of an
+  Dataset counts the loads that changed records and named it (and ``data_stamp`` is a new random text) (``NEW_DATA_VERSION``: a first load of an
   empty store changes records whenever it holds a relationship or a new or changed node besides its
   Dataset); no ``loading`` mark (nothing is visible before the import is complete);
 * relationships of one type whose loads cannot share an identity (a common identity property, e.g. a
@@ -34,6 +34,7 @@ threads finish in, so the merged graph does not depend on timing.
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import Future
 from contextlib import contextmanager
 
@@ -206,6 +207,7 @@ class Collector:
                 props = dict(n["props"])
                 if label == "Dataset":
                     props["data_version"] = self.versions.get(key, 0) or None
+                    props["data_stamp"] = uuid.uuid4().hex if props["data_version"] else None
                 row = {"key": key, "props": props}
                 if n["loaded_at"] is not None:
                     row["loaded_at"] = n["loaded_at"]

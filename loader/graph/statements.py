@@ -151,8 +151,10 @@ CLEAR_MARK = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) REMOVE d.loading, d.
 
 # every load that changed a dataset's records counts up its data_version: cached GDS projections are named
 # by it (queries.gds_cache), so none made from the old data is served after the change
+# (and data_stamp, new on every change: versions count from 1 again in a database emptied and loaded again)
 NEW_DATA_VERSION = ("UNWIND $rows AS k MATCH (d:Dataset {key: k}) "
-                    "SET d.data_version = coalesce(d.data_version, 0) + 1 RETURN count(*) AS seen")
+                    "SET d.data_version = coalesce(d.data_version, 0) + 1, d.data_stamp = randomUUID() "
+                    "RETURN count(*) AS seen")
 # and the projections themselves go (best effort, on the analytics server): a database emptied and loaded
 # again counts versions from 1 again, with new node ids
 DROP_CACHED_PROJECTIONS = ("CALL gds.graph.list() YIELD graphName WHERE graphName STARTS WITH 'gvn_cache_' "

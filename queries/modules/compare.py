@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from queries import listing
 from queries.errors import ParameterError
 from queries.model import Column, Param, QueryModule
 from queries.modules.centrality import CENTRALITY
@@ -47,7 +48,7 @@ def two_years(tx, basis: Basis, p: dict[str, Any], params: dict[str, Any] | None
     source, year_b = b.source, b.year
     year_a = p["year_a"]
     if year_a is None:
-        held = sorted({y for s, y in ((r["source"], r["year"]) for r in tx.run(basis.pairs, params or {}))
+        held = sorted({y for s, y in listing.pairs(tx, basis, params)
                        if s == source and y is not None and y < year_b and not tx.provenance.skipped(s, y)})
         if not held:
             raise ParameterError(f"parameter 'year_a': dataset {source!r} holds no {basis.what} before {year_b}; "

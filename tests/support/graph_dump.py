@@ -1,6 +1,7 @@
 """Every node and relationship of a database with every property, for comparing two loads exactly.
 
-``loaded_at`` (the moment of a load) is compared by type and presence only; every other property by
+``loaded_at`` (the moment of a load) is compared by type and presence only, ``data_stamp`` (a random
+token) by presence; every other property by
 type and value, so 1 and 1.0 differ as they do in the database. Used by the bulk tests: a bulk import
 and the transactional writer must leave the same graph.
 """
@@ -17,9 +18,10 @@ def _value(v):
 def graph_dump(drv) -> tuple[list, list]:
     """Every node (labels, key, properties) and relationship (type, ends, properties), sorted."""
     def props(p: dict) -> tuple:
-        # loaded_at is the moment of the load: compared by type (a datetime) and presence only
-        return tuple(sorted((k, ("DateTime",) if k == "loaded_at" and type(v).__name__ == "DateTime" else _value(v))
-                            for k, v in p.items()))
+        # loaded_at is the moment of the load: compared by type (a datetime) and presence only; data_stamp, a
+        # random token of each change, by presence
+        return tuple(sorted((k, ("DateTime",) if k == "loaded_at" and type(v).__name__ == "DateTime" else
+                             ("stamp",) if k == "data_stamp" else _value(v)) for k, v in p.items()))
 
     nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p",
                                     database_="neo4j")
