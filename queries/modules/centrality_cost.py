@@ -11,16 +11,18 @@ from collections.abc import Collection
 from typing import Any
 
 # Seconds per unit of work on the benchmark machine (2 cores, GDS 2.13, concurrency 2; the largest graph measured,
-# 1M firms and 5M links, idle machine, 2026-12-03: bench/results.md): what ``estimate`` multiplies. Per-link costs
-# grow with the graph (fewer cache hits), so rates from the largest graph keep the estimate high below it.
+# 1M firms and 5M links, idle machine, 2026-12-03, statement by statement: docs/scaling.md): what ``estimate``
+# multiplies. The larger of the figures measured, so the estimate stays high below that size.
 RATES = {
-    "project_fixed_s": 0.5, "project_per_rel_s": 3.2e-6,     # Cypher-aggregation projection, weight only (15.9 s)
-    "project_distance_per_rel_s": 0.7e-6,                     # and the distance (19.3 s at 5M)
+    "project_fixed_s": 0.5, "project_per_rel_s": 4.7e-6,     # Cypher-aggregation projection, weight only: 16.1 s
+                                                              # at 5M links, 23.9 s on a cold page cache
+    "project_distance_per_rel_s": 0.7e-6,                     # and the distance (19.3 s against 15.9 s at 5M)
     "call_s": 0.05,                                           # one GDS procedure call
     "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
-    "iteration_per_rel_s": 4.8e-8,                            # one PageRank or eigenvector iteration
+    "iteration_per_rel_s": 2.1e-8,                            # one PageRank iteration (96 in 8.1-9.9 s at 5M)
+    "eigenvector_iteration_per_rel_s": 7.6e-8,                # one eigenvector iteration (376 ms at 5M)
     "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
-    "top_per_node_s": 1.1e-6,                                 # ranking on the server (a warm request: 1.2 s)
+    "top_per_node_s": 1.1e-6,                                 # ranking on the server (a warm request: 1.3 s)
 }
 
 
@@ -80,7 +82,7 @@ def estimate(nodes: int, rels: int, measures, *, sampling: int = 0, max_iteratio
         parts["pagerank"] = r["call_s"] + pagerank_iterations(tolerance, damping, max_iterations) * rels * r[
             "iteration_per_rel_s"]
     if "eigenvector" in todo:
-        parts["eigenvector"] = r["call_s"] + max_iterations * rels * r["iteration_per_rel_s"]
+        parts["eigenvector"] = r["call_s"] + max_iterations * rels * r["eigenvector_iteration_per_rel_s"]
     if "betweenness" in todo:
         sources = min(sampling, nodes) if sampling else nodes
         parts["betweenness"] = r["call_s"] + sources * rels * r["betweenness_per_source_rel_s"]
