@@ -9,7 +9,8 @@ reused by every later request for the same graph. Its name says what it holds::
 ``spec`` is a digest of everything the projection query reads (layer, year, weight, min_weight,
 self_loops, the datasets, whether it holds the distances of strongest-chain betweenness: a projection
 with them serves requests without them too); ``data`` a digest of the state of that data: each dataset's
-``data_version`` and the database's count of nodes of the layer's label and of SUPPLIES links (both
+``data_version`` and ``data_stamp`` (a random token the writer renews with every change) and the
+database's count of nodes of the layer's label and of SUPPLIES links (both
 kept by Neo4j's count store, so reading them costs nothing). ``unique`` lets two requests that miss at
 the same moment both create one without colliding; the next one takes either.
 
@@ -72,15 +73,17 @@ def _digest(value: Any) -> str:
 def data_state(tx, sources: list[str], label: str, rel: str) -> dict[str, Any] | None:
     """What identifies the current data of ``sources``, or None when it cannot be told (see above)."""
     label, rel = check_label(label), check_rel_type(rel)
-    rows = tx.run(f"UNWIND $keys AS k OPTIONAL MATCH (d:{_DATASET} {{key: k}}) RETURN k, d.data_version AS v",
-                  {"keys": sorted(sources)})
+    rows = tx.run(f"UNWIND $keys AS k OPTIONAL MATCH (d:{_DATASET} {{key: k}}) "
+                  "RETURN k, d.data_version AS v, d.data_stamp AS s", {"keys": sorted(sources)})
     versions = {r["k"]: r["v"] for r in rows}
     if not sources or any(v is None for v in versions.values()):
         return None
     # both counts come from the count store: O(1) whatever the size of the graph
     nodes = tx.run(f"MATCH (n:{label}) RETURN count(n) AS c")[0]["c"]
     links = tx.run(f"MATCH ()-[r:{rel}]->() RETURN count(r) AS c")[0]["c"]
-    return {"versions": versions, "nodes": nodes, "links": links}
+    # the stamp (None for data loaded before stamps existed): new with every change, also in a database
+    # emptied and loaded again, where versions count from 1 again
+    return {"versions": versions, "stamps": {r["k"]: r["s"] for r in rows}, "nodes": nodes, "links": links}
 
 
 def base_name(layer: str, year: int, weight: str, spec: dict[str, Any]) -> str:
