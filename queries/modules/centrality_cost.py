@@ -19,7 +19,8 @@ RATES = {
     "project_distance_per_rel_s": 0.7e-6,                     # and the distance (19.3 s against 15.9 s at 5M)
     "call_s": 0.05,                                           # one GDS procedure call
     "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
-    "iteration_per_rel_s": 2.1e-8,                            # one PageRank iteration (96 in 8.1-9.9 s at 5M)
+    "iteration_per_rel_s": 3.0e-8,                            # one PageRank iteration (96 in 8.1-14.3 s at 5M,
+                                                              # the most on a first run after a start)
     "eigenvector_iteration_per_rel_s": 7.6e-8,                # one eigenvector iteration (376 ms at 5M)
     "betweenness_per_source_rel_s": 1.0e-7,                   # one Brandes search over one link
     "top_per_node_s": 1.1e-6,                                 # ranking on the server (a warm request: 1.3 s)
