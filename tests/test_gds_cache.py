@@ -206,6 +206,10 @@ def test_a_result_the_projection_keeps_costs_only_its_ranking(loaded, monkeypatc
     size = centrality.preview("firm", 2020, params=request)
     assert size["projected"] and (size["nodes"], size["rels"]) == (4, 4) and size["kept"] == ["betweenness"]
     assert centrality.preview("firm", 2020, params={**request, "betweenness_sampling": 1})["kept"] == []
+    # no year: the one the module chooses (the fixture's latest, 2021, not yet projected)
+    assert centrality.preview("firm", None, params=request)["projected"] is False
+    run_module("centrality", {"layer": "firm", **request})
+    assert centrality.preview("firm", None, params=request)["kept"] == ["betweenness"]
     # as slow as in the test above: refused if it had to run, served since it need not
     monkeypatch.setitem(centrality_cost.RATES, "betweenness_per_source_rel_s", 1.0)
     est = centrality_cost.estimate(4, 4, ["betweenness"], projected=True, kept=size["kept"])

@@ -430,7 +430,7 @@ def preview(layer: str, year: int | None = None, *, params: dict[str, Any] | Non
 
     def work(tx) -> dict[str, Any]:
         distances = False
-        if p is not None and year is not None:
+        if p is not None:   # year None: the one the module would choose
             rt = ReadTx(tx, row_cap=1000)
             t = _target(rt, p)
             graph = None if t is None else _find(rt, t)
