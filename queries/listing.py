@@ -6,7 +6,9 @@ the basis are written, so a listing is kept in this process and served again whi
 id), every Dataset's ``data_stamp`` (a random token the one writer, ``loader.graph``, sets anew with
 every change of a dataset's records, beside counting up its ``data_version``, which starts from 1 again
 in a database emptied and loaded again) and the count store's total of the basis's relationship type
-are all the same: three reads that cost nothing.
+or node label (``Basis.counted``) are all the same: three reads that cost nothing. Firms (a scan of
+every Firm node: 0.5-1.2 s at 1M) and every kind of link are listed this way; the sector tables have a
+cheap listing of their own.
 
 What those do not see is never kept: a listing holding a dataset no load has stamped (records written
 by hand, without a Dataset node, or loaded before stamps existed) is read again on every request, as
@@ -37,8 +39,10 @@ def pairs(tx, basis, params: dict[str, Any] | None = None) -> list[tuple[str, An
         return read()
     db = tx.run("CALL db.info() YIELD id RETURN id")[0]["id"]
     stamps = {r["k"]: r["s"] for r in tx.run(f"MATCH (d:{_DATASET}) RETURN d.key AS k, d.data_stamp AS s")}
-    links = tx.run(f"MATCH ()-[r:{check_rel_type(basis.counted)}]->() RETURN count(r) AS c")[0]["c"]
-    key = (basis.name, basis.pairs, db, tuple(sorted(stamps.items(), key=str)), links)
+    kind, name = basis.counted
+    count = (f"MATCH (n:{check_label(name)}) RETURN count(n) AS c" if kind == "node" else
+             f"MATCH ()-[r:{check_rel_type(name)}]->() RETURN count(r) AS c")
+    key = (basis.name, basis.pairs, db, tuple(sorted(stamps.items(), key=str)), tx.run(count)[0]["c"])
     with _lock:
         hit = _kept.get(key)
     if hit is not None:

@@ -48,7 +48,8 @@ class Basis:
     var: str
     yearly: bool = True
     listing: str | None = None  # a cheaper Cypher for the (source, year) pairs than scanning every record
-    counted: str | None = None  # relationship type whose count guards a kept listing (queries.listing)
+    # ("relationship", TYPE) or ("node", LABEL): whose count-store total guards a kept listing (queries.listing)
+    counted: tuple[str, str] | None = None
 
     @property
     def pairs(self) -> str:
@@ -82,14 +83,19 @@ BASES: dict[str, Basis] = {b.name: b for b in [
     Basis("sector_flows", "input-output flows between sectors (SUPPLIES)", f"(:{_SECTOR})-[r:{_SUPPLIES}]->(:{_SECTOR})",
           "r", listing=_SECTOR_TABLES),
     Basis("firm_flows", "firm-to-firm supply links (SUPPLIES)", f"(:{_FIRM})-[r:{_SUPPLIES}]->(:{_FIRM})", "r",
-          counted=_SUPPLIES),
-    Basis("fdi_projects", "firm-level FDI projects (INVESTS_IN)", f"(:{_FIRM})-[r:{_INVESTS_IN}]->()", "r"),
+          counted=("relationship", _SUPPLIES)),
+    Basis("fdi_projects", "firm-level FDI projects (INVESTS_IN)", f"(:{_FIRM})-[r:{_INVESTS_IN}]->()", "r",
+          counted=("relationship", _INVESTS_IN)),
     Basis("fdi_statistics", "country-level FDI statistics (FDI_STATISTIC)",
-          f"(:{_COUNTRY})-[r:{_FDI_STATISTIC}]->()", "r"),
-    Basis("trade", "bilateral trade flows (EXPORTS)", f"(:{_COUNTRY})-[r:{_EXPORTS}]->(:{_COUNTRY})", "r"),
-    Basis("gvc_stages", "GVC stages firms perform (PERFORMS)", f"(:{_FIRM})-[r:{_PERFORMS}]->(:{_STAGE})", "r"),
-    Basis("firms", "firms (Firm records: size, output, foreign share, location)", f"(f:{_FIRM})", "f", yearly=False),
-    Basis("ownership", "equity stakes (OWNS)", f"()-[r:{_OWNS}]->(:{_FIRM})", "r", yearly=False),
+          f"(:{_COUNTRY})-[r:{_FDI_STATISTIC}]->()", "r", counted=("relationship", _FDI_STATISTIC)),
+    Basis("trade", "bilateral trade flows (EXPORTS)", f"(:{_COUNTRY})-[r:{_EXPORTS}]->(:{_COUNTRY})", "r",
+          counted=("relationship", _EXPORTS)),
+    Basis("gvc_stages", "GVC stages firms perform (PERFORMS)", f"(:{_FIRM})-[r:{_PERFORMS}]->(:{_STAGE})", "r",
+          counted=("relationship", _PERFORMS)),
+    Basis("firms", "firms (Firm records: size, output, foreign share, location)", f"(f:{_FIRM})", "f", yearly=False,
+          counted=("node", _FIRM)),
+    Basis("ownership", "equity stakes (OWNS)", f"()-[r:{_OWNS}]->(:{_FIRM})", "r", yearly=False,
+          counted=("relationship", _OWNS)),
 ]}
 
 
