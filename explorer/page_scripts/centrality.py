@@ -106,7 +106,8 @@ with tab_rank:
         st.caption(f"No time estimate ({type(exc).__name__}).")
     # the measures the page asks for: the cheap ones, and the expensive ones too when they cost nothing here
     small = size is not None and centrality_cost.estimate(
-        size["nodes"], size["rels"], ("betweenness", "eigenvector"), sampling=sampling, projected=True)["total"] < SMALL_S
+        size["nodes"], size["rels"], ("betweenness", "eigenvector"), sampling=sampling,
+        projected=True)["total"] < SMALL_S
     measures_param = dataclasses.replace(centrality["measures"], default=centrality_module.MEASURES if small
                                          else centrality_module.CHEAP)
     fields["measures"] = measures_param

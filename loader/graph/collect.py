@@ -11,9 +11,9 @@ one after the other through transactions:
   overrides an earlier one's, a None value removes it; a ``fill_only`` load (an MRIO table's countries)
   sets its properties only on nodes no earlier load created; ``common`` properties are folded in;
 * ``loaded_at`` is the first load's (the writer sets it only when missing); ``data_version`` of each
-  Dataset counts the loads that changed records and named it (and ``data_stamp`` is a new random text) (``NEW_DATA_VERSION``: a first load of an
-  empty store changes records whenever it holds a relationship or a new or changed node besides its
-  Dataset); no ``loading`` mark (nothing is visible before the import is complete);
+  Dataset counts the loads that changed records and named it, and its ``data_stamp`` is a new random token
+  (``NEW_DATA_VERSION``: a first load of an empty store changes records whenever it holds a relationship
+  or a new or changed node besides its Dataset); no ``loading`` mark (nothing is visible before the import is complete);
 * relationships of one type whose loads cannot share an identity (a common identity property, e.g. a
   table's ``year``, differs, or both are replaced slices of different sources) go to one file each; otherwise the loads' rows are folded into one and
   merged by identity in order (``diff.plan_rels``); firm supply shares a/b are computed once over

@@ -104,7 +104,8 @@ WHERE w >= $min_weight AND w > 0
 WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w}}}}) AS g
 """ + _RETURN
 # and the distance -ln c, for strongest-chain betweenness: a second sum over every link, and a logarithm
-_PROJECT_DISTANCES = _LINKS + """WITH s, t, sum(coalesce(r[$weight], 0.0)) AS w, sum(coalesce(r[$coefficient], 0.0)) AS c
+_PROJECT_DISTANCES = _LINKS + """
+WITH s, t, sum(coalesce(r[$weight], 0.0)) AS w, sum(coalesce(r[$coefficient], 0.0)) AS c
 WHERE w >= $min_weight AND w > 0
 WITH s, t, w, CASE WHEN c >= 1.0 THEN 0.0 WHEN c > 0 THEN -log(c) ELSE 1.0e9 END AS d
 WITH gds.graph.project($graph, s, t, {{relationshipProperties: {{w: w, d: d}}}}) AS g

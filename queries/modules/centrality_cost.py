@@ -118,5 +118,3 @@ def too_slow(p: dict[str, Any], measures: list[str], nodes: int, rels: int, limi
     parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)
     return (f"this run would take about {est['total']:,.0f} s on {nodes:,} nodes and {rels:,} links ({parts}), "
             f"more than twice the time limit of {limit_s:g} s; what fits: {'; or '.join(fits)}")
-
-
