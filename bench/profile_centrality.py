@@ -8,8 +8,8 @@
 * the projection with and without the distance of strongest-chain betweenness, alternated after a warm-up
   (``--projections`` rounds of A B B A).
 
-The requests name no dataset by default (``--source ''``), as the Centrality page does; the module's kept
-listing of (dataset, year) pairs is dropped before each cold request, as a load would make it stale.
+The requests name no dataset by default (``--source ''``), as the Centrality page does; the (dataset, year)
+pairs come from the listing the writer keeps (``schema.listings``; the suite stores it as a load would).
 """
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _timed_statements(log: list):
 
 def requests(year: int, source: str) -> None:
     from connection import analytics
-    from queries import gds_cache, listing
+    from queries import gds_cache
     from queries.runner import run_module
 
     log: list = []
@@ -46,7 +46,6 @@ def requests(year: int, source: str) -> None:
     for label in ("cold, first", "cold, second", "warm"):
         if label.startswith("cold"):
             analytics(gds_cache.drop_all)
-            listing.forget()
         log.clear()
         t = time.perf_counter()
         df = run_module("centrality", {"layer": "firm", "year": year, "source": source, "limit": 100}, timeout_s=600)

@@ -173,6 +173,16 @@ def export_graph(folder: Path = typer.Argument(..., help="folder for nodes.parqu
                f"{'every year' if year is None else year}) in nodes.parquet and links.parquet")
 
 
+@app.command("listings")
+def relist(quiet: bool = QUIET_OPT):
+    """List again the (dataset, year) pairs each kind of record holds (kept for the modules' defaults; every
+    load keeps them): after records were written or edited by hand, or data loaded by an older version."""
+    from loader.graph.listings import refresh_all
+
+    took = refresh_all(progress=not quiet)
+    typer.echo("listed again: " + ", ".join(f"{k} {v:.1f} s" for k, v in took.items()))
+
+
 @fetch_app.command("oecd-icio")
 def fetch_oecd(folder: Path = typer.Argument(..., help="where to store the download"),
                year: Optional[List[int]] = typer.Option(None, "--year", help="repeatable; default all"),

@@ -30,14 +30,13 @@ from typing import Any
 
 from queries import listing
 from queries.errors import ParameterError
+from schema.listings import KEPT, pairs_cypher
 from schema.model import check_label, check_rel_type
 
 ALL_SOURCES = "*"
 
-_FIRM, _SECTOR, _SECTOR_YEAR, _COUNTRY, _STAGE, _DATASET = map(
-    check_label, ("Firm", "Sector", "SectorYear", "Country", "Stage", "Dataset"))
-_SUPPLIES, _INVESTS_IN, _FDI_STATISTIC, _EXPORTS, _PERFORMS, _OWNS = map(
-    check_rel_type, ("SUPPLIES", "INVESTS_IN", "FDI_STATISTIC", "EXPORTS", "PERFORMS", "OWNS"))
+_SECTOR, _SECTOR_YEAR, _DATASET = map(check_label, ("Sector", "SectorYear", "Dataset"))
+_SUPPLIES = check_rel_type("SUPPLIES")
 
 
 @dataclass(frozen=True)
@@ -48,17 +47,12 @@ class Basis:
     var: str
     yearly: bool = True
     listing: str | None = None  # a cheaper Cypher for the (source, year) pairs than scanning every record
-    # ("relationship", TYPE) or ("node", LABEL): whose count-store total guards a kept listing (queries.listing)
-    counted: tuple[str, str] | None = None
+    kept: str | None = None  # the writer's stored listing of these records (schema.listings, queries.listing)
 
     @property
     def pairs(self) -> str:
         """Cypher returning the distinct (source, year) of the records: columns source, year."""
-        if self.listing:
-            return self.listing
-        year = f"{self.var}.year" if self.yearly else "null"
-        # records without a source (hand-written data) form the dataset '' so that they can still be chosen
-        return f"MATCH {self.pattern} RETURN DISTINCT coalesce({self.var}.source, '') AS source, {year} AS year"
+        return self.listing or pairs_cypher(self.pattern, self.var, self.yearly)
 
     @property
     def exists(self) -> str:
@@ -78,24 +72,23 @@ MATCH (s)-[r:{_SUPPLIES}]->(:{_SECTOR})
 RETURN DISTINCT coalesce(r.source, '') AS source, r.year AS year
 """
 
+def _kept(name: str, what: str) -> Basis:
+    """A basis whose listing the writer keeps (``schema.listings``): its records are that listing's."""
+    k = KEPT[name]
+    return Basis(name, what, k.pattern, k.var, yearly=k.yearly, kept=name)
+
+
 BASES: dict[str, Basis] = {b.name: b for b in [
     Basis("sector_table", "input-output table accounts (SectorYear)", f"(y:{_SECTOR_YEAR})", "y"),
     Basis("sector_flows", "input-output flows between sectors (SUPPLIES)", f"(:{_SECTOR})-[r:{_SUPPLIES}]->(:{_SECTOR})",
           "r", listing=_SECTOR_TABLES),
-    Basis("firm_flows", "firm-to-firm supply links (SUPPLIES)", f"(:{_FIRM})-[r:{_SUPPLIES}]->(:{_FIRM})", "r",
-          counted=("relationship", _SUPPLIES)),
-    Basis("fdi_projects", "firm-level FDI projects (INVESTS_IN)", f"(:{_FIRM})-[r:{_INVESTS_IN}]->()", "r",
-          counted=("relationship", _INVESTS_IN)),
-    Basis("fdi_statistics", "country-level FDI statistics (FDI_STATISTIC)",
-          f"(:{_COUNTRY})-[r:{_FDI_STATISTIC}]->()", "r", counted=("relationship", _FDI_STATISTIC)),
-    Basis("trade", "bilateral trade flows (EXPORTS)", f"(:{_COUNTRY})-[r:{_EXPORTS}]->(:{_COUNTRY})", "r",
-          counted=("relationship", _EXPORTS)),
-    Basis("gvc_stages", "GVC stages firms perform (PERFORMS)", f"(:{_FIRM})-[r:{_PERFORMS}]->(:{_STAGE})", "r",
-          counted=("relationship", _PERFORMS)),
-    Basis("firms", "firms (Firm records: size, output, foreign share, location)", f"(f:{_FIRM})", "f", yearly=False,
-          counted=("node", _FIRM)),
-    Basis("ownership", "equity stakes (OWNS)", f"()-[r:{_OWNS}]->(:{_FIRM})", "r", yearly=False,
-          counted=("relationship", _OWNS)),
+    _kept("firm_flows", "firm-to-firm supply links (SUPPLIES)"),
+    _kept("fdi_projects", "firm-level FDI projects (INVESTS_IN)"),
+    _kept("fdi_statistics", "country-level FDI statistics (FDI_STATISTIC)"),
+    _kept("trade", "bilateral trade flows (EXPORTS)"),
+    _kept("gvc_stages", "GVC stages firms perform (PERFORMS)"),
+    _kept("firms", "firms (Firm records: size, output, foreign share, location)"),
+    _kept("ownership", "equity stakes (OWNS)"),
 ]}
 
 

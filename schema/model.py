@@ -64,6 +64,9 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("ReportVersion", "NAME|VERSION", "One saved version of a report.", ()),
     NodeLabel("LoadLock", "the resource a load writes: dataset:<Dataset key>, firm-supplies:<year>",
               "Held by a running load and deleted when it ends (loader/graph/locks.py); no data.", ()),
+    NodeLabel("Listing", "the kind of record listed: firm_flows, fdi_projects, trade, firms, ...",
+              "The (dataset, year) pairs one kind of record holds, kept by the writer for the modules' default "
+              "dataset and year (schema/listings.py); no data of its own.", ()),
     NodeLabel("Dashboard", "dashboard name", "A saved dashboard: several reports sharing parameters (current version).",
               ()),
     NodeLabel("DashboardVersion", "NAME|VERSION", "One saved version of a dashboard (its spec as JSON).", ()),

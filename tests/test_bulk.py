@@ -9,6 +9,7 @@ Refusals: a remote server, a non-empty database, another database name.
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,7 +54,12 @@ def test_bulk_table_folder_equals_normal_load(tmp_path, connect, local_env):
     assert any(n.startswith("commit mode: bulk") for n in bulk.notes), bulk.notes
     assert bulk.created["SUPPLIES"] == 5 and bulk.created["Firm"] == 4
     bulk_graph, bulk_schema = graph_dump(drv), schema_names(drv)
-    assert {"firm_key", "entity_search", "loadlock_key"} <= bulk_schema
+    assert {"firm_key", "entity_search", "loadlock_key", "listing_key"} <= bulk_schema
+    # the import is listed as a load is (schema.listings): current, the fixture's years (firm_supply.csv)
+    listed = {r["k"]: json.loads(r["p"]) for r in drv.execute_query(
+        "MATCH (l:Listing) WHERE l.listed_stamp = l.changed_stamp RETURN l.key AS k, l.pairs AS p").records}
+    assert listed["firm_flows"] == [["bulk-test", 2020], ["bulk-test", 2021]]
+    assert listed["firms"] == [["bulk-test", None]]
 
     again = load_tables(folder, source="bulk-test", settings=s, progress=False)   # auto: not empty, so normal
     _nothing_written(again)

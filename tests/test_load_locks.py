@@ -46,6 +46,19 @@ def assert_shares_of_the_whole_year(driver, graph) -> None:
     assert max(max(abs(got[k][0] - want[k][0]), abs(got[k][1] - want[k][1])) for k in got) < 1e-12
 
 
+def assert_listing_current(driver) -> None:
+    """The firm links' stored listing is current and holds exactly the (dataset, year) pairs of the links."""
+    import json
+
+    rec = driver.execute_query("MATCH (l:Listing {key: 'firm_flows'}) RETURN l.pairs AS pairs, "
+                               "l.listed_stamp = l.changed_stamp AS current").records[0]
+    links = driver.execute_query("MATCH (:Firm)-[r:SUPPLIES]->(:Firm) RETURN DISTINCT r.source AS s, r.year AS y"
+                                 ).records
+    assert rec["current"]
+    assert sorted(map(tuple, json.loads(rec["pairs"]))) == sorted((r["s"], r["y"]) for r in links)
+    assert len(links) == 2   # one year, two datasets
+
+
 def lock_nodes(driver) -> int:
     return driver.execute_query("MATCH (l:LoadLock) RETURN count(l) AS n").records[0]["n"]
 
@@ -66,6 +79,7 @@ def test_two_folders_into_one_year_at_once(empty_db, settings, split, commit):
     assert lock_nodes(empty_db) == 0
     assert empty_db.execute_query("MATCH (d:Dataset) WHERE d['loading'] IS NOT NULL RETURN count(d) AS n"
                                   ).records[0]["n"] == 0
+    assert_listing_current(empty_db)
 
 
 def test_without_the_locks_the_same_loads_get_the_shares_wrong(empty_db, split, monkeypatch):

@@ -49,6 +49,7 @@ from pathlib import Path
 from connection import Settings, read
 import numpy as np
 
+from loader.graph import listings
 from loader.graph.diff import _row_key, _varying, merge_node_rows, plan_rels
 from loader.graph.rows import GraphRows
 from loader.graph.scope import is_firm_supplies
@@ -439,6 +440,7 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
         t = time.perf_counter()
         apply(settings)
         schema_s = time.perf_counter() - t
+        listed = listings.refresh(listings.imported(nodes, rels), settings)
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -448,6 +450,7 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
     summary.stage(IMPORT_STAGE, report["seconds"]["import"])
     summary.stage("start server", report["seconds"]["start"])
     summary.stage("schema and indexes", schema_s)
+    summary.stage("list (dataset, year) pairs", sum(listed.values()))
     summary.seconds = time.perf_counter() - start
     summary.notes.append("commit mode: bulk (neo4j-admin database import full into the empty database; "
                          f"the local server was stopped for {sum(report['seconds'].values()):.1f} s)")

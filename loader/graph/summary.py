@@ -31,6 +31,8 @@ class LoadSummary:
     dropped_below_min: int = 0   # rows a loader's threshold left out before writing (MRIO --min-coefficient)
     # stored firm links the load did not carry whose shares a/b it set (their buyers' or sellers' totals moved)
     shares_set: int = 0
+    # kept (dataset, year) listings the load marked changed, listed again after it (schema.listings)
+    listings: list[str] = field(default_factory=list)
 
     def add(self, name: str, created: int, updated: int, total: int, deleted: int = 0) -> None:
         for counts, n in ((self.created, created), (self.updated, updated),

@@ -66,6 +66,7 @@ from tqdm import tqdm
 
 from connection import NO_LIMIT, Settings, analytics, write
 from loader.graph import bulk as bulk_load
+from loader.graph import listings
 from loader.graph import marks
 from loader.graph import statements as cy
 from loader.graph.locks import LockHolder, drop, take
@@ -74,6 +75,7 @@ from loader.graph.rows import Columns, GraphRows, Span, resumed_gc
 from loader.graph.scope import LoadScope, load_scope
 from loader.graph.sinks import AtomicSink, ParallelSink, batches
 from loader.graph.summary import LoadSummary
+from schema.listings import MARK_CHANGED
 
 NODE_BATCH = 5_000
 REL_BATCH = 10_000
@@ -215,6 +217,9 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
         _apply(sink, graph, lp, summary, bar)
     if _changes_records(lp):   # atomic: in the same transaction as the change; batched: after its last batch
         _write_rows(sink, cy.NEW_DATA_VERSION, sorted({*scope.datasets, *lp.other_datasets}))
+    # the kept listings of what changed are stale from this commit on; write_graph lists them again
+    summary.listings = listings.changed(graph, lp)
+    _write_rows(sink, MARK_CHANGED, summary.listings)
     summary.notes += lp.notes
 
 
@@ -318,6 +323,9 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
         except _MoreLocks as more:
             # nothing was written yet: take every lock in one sorted statement (no deadlock) and plan again
             extra |= more.keys
+    if summary.listings:
+        took = listings.refresh(summary.listings, settings)
+        summary.stage("list (dataset, year) pairs again", sum(took.values()))
     summary.seconds = time.perf_counter() - start
     if as_dicts >= 0.05:
         summary.stage("rows as dicts", as_dicts, first=True)

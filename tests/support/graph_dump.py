@@ -1,11 +1,14 @@
 """Every node and relationship of a database with every property, for comparing two loads exactly.
 
-``loaded_at`` (the moment of a load) is compared by type and presence only, ``data_stamp`` (a random
-token) by presence; every other property by
+``loaded_at`` and ``refreshed_at`` (the moment of a load, of a listing) are compared by type and presence
+only, ``data_stamp`` and a listing's stamps (random tokens) by presence; every other property by
 type and value, so 1 and 1.0 differ as they do in the database. Used by the bulk tests: a bulk import
 and the transactional writer must leave the same graph.
 """
 from __future__ import annotations
+
+
+MOMENTS = ("loaded_at", "refreshed_at")
 
 
 def _value(v):
@@ -18,10 +21,10 @@ def _value(v):
 def graph_dump(drv) -> tuple[list, list]:
     """Every node (labels, key, properties) and relationship (type, ends, properties), sorted."""
     def props(p: dict) -> tuple:
-        # loaded_at is the moment of the load: compared by type (a datetime) and presence only; data_stamp, a
-        # random token of each change, by presence
-        return tuple(sorted((k, ("DateTime",) if k == "loaded_at" and type(v).__name__ == "DateTime" else
-                             ("stamp",) if k == "data_stamp" else _value(v)) for k, v in p.items()))
+        # loaded_at is the moment of the load: compared by type (a datetime) and presence only; data_stamp and
+        # the Listing stamps, random tokens of each change, by presence
+        return tuple(sorted((k, ("DateTime",) if k in MOMENTS and type(v).__name__ == "DateTime" else
+                             ("stamp",) if k.endswith("_stamp") else _value(v)) for k, v in p.items()))
 
     nodes, _, _ = drv.execute_query("MATCH (n) RETURN labels(n) AS labels, properties(n) AS p",
                                     database_="neo4j")

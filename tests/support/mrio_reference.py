@@ -65,9 +65,10 @@ def full_dump(driver, without: tuple[str, ...] = ()) -> tuple[list, list]:
     # and a WIOD year holds some 400,000 relationships (a third of the time of one record each)
     starts = driver.execute_query(
         "MATCH (a)-[r]->(b) WITH a, collect([type(r), b.key, properties(r)]) AS rs RETURN a.key AS s, rs").records
-    # data_stamp: a random token of each change (queries.listing), never the same twice
+    # data_stamp and the Listing stamps: random tokens of each change, never the same twice; refreshed_at:
+    # the moment a listing was made
     canon = lambda p: tuple(sorted((k, str(v)) for k, v in p.items()   # noqa: E731
-                                   if k not in without and k != "data_stamp"))
+                                   if k not in without and not k.endswith("_stamp") and k != "refreshed_at"))
     return (sorted((tuple(sorted(r["l"])), canon(r["p"])) for r in nodes),
             sorted((t, r["s"], e, canon(p)) for r in starts for t, e, p in r["rs"]))
 

@@ -22,8 +22,9 @@ def checksum(driver, database: str = "neo4j") -> dict:
         "collect(CASE WHEN v IS :: INTEGER OR v IS :: FLOAT THEN toFloat(v) END) AS nums, "
         "collect(CASE WHEN v IS :: STRING OR v IS :: BOOLEAN THEN toString(v) END) AS strs", database_=database)
     for r in recs:
-        if r["l"] == "Dataset" and r["k"] in ("data_version", "data_stamp"):
-            continue   # a counter and a token of writes (what caches compare), not content: a restore moves them on
+        if r["l"] == "Dataset" and r["k"] in ("data_version", "data_stamp") or \
+                r["l"] == "Listing" and r["k"] in ("changed_stamp", "listed_stamp", "refreshed_at"):
+            continue   # counters, tokens and moments of writes (what caches compare), not content
         out[("node", r["l"], r["k"])] = (r["c"], exact_sum(r["nums"]), hash(tuple(sorted(r["strs"]))))
     recs, _, _ = driver.execute_query(
         "MATCH (a)-[r]->(b) WITH r, type(r) AS t, a, b "

@@ -1,0 +1,59 @@
+"""The writer's side of the kept (dataset, year) listings (``schema.listings``): which a load changed,
+and listing them again after it.
+
+Marking (``schema.listings.MARK_CHANGED``) happens inside the load's own transaction
+(``loader.graph.write``); listing again happens after the load, in a transaction of its own that reads
+the change stamp, the count store's total and the pairs, and stores them only if no load marked a
+change meanwhile (that load lists them after its own change). A load that dies between its last
+transaction and the listing leaves the listing marked changed: readers list the pairs themselves
+until the next load of that kind, or ``python -m loader listings``.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from connection import NO_LIMIT, Settings, write
+from loader.graph.plan import LoadPlan
+from loader.graph.rows import GraphRows
+from schema.listings import CHANGED, KEPT, STORE, distinct, encode, touched
+
+
+def changed(graph: GraphRows, lp: LoadPlan) -> list[str]:
+    """The kept listings the planned writes may change: a node or relationship created, updated (a source
+    may move) or deleted. New shares of stored firm links change no (dataset, year) pair."""
+    labels = {label for label, p in lp.nodes.items() if p.created() or p.update or p.delete}
+    types = {graph.rels[k].type for k, p in lp.rels.items() if p.created() or p.update or p.delete}
+    return touched(labels, types)
+
+
+def imported(nodes: dict, rels: list) -> list[str]:
+    """The kept listings of a bulk first load of these node rows (label -> rows) and relationship rows."""
+    return touched({label for label, rows in nodes.items() if rows.count()}, {rr.type for rr in rels if rr.count()})
+
+
+def _list_again(tx, name: str) -> bool:
+    kept = KEPT[name]
+    seen = tx.run(CHANGED, key=name).single()["stamp"]
+    count = tx.run(kept.count).single()["c"]
+    pairs = distinct(tx.run(kept.pairs))
+    return tx.run(STORE, key=name, seen=seen, count=count, pairs=encode(pairs)).single()["stored"] == 1
+
+
+def refresh(names, settings: Settings | None = None, *, progress: bool = False) -> dict[str, float]:
+    """List each of ``names`` again and store it; returns the seconds each took. A write transaction (the
+    leader of a cluster) that only reads until its last statement: it sees every committed load."""
+    took = {}
+    for name in names:
+        if progress:
+            print(f"listing the (dataset, year) pairs of {name} ...", file=sys.stderr, flush=True)
+        t = time.perf_counter()
+        # no time limit: the listing reads every record of its kind, as a load reads its years
+        write(lambda tx, n=name: _list_again(tx, n), settings=settings, timeout_s=NO_LIMIT)
+        took[name] = time.perf_counter() - t
+    return took
+
+
+def refresh_all(settings: Settings | None = None, *, progress: bool = True) -> dict[str, float]:
+    """Every kept listing listed again (``python -m loader listings``: after records were written by hand)."""
+    return refresh(sorted(KEPT), settings, progress=progress)
