@@ -23,10 +23,16 @@ from schema.listings import KEPT, STORED, decode, distinct
 
 def pairs(tx, basis, params: dict[str, Any] | None = None) -> list[tuple[str, Any]]:
     """The distinct (source, year) of ``basis``'s records, sorted (source, then year; None first)."""
+    held = None if params else stored(tx, basis)
+    return held if held is not None else distinct(tx.run(basis.pairs, params or {}))
+
+
+def stored(tx, basis) -> list[tuple[str, Any]] | None:
+    """The writer's stored listing of ``basis`` when it is current (see above), else None; never a scan."""
     kept = KEPT.get(basis.kept) if basis.kept else None
-    if kept is not None and not params:
-        row = tx.run(STORED, {"key": kept.name})[0]
-        if row["pairs"] is not None and row["current"] and not row["loading"] \
-                and row["count"] == tx.run(kept.count)[0]["c"]:
-            return decode(row["pairs"])
-    return distinct(tx.run(basis.pairs, params or {}))
+    if kept is None:
+        return None
+    row = tx.run(STORED, {"key": kept.name})[0]
+    if row["pairs"] is None or not row["current"] or row["loading"] or row["count"] != tx.run(kept.count)[0]["c"]:
+        return None
+    return decode(row["pairs"])

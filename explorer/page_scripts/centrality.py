@@ -126,7 +126,7 @@ with tab_rank:
         size["nodes"], size["rels"], computed, sampling=sampling,
         max_iterations=int(centrality["max_iterations"].default), tolerance=float(centrality["tolerance"].default),
         damping=float(centrality["damping"].default), projected=size["projected"], distances=size["distances"],
-        kept=size["kept"])
+        whole=size["whole"], kept=size["kept"])
     ranking = None
     if est is not None and est["total"] > limit_s:
         parts = ", ".join(f"{k} {v:,.1f} s" for k, v in est.items() if k != "total" and v >= 0.05)

@@ -17,6 +17,7 @@ RATES = {
     "project_fixed_s": 0.5, "project_per_rel_s": 4.7e-6,     # Cypher-aggregation projection, weight only: 16.1 s
                                                               # at 5M links, 23.9 s on a cold page cache
     "project_distance_per_rel_s": 0.7e-6,                     # and the distance (19.3 s against 15.9 s at 5M)
+    "project_whole_per_rel_s": 4.7e-6,                        # every link of the layer by GDS's store scan
     "call_s": 0.05,                                           # one GDS procedure call
     "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
     "iteration_per_rel_s": 3.0e-8,                            # one PageRank iteration (96 in 8.1-14.3 s at 5M,
@@ -64,15 +65,17 @@ def pagerank_iterations(tolerance: float, damping: float, max_iterations: int, s
 
 def estimate(nodes: int, rels: int, measures, *, sampling: int = 0, max_iterations: int = 200,
              tolerance: float = 1e-7, damping: float = 0.85, projected: bool = False, distances: bool = False,
-             kept: Collection[str] = (), rates: dict[str, float] | None = None) -> dict[str, float]:
+             whole: bool = False, kept: Collection[str] = (), rates: dict[str, float] | None = None
+             ) -> dict[str, float]:
     """Seconds each part of a run should take on a graph of ``nodes`` and ``rels``; key ``total`` sums them.
     ``projected``: the projection exists (``distances``: one with the distance of strongest-chain
-    betweenness is to be made); ``kept``: measures whose results the projection keeps for these settings,
+    betweenness is to be made; ``whole``: every link of the layer, projected by GDS's store scan); ``kept``: measures whose results the projection keeps for these settings,
     which cost only their ranking. PageRank counts the iterations it should need to reach ``tolerance``
     (pagerank_iterations); eigenvector every iteration up to ``max_iterations``, since nothing bounds its
     convergence in advance (a graph with a cycle of period two never converges)."""
     r = {**RATES, **(rates or {})}
-    per_rel = r["project_per_rel_s"] + (r["project_distance_per_rel_s"] if distances else 0.0)
+    per_rel = r["project_whole_per_rel_s"] if whole and not distances else \
+        r["project_per_rel_s"] + (r["project_distance_per_rel_s"] if distances else 0.0)
     parts = {"projection": 0.0 if projected else r["project_fixed_s"] + rels * per_rel}
     todo = [m for m in measures if m not in kept]
     if "degree" in todo:
