@@ -19,9 +19,13 @@ from loader.graph.rows import GraphRows
 from schema.listings import CHANGED, KEPT, STORE, distinct, encode, touched
 
 
-def changed(graph: GraphRows, lp: LoadPlan) -> list[str]:
+def changed(graph: GraphRows, lp: LoadPlan, completing: bool = False) -> list[str]:
     """The kept listings the planned writes may change: a node or relationship created, updated (a source
-    may move) or deleted. New shares of stored firm links change no (dataset, year) pair."""
+    may move) or deleted. New shares of stored firm links change no (dataset, year) pair. ``completing``: the
+    load completes one that died (its mark was found), which may have written any kind of the rows and
+    listed none: every kind the rows hold."""
+    if completing:
+        return imported(graph.nodes, list(graph.rels.values()))
     labels = {label for label, p in lp.nodes.items() if p.created() or p.update or p.delete}
     types = {graph.rels[k].type for k, p in lp.rels.items() if p.created() or p.update or p.delete}
     return touched(labels, types)

@@ -202,8 +202,9 @@ def _finish_marks(sink, stale: dict, scope: LoadScope, other: dict) -> None:
 
 
 def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progress: bool, description: str,
-         before_writing) -> None:
-    """Plan against the store, then write; ``before_writing(plan)`` runs between the two."""
+         before_writing, completing) -> None:
+    """Plan against the store, then write; ``before_writing(plan)`` runs between the two; ``completing()``: whether
+    the load completes one that died (a mark it left was found)."""
     clock = _Clock(summary)
     # rows held as columns are no Python objects for the collector to walk: let it free the reads' garbage
     streams = any(rows.streams() for rows in (*graph.nodes.values(), *graph.rels.values()))
@@ -218,7 +219,7 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
     if _changes_records(lp):   # atomic: in the same transaction as the change; batched: after its last batch
         _write_rows(sink, cy.NEW_DATA_VERSION, sorted({*scope.datasets, *lp.other_datasets}))
     # the kept listings of what changed are stale from this commit on; write_graph lists them again
-    summary.listings = listings.changed(graph, lp)
+    summary.listings = listings.changed(graph, lp, completing())
     _write_rows(sink, MARK_CHANGED, summary.listings)
     summary.notes += lp.notes
 
@@ -244,7 +245,7 @@ def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: S
     cleanup = _share_marked(sink, scope)
     _need_locks(keys, cleanup)
     stale = _stale_marks(sink, [*scope.datasets, *cleanup])
-    _run(sink, graph, scope, summary, progress, description, lambda lp: None)
+    _run(sink, graph, scope, summary, progress, description, lambda lp: None, lambda: bool(stale))
     if stale:   # nothing was marked by this load: only stale marks to complete
         _finish_marks(sink, stale, scope, dict.fromkeys(cleanup, set()))
         summary.notes += marks.notes(stale, scope.years)
@@ -273,7 +274,7 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
             _write_rows(sink, cy.SET_MARK_OTHER, theirs)
             state.update(stale=stale, other={**dict.fromkeys(cleanup, set()), **moved})
 
-        _run(sink, graph, scope, summary, progress, description, mark)
+        _run(sink, graph, scope, summary, progress, description, mark, lambda: bool(state["stale"]))
         _finish_marks(sink, state["stale"], scope, state["other"])
         summary.notes += marks.notes(state["stale"], scope.years)
     return summary
