@@ -218,9 +218,12 @@ def requests(rec: Record, dataset: str, label: str, year: int, source: str, *, r
     note = next(n for n in out["warm"].attrs["provenance"]["notes"] if n.startswith("GDS projection"))
     nodes, rels = (int(x.replace(",", "")) for x in note.split(" of ")[1].split(" links")[0].split(" nodes and "))
     rec.note(f"{dataset}.request_graph", {"nodes": nodes, "links": rels})
+    # every link of the layer read: projected by GDS's store scan (the module says so in a note)
+    whole = any(n.startswith("every link of the layer") for n in out["cold"].attrs["provenance"]["notes"])
+    rec.note(f"{dataset}.store_scan_projection", whole)
     rec.note(f"{dataset}.warm_projection", note)   # "reused from the cache" unless the data has no data_version
     rec.note(f"{dataset}.request_estimates_s", {
-        "cold": round(estimate(nodes, rels, ("degree", "strength", "pagerank"))["total"], 2),
+        "cold": round(estimate(nodes, rels, ("degree", "strength", "pagerank"), whole=whole)["total"], 2),
         "warm": round(estimate(nodes, rels, ("degree", "strength", "pagerank"), projected=True,
                                kept=("degree", "strength", "pagerank"))["total"], 2),
         "warm + betweenness 100": round(estimate(nodes, rels, ("degree", "strength", "pagerank", "betweenness"),

@@ -17,7 +17,9 @@ RATES = {
     "project_fixed_s": 0.5, "project_per_rel_s": 4.7e-6,     # Cypher-aggregation projection, weight only: 16.1 s
                                                               # at 5M links, 23.9 s on a cold page cache
     "project_distance_per_rel_s": 0.7e-6,                     # and the distance (19.3 s against 15.9 s at 5M)
-    "project_whole_per_rel_s": 4.7e-6,                        # every link of the layer by GDS's store scan
+    "project_whole_per_rel_s": 2.9e-6,                        # every link of the layer by GDS's store scan and
+                                                              # its filters: 14.4 s at 5M on a cold page cache,
+                                                              # 6.1 s warm (the aggregation took 31-36 s then)
     "call_s": 0.05,                                           # one GDS procedure call
     "degree_per_rel_s": 2.0e-9,                               # each of the four degree/strength passes
     "iteration_per_rel_s": 3.0e-8,                            # one PageRank iteration (96 in 8.1-14.3 s at 5M,
