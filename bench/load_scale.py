@@ -8,6 +8,9 @@ and on the benchmark server given (``--port``, data in ``.neo4j/bench-<port>``):
   transactions (the writer every load used before bulk loads);
 * ``reload``: the same command again on the loaded database (writes nothing);
 * ``rebulk``: the same, after the bulk load (a normal reload of a bulk-loaded database);
+* ``verify``: after ``reload`` or ``rebulk``, the same reload with ``--verify``: every row compared with the
+  store (chunk digests), as every reload did before the writer kept a record of its loads (the same-run
+  baseline of a reload the record says the store holds);
 * ``bulk``: an empty database, ``loader tables DIR --bulk``: validate, write import files,
   stop the server, ``neo4j-admin database import full``, start it, apply the schema;
 * ``admin``: the bare ``neo4j-admin database import full`` of the very files the bulk load
@@ -53,7 +56,7 @@ def run_loader(srv, folder: Path, source: str, flags: list[str], keep: Path | No
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed ({code}):\n{out[-3000:]}")
     return {"seconds": seconds, "python_peak_mib": peak, "stages": stages(out), "output": out[-2500:],
-            "created": created(out)}
+            "created": created(out), "held": "unchanged: the store holds these rows" in out}
 
 
 def stages(text: str) -> dict[str, float]:
@@ -150,7 +153,7 @@ def one_size(srv, n: int, methods: list[str], log) -> dict:
             log(f"{name}: {what} FAILED: {out[key]['failed']}")
             return None
         out[key] = r
-        extra = f", created {r['created']}" if "reload" in key else ""
+        extra = f", created {r['created']}, held {r['held']}" if "reload" in key else ""
         log(f"{name}: {what} {r['seconds']:.1f} s, peak {r.get('python_peak_mib', r.get('peak_mib', 0)):.0f} MiB"
             f"{extra} {r.get('stages', '')}")
         return r
@@ -166,12 +169,17 @@ def one_size(srv, n: int, methods: list[str], log) -> dict:
         empty_database(srv)
         if attempt("normal", "normal first load", load(["--no-bulk"], "normal load")) and "reload" in methods:
             attempt("reload", "reload", load(["--no-bulk"], "reload"))
+            if "verify" in methods:
+                attempt("reload_verify", "reload --verify", load(["--no-bulk", "--verify"], "reload --verify"))
     if "bulk" in methods:
         empty_database(srv)
         shutil.rmtree(kept, ignore_errors=True)
         if attempt("bulk", "bulk first load", load(["--bulk"], "bulk load", keep=kept)):
             if "rebulk" in methods:
                 attempt("reload_after_bulk", "reload after bulk", load(["--no-bulk"], "reload after bulk"))
+                if "verify" in methods:
+                    attempt("reload_after_bulk_verify", "reload --verify after bulk",
+                            load(["--no-bulk", "--verify"], "reload --verify after bulk"))
             if "admin" in methods:
                 attempt("admin", "bare neo4j-admin import of the same files",
                         lambda: bare_import(srv, kept, WORK / name))
@@ -221,7 +229,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 ROWS = (("normal", "normal writer, first load (--no-bulk)"), ("reload", "normal writer, reload (writes nothing)"),
+        ("reload_verify", "normal writer, reload --verify (compares every row)"),
         ("bulk", "bulk first load (--bulk)"), ("reload_after_bulk", "reload after the bulk load (writes nothing)"),
+        ("reload_after_bulk_verify", "reload --verify after the bulk load (compares every row)"),
         ("admin", BARE + " of the bulk load's files"))
 
 

@@ -225,12 +225,13 @@ def write_wiod_admin_files(rows, year: int, folder: Path) -> dict[str, list[str]
                               f"IN_INDUSTRY={f / 'in_industry.csv'}", f"HAS_YEAR={f / 'has_year.csv'}"]}
 
 
-def scale(rec: Record, srv: BenchServer, sizes: list[int], log, methods: str = "normal,reload,bulk,rebulk,admin",
-          big_methods: str = "bulk,admin") -> None:
+def scale(rec: Record, srv: BenchServer, sizes: list[int], log,
+          methods: str = "normal,reload,verify,bulk,rebulk,admin", big_methods: str = "bulk,rebulk,verify,admin") -> None:
     """First loads, bulk first loads and no-op reloads of generated folders (bench.load_scale), each load a
     `loader tables` child process. Sizes of 1M firms and more run ``big_methods`` only (the normal writer's
-    1M first load takes minutes and ~10 GB). Ratios: against the bare neo4j-admin import of the bulk load's
-    own files, measured in the same run."""
+    1M first load takes minutes). Ratios: first loads against the bare neo4j-admin import of the bulk load's
+    own files; reloads the writer's record says the store holds against the same reload with ``--verify``
+    (every row compared), both measured in the same run."""
     from bench import load_scale
 
     for n in sizes:
@@ -256,4 +257,16 @@ def scale(rec: Record, srv: BenchServer, sizes: list[int], log, methods: str = "
                                           note="the bulk load's files, same tool options; JVM start included"),
                     child_peak_mib=a["peak_mib"], imported=a.get("relationships"))
             rec.compare(SECTION, name, load_scale.BARE)
+        for held, verified, what in (("reload", "reload_verify", "normal writer"),
+                                     ("reload_after_bulk", "reload_after_bulk_verify", "after the bulk load")):
+            if "seconds" not in got.get(held, {}) or "seconds" not in got.get(verified, {}):
+                continue
+            group = f"{got['name']} reloads {what}"
+            base = f"reload --verify ({what}): every row compared"
+            rec.add(SECTION, group, Timing(base, [got[verified]["seconds"]], rels, note="same folder, --verify"),
+                    python_peak_mib=got[verified]["python_peak_mib"], stages=got[verified]["stages"])
+            rec.add(SECTION, group, Timing(f"reload ({what}), held by the record of the last load",
+                                           [got[held]["seconds"]], rels, note="same folder again"),
+                    python_peak_mib=got[held]["python_peak_mib"], stages=got[held]["stages"], held=got[held]["held"])
+            rec.compare(SECTION, group, base)
         rec.note(f"{name}.size", {"firms": n, "relationships": rels})

@@ -29,6 +29,9 @@ BULK_OPT = typer.Option(None, "--bulk/--no-bulk",
                              "server (stopped for the import, then started again), or refuse; --no-bulk: always in "
                              "transactions; default: bulk when the database is empty on the local server, the load "
                              "has GVN_BULK_MIN_ROWS rows or more (100000) and --commit is auto")
+VERIFY_OPT = typer.Option(False, "--verify",
+                          help="compare every row with the database even when the record of the last load of the "
+                               "same rows says the database holds them (data edited by hand, outside the loader)")
 
 
 @app.callback()
@@ -51,6 +54,7 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
            check_only: bool = typer.Option(False, "--check", help="validate only, write nothing"),
            commit: str = COMMIT_OPT,
            bulk: Optional[bool] = BULK_OPT,
+           verify: bool = VERIFY_OPT,
            quiet: bool = QUIET_OPT):
     """Validate every file of FOLDER, then load it; on any problem, list them all and write nothing."""
     from connection import Settings
@@ -64,7 +68,7 @@ def tables(folder: Path = typer.Argument(..., help="folder of <table>.csv or <ta
             typer.echo(f"{folder}: no problems in {sum(len(r) for r in checked.rows.values())} rows")
             return
         summary = load_tables(folder, source=source, synthetic=synthetic, progress=not quiet, commit=commit,
-                              bulk=bulk)
+                              bulk=bulk, verify=verify)
     except (TablesError, BulkRefused) as e:
         typer.echo(str(e), err=True)
         raise typer.Exit(1)
@@ -86,6 +90,7 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
                                  help="GVC accounting (WWZ/KWW, participation, value added by origin): auto = "
                                       "for tables up to 2,500 sectors, on, off"),
          bulk: Optional[bool] = BULK_OPT,
+         verify: bool = VERIFY_OPT,
          quiet: bool = typer.Option(False, "--quiet", help="no progress bar")):
     """Read and validate one MRIO year, then write sectors, their yearly accounts, SUPPLIES and GVC accounts."""
     from connection import Settings
@@ -103,7 +108,7 @@ def mrio(path: Path = typer.Argument(..., help="a table folder (pymrio, parquet)
             check_possible(Settings.from_env())   # before reading a large table, not after
         table = read_mrio(path, fmt, year=year, source=source, classification=classification)
         summary = write_table(table, min_coefficient=min_coefficient, progress=not quiet, commit=commit, gvc=gvc,
-                              bulk=bulk)
+                              bulk=bulk, verify=verify)
     except (MrioInputError, SingularSystemError, GvcInputError, BulkRefused) as e:
         typer.echo(f"{path}: {e}", err=True)
         raise typer.Exit(1)

@@ -67,6 +67,10 @@ NODE_LABELS: dict[str, NodeLabel] = {n.name: n for n in [
     NodeLabel("Listing", "the kind of record listed: firm_flows, fdi_projects, trade, firms, ...",
               "The (dataset, year) pairs one kind of record holds, kept by the writer for the modules' default "
               "dataset and year (schema/listings.py); no data of its own.", ()),
+    NodeLabel("LoadRecord", "store, or rows:<SHA-256 of a load's rows>",
+              "What the writer's last loads left: the stamp every change of records renews, and per load the stamp "
+              "and count-store totals after it, so that a reload of the same rows reads nothing "
+              "(loader/graph/unchanged.py); no data of its own.", ()),
     NodeLabel("Dashboard", "dashboard name", "A saved dashboard: several reports sharing parameters (current version).",
               ()),
     NodeLabel("DashboardVersion", "NAME|VERSION", "One saved version of a dashboard (its spec as JSON).", ()),

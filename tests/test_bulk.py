@@ -61,8 +61,11 @@ def test_bulk_table_folder_equals_normal_load(tmp_path, connect, local_env):
     assert listed["firm_flows"] == [["bulk-test", 2020], ["bulk-test", 2021]]
     assert listed["firms"] == [["bulk-test", None]]
 
+    assert bulk.recorded   # loader/graph/unchanged.py: the import left its record, with the folder's own rows
     again = load_tables(folder, source="bulk-test", settings=s, progress=False)   # auto: not empty, so normal
     _nothing_written(again)
+    assert again.held, again.render()
+    _nothing_written(load_tables(folder, source="bulk-test", settings=s, progress=False, verify=True))
     assert graph_dump(drv) == bulk_graph
 
     wipe_all(connect())

@@ -1,6 +1,8 @@
 """A reload compares chunk digests instead of reading stored records back (loader/graph/fingerprint.py):
 an unchanged folder reads no stored record, and a database changed behind the loader's back is still
-found and repaired, property by property, link by link and share by share."""
+found and repaired, property by property, link by link and share by share. The reloads here pass ``verify``:
+without it a reload of the same rows that the writer's record says the store holds reads nothing at all
+(tests/test_load_record.py), which is not what these tests are about."""
 from __future__ import annotations
 
 import numpy as np
@@ -87,7 +89,7 @@ def test_unchanged_reload_reads_no_stored_record(empty_db, tmp_path, monkeypatch
     folder = write_folder(tmp_path / "fixture")
     load_tables(folder, source="digest", progress=False)
     spy = ReadSpy(monkeypatch)
-    again = load_tables(folder, source="digest", progress=False, commit=commit)
+    again = load_tables(folder, source="digest", progress=False, commit=commit, verify=True)
     assert sum(again.created.values()) == sum(again.updated.values()) == 0
     assert any("apoc.util.md5" in q for q in spy.queries)
     # the firm links' shares are checked on the server; no node or link is read back
@@ -111,7 +113,7 @@ def test_a_changed_database_is_found_and_repaired(empty_db, tmp_path, monkeypatc
     for cypher in edits:
         empty_db.execute_query(cypher)
     spy = ReadSpy(monkeypatch)
-    again = load_tables(folder, source="digest", progress=False)
+    again = load_tables(folder, source="digest", progress=False, verify=True)
     assert again.updated.get("Firm") == 2 and again.created.get("IN_INDUSTRY (Firm->Industry)") == 1
     assert again.updated.get("SUPPLIES (Firm->Firm)") == 1
     assert spy.full_reads(), "the changed chunks were read back and diffed"
@@ -210,7 +212,7 @@ def test_a_share_alone_out_of_line_is_recomputed(empty_db, tmp_path):
     want = {r["k"]: r["b"] for r in empty_db.execute_query(
         "MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) RETURN a.key + '>' + b.key + '/' + r.year AS k, r.b AS b").records}
     empty_db.execute_query("MATCH (:Firm {key: 'F2'})-[r:SUPPLIES {year: 2020}]->(:Firm {key: 'F1'}) SET r.b = 0.9")
-    again = load_tables(folder, source="digest", progress=False)
+    again = load_tables(folder, source="digest", progress=False, verify=True)
     assert again.updated.get("SUPPLIES (Firm->Firm)", 0) == 0   # share-only updates are not counted as loaded
     got = {r["k"]: r["b"] for r in empty_db.execute_query(
         "MATCH (a:Firm)-[r:SUPPLIES]->(b:Firm) RETURN a.key + '>' + b.key + '/' + r.year AS k, r.b AS b").records}
@@ -233,7 +235,8 @@ def test_unchanged_mrio_year_reads_no_stored_relationship_of_its_slices(empty_db
 
     load_mrio(pymrio.load_test(), 2010, "digest-mrio", "PYMRIO_TEST", progress=False)
     spy = ReadSpy(monkeypatch)
-    again = load_mrio(pymrio.load_test(), 2010, "digest-mrio", "PYMRIO_TEST", progress=False, commit=commit)
+    again = load_mrio(pymrio.load_test(), 2010, "digest-mrio", "PYMRIO_TEST", progress=False, commit=commit,
+                      verify=True)
     assert sum(again.created.values()) == sum(again.updated.values()) == sum(again.deleted.values()) == 0
     assert again.unchanged["SUPPLIES"] > 1000
     assert any("apoc.util.md5" in q and "$slice" in q for q in spy.queries)
@@ -247,7 +250,8 @@ def test_mrio_slice_changed_behind_the_loaders_back_is_repaired(empty_db, driver
     import pymrio
     from loader.mrio.load import load_mrio
 
-    load = lambda: load_mrio(pymrio.load_test(), 2010, "digest-mrio", "PYMRIO_TEST", progress=False)
+    load = lambda: load_mrio(pymrio.load_test(), 2010, "digest-mrio", "PYMRIO_TEST", progress=False,  # noqa: E731
+                             verify=True)
     load()
     before = checksum(driver)
     q = lambda cypher: driver.execute_query(cypher, database_="neo4j").records

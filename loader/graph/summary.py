@@ -33,6 +33,10 @@ class LoadSummary:
     shares_set: int = 0
     # kept (dataset, year) listings the load marked changed, listed again after it (schema.listings)
     listings: list[str] = field(default_factory=list)
+    # the store held the rows as the last load of them left them: nothing read or written (loader.graph.unchanged)
+    held: bool = False
+    # the load left a record of its rows, so that running it again reads nothing
+    recorded: bool = False
 
     def add(self, name: str, created: int, updated: int, total: int, deleted: int = 0) -> None:
         for counts, n in ((self.created, created), (self.updated, updated),

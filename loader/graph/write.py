@@ -75,6 +75,7 @@ from loader.graph.rows import Columns, GraphRows, Span, resumed_gc
 from loader.graph.scope import LoadScope, load_scope
 from loader.graph.sinks import AtomicSink, ParallelSink, batches
 from loader.graph.summary import LoadSummary
+from loader.graph.unchanged import LoadRecord
 from schema.listings import MARK_CHANGED
 
 NODE_BATCH = 5_000
@@ -202,9 +203,9 @@ def _finish_marks(sink, stale: dict, scope: LoadScope, other: dict) -> None:
 
 
 def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progress: bool, description: str,
-         before_writing, completing) -> None:
+         before_writing, completing) -> bool:
     """Plan against the store, then write; ``before_writing(plan)`` runs between the two; ``completing()``: whether
-    the load completes one that died (a mark it left was found)."""
+    the load completes one that died (a mark it left was found). Returns whether records changed."""
     clock = _Clock(summary)
     # rows held as columns are no Python objects for the collector to walk: let it free the reads' garbage
     streams = any(rows.streams() for rows in (*graph.nodes.values(), *graph.rels.values()))
@@ -222,6 +223,22 @@ def _run(sink, graph: GraphRows, scope: LoadScope, summary: LoadSummary, progres
     summary.listings = listings.changed(graph, lp, completing())
     _write_rows(sink, MARK_CHANGED, summary.listings)
     summary.notes += lp.notes
+    return _changes_records(lp)
+
+
+HELD_NOTE = ("unchanged: the store holds these rows as the last load of them left them (no load changed records "
+             "since, the same totals): nothing was read or written; --verify compares every record")
+
+
+def _held(graph: GraphRows, summary: LoadSummary) -> LoadSummary:
+    """The summary of a load the store already holds: every row unchanged."""
+    for label, nr in graph.nodes.items():
+        summary.add(label, 0, 0, nr.count())
+    for rr in graph.rels.values():
+        summary.add(rr.name, 0, 0, rr.count())
+    summary.held = True
+    summary.notes.append(HELD_NOTE)
+    return summary
 
 
 def _changes_records(lp: LoadPlan) -> bool:
@@ -232,12 +249,17 @@ def _changes_records(lp: LoadPlan) -> bool:
 
 
 def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: Settings, workers: int, progress: bool,
-            description: str) -> LoadSummary:
+            description: str, record: LoadRecord, verify: bool) -> LoadSummary:
     # a retried transaction starts again from scratch, with a fresh summary and a fresh read of the store
     summary = LoadSummary(rows=graph.total_rows())
     clock = _Clock(summary)
     take(tx, keys)
     clock.lap("wait for locks")
+    held = record.held(lambda cypher, **params: list(tx.run(cypher, **params)))
+    clock.lap("look up the record of the last load")
+    if held and not verify:
+        drop(tx, keys)
+        return _held(graph, summary)
     # chunk digests run ahead on their own sessions (sinks.AtomicSink.read_each); everything else in tx
     ahead = ParallelSink(settings, workers)
     ahead.settle()   # those sessions see what the load before ours committed (a cluster's secondary may lag)
@@ -245,22 +267,27 @@ def _atomic(tx, graph: GraphRows, scope: LoadScope, keys: list[str], settings: S
     cleanup = _share_marked(sink, scope)
     _need_locks(keys, cleanup)
     stale = _stale_marks(sink, [*scope.datasets, *cleanup])
-    _run(sink, graph, scope, summary, progress, description, lambda lp: None, lambda: bool(stale))
+    changed = _run(sink, graph, scope, summary, progress, description, lambda lp: None, lambda: bool(stale))
     if stale:   # nothing was marked by this load: only stale marks to complete
         _finish_marks(sink, stale, scope, dict.fromkeys(cleanup, set()))
         summary.notes += marks.notes(stale, scope.years)
+    summary.recorded = record.finish(tx, renew=changed)
     drop(tx, keys)
     return summary
 
 
 def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Settings, workers: int,
-             progress: bool, description: str) -> LoadSummary:
+             progress: bool, description: str, record: LoadRecord, verify: bool) -> LoadSummary:
     summary = LoadSummary(rows=graph.total_rows())
     clock = _Clock(summary)
     with LockHolder(settings, keys) as holder:
         clock.lap("wait for locks")
         sink = ParallelSink(settings, workers, guard=holder.check)
         sink.settle()   # its reads see what the load before ours committed (a cluster's secondary may lag)
+        held = record.held(sink.read)
+        clock.lap("look up the record of the last load")
+        if held and not verify:
+            return _held(graph, summary)
         cleanup = _share_marked(sink, scope)
         _need_locks(keys, cleanup)
         state = {}
@@ -273,10 +300,13 @@ def _batched(graph: GraphRows, scope: LoadScope, keys: list[str], settings: Sett
             _write_rows(sink, cy.SET_MARK_OWN, mine)
             _write_rows(sink, cy.SET_MARK_OTHER, theirs)
             state.update(stale=stale, other={**dict.fromkeys(cleanup, set()), **moved})
+            if _changes_records(lp):   # before the first batch: a load that dies half-way has renewed it too
+                record.stamp, record.broken = write(lambda tx: record.settle(tx, renew=True), settings=settings)
 
-        _run(sink, graph, scope, summary, progress, description, mark, lambda: bool(state["stale"]))
+        changed = _run(sink, graph, scope, summary, progress, description, mark, lambda: bool(state["stale"]))
         _finish_marks(sink, state["stale"], scope, state["other"])
         summary.notes += marks.notes(state["stale"], scope.years)
+        summary.recorded = write(lambda tx: record.finish(tx, renew=changed), settings=settings)
     return summary
 
 
@@ -289,11 +319,22 @@ def _drop_cached_projections(settings: Settings) -> None:
         pass   # no GDS there, or out of reach: the new data_version already keeps the old projections unused
 
 
+def _as_planned(graph: GraphRows) -> GraphRows:
+    for rows in (*graph.nodes.values(), *graph.rels.values()):
+        if not rows.streams():
+            rows.materialize()   # the diff works on dicts; streaming rows become dicts a chunk at a time
+    return graph
+
+
 def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: str = "auto",
                 workers: int = WORKERS, progress: bool = True, description: str = "writing",
-                bulk: bool | None = None) -> LoadSummary:
+                bulk: bool | None = None, verify: bool = False, holds: tuple[GraphRows, ...] = ()) -> LoadSummary:
     """``bulk``: True = through neo4j-admin import (or BulkRefused), None = when ``loader.graph.bulk``
-    finds an empty database on the local server and a large load, False = in transactions."""
+    finds an empty database on the local server and a large load, False = in transactions. ``verify``: compare
+    every row with the store even when the record of the last load says it holds them (``loader.graph.unchanged``:
+    records edited by hand). ``holds``: parts of ``graph`` that a later load may bring alone (a table folder
+    without the reference data it brought), each written here exactly as it would be alone (no replaced
+    slice): recorded as held too."""
     from loader.graph.collect import active
 
     collection = active()
@@ -303,12 +344,19 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
     settings = settings or Settings.from_env()
     mode = choose_mode(commit, graph.total_rows())
     if bulk_load.chosen(bulk, commit, graph.total_rows(), settings):
-        return bulk_load.bulk_write(graph, settings, progress=progress)
+        t = time.perf_counter()
+        record = LoadRecord.of(graph, tuple(_as_planned(g) for g in holds))
+        digested = time.perf_counter() - t
+        summary = bulk_load.bulk_write(graph, settings, progress=progress)
+        # the database was empty: no other load's change to wait for
+        summary.recorded = write(lambda tx: record.finish(tx, renew=True), settings=settings)
+        summary.stage("digest rows", digested, first=True)
+        return summary
     start = time.perf_counter()
-    for rows in (*graph.nodes.values(), *graph.rels.values()):
-        if not rows.streams():
-            rows.materialize()   # the diff works on dicts; streaming rows become dicts a chunk at a time
+    _as_planned(graph)
     as_dicts = time.perf_counter() - start
+    record = LoadRecord.of(graph, tuple(_as_planned(g) for g in holds))
+    digested = time.perf_counter() - start - as_dicts
     scope = load_scope(graph)
     extra: set[str] = set()
     while True:
@@ -316,10 +364,11 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
         try:
             if mode == "atomic":
                 # no time limit: the transaction lives as long as the load, which its data decides
-                summary = write(lambda tx: _atomic(tx, graph, scope, keys, settings, workers, progress, description),
+                summary = write(lambda tx: _atomic(tx, graph, scope, keys, settings, workers, progress, description,
+                                                   record, verify),
                                 settings=settings, timeout_s=NO_LIMIT)
             else:
-                summary = _batched(graph, scope, keys, settings, workers, progress, description)
+                summary = _batched(graph, scope, keys, settings, workers, progress, description, record, verify)
             break
         except _MoreLocks as more:
             # nothing was written yet: take every lock in one sorted statement (no deadlock) and plan again
@@ -328,6 +377,7 @@ def write_graph(graph: GraphRows, settings: Settings | None = None, *, commit: s
         took = listings.refresh(summary.listings, settings)
         summary.stage("list (dataset, year) pairs again", sum(took.values()))
     summary.seconds = time.perf_counter() - start
+    summary.stage("digest rows", digested, first=True)
     if as_dicts >= 0.05:
         summary.stage("rows as dicts", as_dicts, first=True)
     if any(n != "Dataset" and counts.get(n, 0) for counts in (summary.created, summary.updated, summary.deleted)

@@ -31,15 +31,15 @@ from loader.mrio.rows import build_rows, mrio_graph
 
 def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Settings | None = None,
                 progress: bool = True, commit: str = "auto", gvc: str = "auto",
-                bulk: bool | None = None) -> LoadSummary:
+                bulk: bool | None = None, verify: bool = False) -> LoadSummary:
     """Validate (again: cheap, and callers may have built the table by hand), compute, then write.
-    ``bulk``: see ``loader.graph.bulk``."""
+    ``bulk``: see ``loader.graph.bulk``; ``verify``: see ``loader.graph.write.write_graph``."""
     validate_table(table)
     if min_coefficient < 0:
         raise ValueError(f"--min-coefficient {min_coefficient}: expected a number >= 0")
     if is_inter_regional(table):
         return _write_regional(table, min_coefficient=min_coefficient, settings=settings, progress=progress,
-                               commit=commit, bulk=bulk)
+                               commit=commit, bulk=bulk, verify=verify)
     with_gvc = wants_gvc(gvc, len(table.Z.index))
     with paused_gc():
         t0 = time.perf_counter()
@@ -50,7 +50,8 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
         del rows  # the edge columns are in `graph` now
         built = time.perf_counter() - t0
         summary = write_graph(graph, settings, commit=commit, progress=progress,
-                              description=f"{table.source} {table.year}", bulk=bulk)
+                              description=f"{table.source} {table.year}", bulk=bulk,
+                              verify=verify)
     summary.stage("accounts and rows", built, first=True)
     summary.title = f"{table.source} {table.year}"
     summary.dropped_below_min = dropped
@@ -67,7 +68,7 @@ def write_table(table: MrioTable, *, min_coefficient: float = 0.0, settings: Set
 
 
 def _write_regional(table: MrioTable, *, min_coefficient: float, settings, progress: bool, commit: str,
-                    bulk) -> LoadSummary:
+                    bulk, verify: bool) -> LoadSummary:
     """An inter-regional table (loader.mrio.regional): its regions are checked against the Region nodes
     before anything is written; then its sub-national part and the regional measures are written."""
     t0 = time.perf_counter()
@@ -78,7 +79,8 @@ def _write_regional(table: MrioTable, *, min_coefficient: float, settings, progr
                                         loaded_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
         built = time.perf_counter() - t0
         summary = write_graph(graph, settings, commit=commit, progress=progress,
-                              description=f"{table.source} {table.year}", bulk=bulk)
+                              description=f"{table.source} {table.year}", bulk=bulk,
+                              verify=verify)
     summary.stage("regional measures and rows", built, first=True)
     summary.title = f"{table.source} {table.year} (inter-regional: {len(region_country)} regions of "
     summary.title += f"{', '.join(sorted(set(region_country.values())))})"
@@ -91,7 +93,7 @@ def _write_regional(table: MrioTable, *, min_coefficient: float, settings, progr
 
 def load_mrio(io, year: int, source: str, classification: str, *, min_coefficient: float = 0.0,
               settings: Settings | None = None, progress: bool = True, commit: str = "auto",
-              gvc: str = "auto", bulk: bool | None = None) -> LoadSummary:
+              gvc: str = "auto", bulk: bool | None = None, verify: bool = False) -> LoadSummary:
     """Load one year of a pymrio IOSystem (e.g. ``pymrio.load_test()``) or an MrioTable.
 
     Raises ``loader.mrio.read.MrioInputError`` before writing anything when the
@@ -103,4 +105,4 @@ def load_mrio(io, year: int, source: str, classification: str, *, min_coefficien
     else:
         table = table_from_iosystem(io, year=int(year), source=source, classification=classification)
     return write_table(table, min_coefficient=min_coefficient, settings=settings, progress=progress, commit=commit,
-                       gvc=gvc, bulk=bulk)
+                       gvc=gvc, bulk=bulk, verify=verify)

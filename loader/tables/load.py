@@ -137,9 +137,10 @@ def reference_unfinished(settings: Settings, bookmarks=None) -> bool:
 
 def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = False, description: str = "",
                 settings: Settings | None = None, progress: bool = True, commit: str = "auto",
-                bulk: bool | None = None) -> LoadSummary:
+                bulk: bool | None = None, verify: bool = False) -> LoadSummary:
     """``bulk``: see ``loader.graph.bulk`` (True: neo4j-admin import or a refusal before validating;
-    None: bulk when the database is empty on the local server and the load is large)."""
+    None: bulk when the database is empty on the local server and the load is large). ``verify``: see
+    ``loader.graph.write.write_graph``."""
     settings = settings or Settings.from_env()
     folder = Path(folder)
     if bulk:
@@ -154,16 +155,19 @@ def load_tables(folder: Path, *, source: str | None = None, synthetic: bool = Fa
     say(f"{n_valid:,} rows valid ({validated - started:.1f} s); building graph rows ...")
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     with paused_gc():   # after validation, whose pandas frames are gone by now
-        # the files may name reference codes the database lacks: write the reference data with the load
-        graph = reference_graph(loaded_at=now) if needs_reference else GraphRows()
-        graph.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
-                                                        description or f"tables loaded from {folder.name}", now).rows
-        graph.extend(tables_graph(checked.rows, source, checked.columns))
-        del checked  # the typed rows are in `graph` now; a million-firm folder needs the memory back
+        own = GraphRows()
+        own.node_rows("Dataset").rows += dataset_rows(source, source, synthetic,
+                                                      description or f"tables loaded from {folder.name}", now).rows
+        own.extend(tables_graph(checked.rows, source, checked.columns))
+        del checked  # the typed rows are in `own` now; a million-firm folder needs the memory back
+        # the files may name reference codes the database lacks: write the reference data with the load; the
+        # next load of the folder brings only its own rows, which this one records as held too
+        graph = reference_graph(loaded_at=now).extend(own) if needs_reference else own
         built = time.perf_counter()
         say(f"reading the database and writing {graph.total_rows():,} rows ...")
         summary = write_graph(graph, settings, progress=progress, commit=commit,
-                              description=f"loading {folder.name}", bulk=bulk)
+                              description=f"loading {folder.name}", bulk=bulk, verify=verify,
+                              holds=(own,) if needs_reference else ())
     summary.stage("build rows", built - validated, first=True)
     summary.stage("read and validate", validated - started, first=True)
     return summary

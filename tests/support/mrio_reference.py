@@ -60,7 +60,7 @@ def full_dump(driver, without: tuple[str, ...] = ()) -> tuple[list, list]:
     """Every node and relationship with all its properties (but those named in ``without``, e.g.
     the first-load time ``loaded_at``), in a canonical order."""
     nodes = driver.execute_query(
-        "MATCH (n) RETURN labels(n) AS l, properties(n) AS p").records
+        "MATCH (n) WHERE NOT n:LoadRecord RETURN labels(n) AS l, properties(n) AS p").records
     # one record per start node, its relationships listed in it: the driver's cost is mostly per record,
     # and a WIOD year holds some 400,000 relationships (a third of the time of one record each)
     starts = driver.execute_query(
