@@ -225,8 +225,8 @@ def write_wiod_admin_files(rows, year: int, folder: Path) -> dict[str, list[str]
                               f"IN_INDUSTRY={f / 'in_industry.csv'}", f"HAS_YEAR={f / 'has_year.csv'}"]}
 
 
-def scale(rec: Record, srv: BenchServer, sizes: list[int], log,
-          methods: str = "normal,reload,verify,bulk,rebulk,admin", big_methods: str = "bulk,rebulk,verify,admin") -> None:
+def scale(rec: Record, srv: BenchServer, sizes: list[int], log, methods: str = "normal,reload,verify,bulk,rebulk,admin",
+          big_methods: str = "bulk,rebulk,verify,admin") -> None:
     """First loads, bulk first loads and no-op reloads of generated folders (bench.load_scale), each load a
     `loader tables` child process. Sizes of 1M firms and more run ``big_methods`` only (the normal writer's
     1M first load takes minutes). Ratios: first loads against the bare neo4j-admin import of the bulk load's
