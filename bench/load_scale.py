@@ -65,7 +65,7 @@ def stages(text: str) -> dict[str, float]:
     if not m:
         return {}
     out = {}
-    for part in m.group(1).split(", "):
+    for part in re.split(r", (?![^(]*\))", m.group(1)):   # a stage name may hold ", " inside parentheses
         name, _, value = part.rpartition(" ")
         try:
             out[name] = float(value)

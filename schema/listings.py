@@ -42,6 +42,8 @@ class Kept:
     var: str
     yearly: bool
     counted: tuple[str, str]   # ("relationship", TYPE) or ("node", LABEL): what a write of it changes
+    # relationships: the start label and the end label of the pattern (None: any); what rows of it a load holds
+    ends: tuple[str | None, str | None] = (None, None)
 
     @property
     def pairs(self) -> str:
@@ -59,7 +61,7 @@ class Kept:
 def _rel(name: str, start: str, rel: str, end: str = "") -> Kept:
     end_pattern = f":{check_label(end)}" if end else ""
     return Kept(name, f"(:{check_label(start)})-[r:{check_rel_type(rel)}]->({end_pattern})", "r", True,
-                ("relationship", rel))
+                ("relationship", rel), (start, end or None))
 
 
 KEPT: dict[str, Kept] = {k.name: k for k in [
@@ -70,7 +72,7 @@ KEPT: dict[str, Kept] = {k.name: k for k in [
     _rel("gvc_stages", "Firm", "PERFORMS", "Stage"),
     Kept("firms", f"(f:{check_label('Firm')})", "f", False, ("node", "Firm")),
     Kept("ownership", f"()-[r:{check_rel_type('OWNS')}]->(:{check_label('Firm')})", "r", False,
-         ("relationship", "OWNS")),
+         ("relationship", "OWNS"), (None, "Firm")),
 ]}
 
 

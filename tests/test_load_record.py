@@ -197,3 +197,26 @@ def test_a_first_load_that_brought_the_reference_data_records_the_folders_own_ro
     assert first.created.get("Industry", 0) > 100     # the reference data came with it
     again = _load(folder)
     assert again.held and sum(again.unchanged.values()) < sum(first.unchanged.values()) + sum(first.created.values())
+
+
+def test_a_bulk_loads_listings_from_its_rows_equal_the_listed_records(db, tmp_path, settings):
+    """A bulk first load stores the (dataset, year) listings from its rows instead of reading the imported records
+    back (loader/graph/listings.py ``listed_from_rows``): the same pairs as listing the records of the same rows
+    written by the normal writer, kind by kind, with the folder's big tables held as columns and the rest as dicts."""
+    import json
+
+    from loader.graph.listings import listed_from_rows
+    from loader.tables.load import check_folder
+    from loader.tables.rows import tables_graph
+
+    folder = write_folder(tmp_path / "a", {"firm_supply": add_line("firm_supply", "F3,F4,2019,7.5,parts")})
+    _load(folder)
+    stored = {r["k"]: [tuple(p) for p in json.loads(r["p"])] for r in db.execute_query(
+        "MATCH (l:Listing) WHERE l.listed_stamp = l.changed_stamp RETURN l.key AS k, l.pairs AS p").records}
+    checked, _ = check_folder(folder, settings)
+    graph = tables_graph(checked.rows, "rec", checked.columns)
+    assert any(rows.columns is not None for rows in graph.rels.values())   # both forms are covered
+    got = listed_from_rows(graph.nodes, list(graph.rels.values()))
+    assert got == {k: v for k, v in stored.items() if k in got}
+    assert got["firm_flows"] == [("rec", 2019), ("rec", 2020), ("rec", 2021)]
+    assert got["firms"] == [("rec", None)] and set(got) >= {"fdi_projects", "trade", "gvc_stages", "ownership"}

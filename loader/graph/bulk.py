@@ -440,7 +440,8 @@ def bulk_write_parts(nodes: dict, rels: list, settings: Settings, *, progress: b
         t = time.perf_counter()
         apply(settings)
         schema_s = time.perf_counter() - t
-        listed = listings.refresh(listings.imported(nodes, rels), settings)
+        # the database held nothing before: the pairs of the records are those of the rows (no 5M links read back)
+        listed = listings.store_listed(listings.listed_from_rows(nodes, rels), settings)
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
