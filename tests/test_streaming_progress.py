@@ -45,7 +45,8 @@ def test_reload_bar_counts_records_read_and_rows_compared(empty_db, tmp_path, mo
     load_tables(folder, source="progress", progress=False)
     monkeypatch.setattr(write, "tqdm", Recorder)
     Recorder.seen = []
-    again = load_tables(folder, source="progress", progress=True, commit=commit)
+    # --verify: compare every row even though the store's record says it holds them (tests/test_load_record.py)
+    again = load_tables(folder, source="progress", progress=True, commit=commit, verify=True)
     assert sum(again.created.values()) == sum(again.updated.values()) == 0
     reading = [b for b in Recorder.seen if b["desc"] == "reading stored records"]
     assert len(reading) == 1, Recorder.seen

@@ -43,10 +43,12 @@ def reference_accounts(Z: pd.DataFrame, Y: pd.DataFrame, x: pd.Series) -> dict[s
 
 
 def checksum(driver) -> dict:
-    """Counts and value sums per label and relationship type: what a refused load must leave alone."""
+    """Counts and value sums per label and relationship type: what a refused load must leave alone. The
+    writer's ``LoadRecord`` nodes (its own stamps, loader/graph/unchanged.py) are no content and left out."""
     out = {}
     # sums in Python with fsum: the server's sum() depends on row order in the last digits
-    for r in driver.execute_query("MATCH (n) UNWIND labels(n) AS l RETURN l, count(*) AS c, "
+    for r in driver.execute_query("MATCH (n) WHERE NOT n:LoadRecord UNWIND labels(n) AS l "
+                                  "RETURN l, count(*) AS c, "
                                   "collect(coalesce(n.output, 0.0)) AS s ORDER BY l").records:
         out[("node", r["l"])] = (r["c"], math.fsum(r["s"]))
     for r in driver.execute_query("MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c, "
