@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -92,12 +94,34 @@ def wipe(driver, database="neo4j"):
     # CALL ... IN TRANSACTIONS needs an auto-commit transaction: session.run, not execute_query.
     # Relationships first, in bounded batches: 1,000 WIOD sectors with their SUPPLIES and GVC links
     # (several hundred each) in one DETACH DELETE transaction exceed the server's memory pool
-    with driver.session(database=database) as session:
-        session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
-        session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+    from neo4j.exceptions import TransientError
+
+    for attempt in (1, 2):
+        try:
+            with driver.session(database=database) as session:
+                session.run("MATCH ()-[r]->() CALL (r) { DELETE r } IN TRANSACTIONS OF 20000 ROWS").consume()
+                session.run("MATCH (n) CALL (n) { DELETE n } IN TRANSACTIONS OF 20000 ROWS").consume()
+            break
+        except TransientError as e:
+            # seen once in a full run: the server's transaction memory pool full at a wipe. Name the open
+            # transactions (a test that left one open is the bug to find), give them a moment, try once more
+            open_now = _open_transactions(driver)
+            if attempt == 2:
+                raise RuntimeError(f"wiping the test database failed twice ({e.code}); open transactions:\n"
+                                   + open_now) from e
+            print(f"wipe: {e.code}; open transactions:\n{open_now}", file=sys.stderr)
+            time.sleep(3)
     # GDS graphs live in memory and outlive the nodes they were projected from
     driver.execute_query("CALL gds.graph.list() YIELD graphName CALL gds.graph.drop(graphName, false) "
                          "YIELD graphName AS g RETURN count(g)", database_=database)
+
+
+def _open_transactions(driver) -> str:
+    rows = driver.execute_query(
+        "SHOW TRANSACTIONS YIELD transactionId, currentQuery, status, elapsedTime, estimatedUsedHeapMemory, "
+        "clientAddress RETURN *")[0]
+    return "\n".join(f"  {r['transactionId']} {r['status']} {r['elapsedTime']} heap {r['estimatedUsedHeapMemory']} "
+                     f"{r['clientAddress']}: {(r['currentQuery'] or '')[:200]}" for r in rows) or "  (none)"
 
 
 @pytest.fixture
